@@ -17,6 +17,10 @@ const emailMask = "[email redacted]"
 // behind a pointer, so a struct holding an Email in an unexported field and printed
 // with %+v or %#v shows an address, never the email. The zero Email holds nothing.
 // Copies share the address; compare with Equal, not ==.
+//
+// The field must stay a pointer to a string: fmt dereferences a pointer to a slice,
+// array, struct or map when it reports a bad verb, even in an unexported field, but
+// prints a pointer to a string as an address.
 type Email struct{ p *string }
 
 // NewEmail normalizes s with NormalizeEmail and wraps the result.

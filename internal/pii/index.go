@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/mail"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/candor-dev/candor/internal/errs"
 )
@@ -42,11 +43,15 @@ func (s *Sealer) Index(purpose, value string) string {
 // Index and Seal: surrounding white space trimmed and the whole address lower-cased.
 // It accepts only a bare addr-spec that net/mail parses back to itself, which refuses
 // display names ("Ann <ann@example.com>"), angle brackets, comments and quoted local
-// parts; it also refuses line breaks, control characters, an address without a dot
+// parts; it also refuses invalid UTF-8, line breaks, control characters, an address without a dot
 // in its domain, and one longer than MaxEmailLength bytes. The error is an
 // errs.Invalid for field "email" wrapping ErrInvalidEmail; it never contains the input.
 func NormalizeEmail(s string) (string, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	if !utf8.ValidString(s) {
+		return "", invalidEmail("Enter an email address like name@example.com.")
+	}
+	s = strings.ToLower(s)
 	switch {
 	case s == "":
 		return "", invalidEmail("Enter an email address.")

@@ -17,12 +17,18 @@ const secretMask = "[secret redacted]"
 // struct holding a Secret in an unexported field and printed with %+v or %#v shows an
 // address, never the bytes. Copies of a Secret share its bytes, and Wipe clears them
 // for every copy. The zero Secret holds nothing.
-type Secret struct{ p *[]byte }
+//
+// The field is a pointer to a pointer on purpose: fmt dereferences a pointer to a
+// slice, array, struct or map when it reports a bad verb, even in an unexported field
+// (fmt.Sprintf("%s", struct{ s Secret }{...}) would print *[]byte as &[115 51 ...]);
+// a pointer to a pointer is printed as an address.
+type Secret struct{ p **[]byte }
 
 // NewSecret returns a Secret holding a copy of b; the caller may then clear b.
 func NewSecret(b []byte) Secret {
 	c := append(make([]byte, 0, len(b)), b...)
-	return Secret{p: &c}
+	ref := &c
+	return Secret{p: &ref}
 }
 
 // Reveal returns the secret bytes, or nil for a zero or wiped Secret. It is the one
@@ -30,10 +36,10 @@ func NewSecret(b []byte) Secret {
 // that no stray copies are left behind: use it at once (hash, compare, send), do not
 // modify or keep it, and Wipe the Secret when done.
 func (s Secret) Reveal() []byte {
-	if s.p == nil {
+	if s.p == nil || *s.p == nil {
 		return nil
 	}
-	return *s.p
+	return **s.p
 }
 
 // Wipe overwrites the bytes with zeros and empties the Secret (and every copy of it).
@@ -41,10 +47,10 @@ func (s Secret) Reveal() []byte {
 // string conversion, a grown slice), so Wipe limits exposure; it cannot guarantee
 // that no copy remains in memory.
 func (s Secret) Wipe() {
-	if s.p == nil {
+	if s.p == nil || *s.p == nil {
 		return
 	}
-	clear(*s.p)
+	clear(**s.p)
 	*s.p = nil
 }
 

@@ -32,6 +32,16 @@ func (d Dialect) macros(sql string) string {
 	return r.Replace(sql)
 }
 
+// ForUpdate is the row-lock suffix for a SELECT in a read-modify-write transaction:
+// " FOR UPDATE" on PostgreSQL; nothing on SQLite, whose writer transactions already hold
+// the database's write lock from BEGIN.
+func (d Dialect) ForUpdate() string {
+	if d == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
 // Rebind turns "?" placeholders into "$1, $2, …" for PostgreSQL. It skips text inside
 // single-quoted literals, so a literal "?" in a string is left alone.
 func (d Dialect) Rebind(query string) string {

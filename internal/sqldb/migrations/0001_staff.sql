@@ -30,7 +30,8 @@ CREATE TABLE staff_sessions (
 	token_hash TEXT PRIMARY KEY,
 	staff_id BIGINT NOT NULL REFERENCES staff (id) ON DELETE CASCADE,
 	created_at BIGINT NOT NULL,
-	last_seen_at BIGINT NOT NULL
+	last_seen_at BIGINT NOT NULL,
+	mfa_pending INTEGER NOT NULL DEFAULT 0 CHECK (mfa_pending IN (0, 1))
 );
 CREATE INDEX staff_sessions_staff ON staff_sessions (staff_id);
 

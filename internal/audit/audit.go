@@ -1,0 +1,144 @@
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Entry is one audit record.
+type Entry struct {
+	Seq      int64
+	At       time.Time
+	Actor    string            // "staff:3", "cli", "anonymous"
+	Action   string            // e.g. "staff.signin", "subscriber.view"
+	Subject  string            // the record concerned, e.g. "staff:4"; "" when none
+	Detail   map[string]string // context without personal data
+	PrevHash string
+	Hash     string
+}
+
+// Filter selects entries for the viewer; zero fields match everything.
+type Filter struct {
+	Actor, Action, Subject string
+	From, To               time.Time
+	BeforeSeq              int64 // for paging backwards: only entries with Seq < BeforeSeq
+	Limit                  int
+}
+
+// Store keeps the chain. Append runs in one transaction that reads the head (locking it
+// against concurrent appends), computes the hash with seal and stores both entry and head.
+type Store interface {
+	Append(ctx context.Context, e Entry, seal func(prevHash string, seq int64) string) (Entry, error)
+	List(ctx context.Context, f Filter) ([]Entry, error)
+	// Walk calls fn for every entry in sequence order, then returns the head's seq and hash.
+	Walk(ctx context.Context, fn func(Entry) error) (headSeq int64, headHash string, err error)
+}
+
+// MAC is a keyed hash (the installation's blind-index key, purpose-separated).
+type MAC func(purpose, value string) string
+
+// Log appends to and verifies the chain.
+type Log struct {
+	store Store
+	mac   MAC
+	now   func() time.Time
+}
+
+// New returns a Log over store, chained with mac.
+func New(store Store, mac MAC) *Log { return &Log{store: store, mac: mac, now: time.Now} }
+
+// Record appends one entry. detail is an alternating list of keys and values.
+func (l *Log) Record(ctx context.Context, actor, action, subject string, detail ...string) error {
+	e := Entry{At: l.now().UTC().Truncate(time.Millisecond), Actor: actor, Action: action, Subject: subject, Detail: map[string]string{}}
+	for i := 0; i+1 < len(detail); i += 2 {
+		e.Detail[detail[i]] = detail[i+1]
+	}
+	_, err := l.store.Append(ctx, e, func(prev string, seq int64) string {
+		e.Seq, e.PrevHash = seq, prev
+		return l.hash(e)
+	})
+	return err
+}
+
+// List returns entries matching f, newest first.
+func (l *Log) List(ctx context.Context, f Filter) ([]Entry, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	return l.store.List(ctx, f)
+}
+
+// hash is the chain MAC over the previous hash and every field, in a fixed encoding.
+func (l *Log) hash(e Entry) string {
+	return l.mac("audit-chain", strings.Join([]string{
+		e.PrevHash, strconv.FormatInt(e.Seq, 10), strconv.FormatInt(e.At.UnixMilli(), 10),
+		e.Actor, e.Action, e.Subject, EncodeDetail(e.Detail),
+	}, "\x00"))
+}
+
+// EncodeDetail is the canonical JSON of a detail map (keys sorted), as stored.
+func EncodeDetail(d map[string]string) string {
+	keys := make([]string, 0, len(d))
+	for k := range d {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		kj, _ := json.Marshal(k)
+		vj, _ := json.Marshal(d[k])
+		b.Write(kj)
+		b.WriteByte(':')
+		b.Write(vj)
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// Problem is a place where the chain does not verify.
+type Problem struct {
+	Seq    int64
+	Reason string
+}
+
+func (p Problem) String() string { return fmt.Sprintf("entry %d: %s", p.Seq, p.Reason) }
+
+// Verify walks the whole chain and returns the first problem found, or nil when every
+// entry fits: sequence without gaps, each prev hash equal to its predecessor's hash, each
+// hash recomputed equal, and the head pointing at the last entry.
+func (l *Log) Verify(ctx context.Context) (n int64, problem *Problem, err error) {
+	var prevSeq int64
+	prevHash := ""
+	headSeq, headHash, err := l.store.Walk(ctx, func(e Entry) error {
+		if problem != nil {
+			return nil
+		}
+		n++
+		switch {
+		case e.Seq != prevSeq+1:
+			problem = &Problem{e.Seq, fmt.Sprintf("follows entry %d: entries are missing", prevSeq)}
+		case e.PrevHash != prevHash:
+			problem = &Problem{e.Seq, "its link to the previous entry does not match"}
+		case l.hash(e) != e.Hash:
+			problem = &Problem{e.Seq, "its content was changed after it was written"}
+		}
+		prevSeq, prevHash = e.Seq, e.Hash
+		return nil
+	})
+	if err != nil || problem != nil {
+		return n, problem, err
+	}
+	if headSeq != prevSeq || headHash != prevHash {
+		return n, &Problem{prevSeq, fmt.Sprintf("the log ends at entry %d but its head records entry %d: entries were removed from the end", prevSeq, headSeq)}, nil
+	}
+	return n, nil, nil
+}

@@ -1,0 +1,48 @@
+package limiter
+
+import (
+	"strconv"
+	"testing"
+	"time"
+)
+
+func TestBurstThenRefill(t *testing.T) {
+	now := time.Unix(1000, 0)
+	l := New(3, time.Minute, 10)
+	l.now = func() time.Time { return now }
+	for i := range 3 {
+		if !l.Allow("a") {
+			t.Fatalf("event %d refused within the burst", i)
+		}
+	}
+	if l.Allow("a") {
+		t.Fatal("fourth event allowed beyond the burst")
+	}
+	if !l.Allow("b") {
+		t.Fatal("another key was limited by the first")
+	}
+	now = now.Add(time.Minute)
+	if !l.Allow("a") {
+		t.Fatal("no token after one interval")
+	}
+	l.Reset("a")
+	if !l.Allow("a") || !l.Allow("a") {
+		t.Fatal("Reset did not forget the key")
+	}
+}
+
+func TestMemoryIsBounded(t *testing.T) {
+	now := time.Unix(1000, 0)
+	l := New(1, time.Hour, 100)
+	l.now = func() time.Time { return now }
+	for i := range 1000 {
+		l.Allow(strconv.Itoa(i))
+	}
+	if l.Len() > 100 {
+		t.Fatalf("tracked %d keys, capacity 100", l.Len())
+	}
+	now = now.Add(2 * time.Hour) // every bucket refilled: all evictable
+	if !l.Allow("new") {
+		t.Fatal("a new key was refused after the old ones went idle")
+	}
+}

@@ -1,0 +1,218 @@
+package sqldb
+
+import (
+	"context"
+	"time"
+
+	"github.com/candor-dev/candor/internal/staff"
+)
+
+// StaffStore keeps staff accounts, sessions and settings; it implements staff.Store.
+type StaffStore struct{ DB *DB }
+
+const staffColumns = `id, email_index, email_sealed, role, password_hash, must_change_password,
+	COALESCE(totp_sealed, ''), COALESCE(totp_pending_sealed, ''), totp_last_step, failed_logins,
+	locked_until, COALESCE(disabled_at, 0), created_at, password_changed_at`
+
+func scanStaff(sc interface{ Scan(...any) error }) (staff.Record, error) {
+	var r staff.Record
+	var must int
+	var locked, disabled, created, changed int64
+	err := sc.Scan(&r.ID, &r.EmailIndex, &r.EmailSealed, &r.Role, &r.PasswordHash, &must,
+		&r.TOTPSealed, &r.TOTPPendingSealed, &r.TOTPLastStep, &r.FailedLogins,
+		&locked, &disabled, &created, &changed)
+	if err != nil {
+		return r, err
+	}
+	r.MustChangePassword = must == 1
+	r.LockedUntil, r.DisabledAt = millis(locked), millis(disabled)
+	r.CreatedAt, r.PasswordChangedAt = millis(created), millis(changed)
+	return r, nil
+}
+
+// millis turns stored Unix milliseconds into a UTC time; 0 is the zero time.
+func millis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+// toMillis is the inverse of millis.
+func toMillis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func bit(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// CreateMember inserts a member and returns its id.
+func (s StaffStore) CreateMember(ctx context.Context, r staff.Record) (id int64, err error) {
+	err = s.DB.InTx(ctx, func(tx *Tx) error {
+		id, err = InsertID(ctx, tx, `INSERT INTO staff (email_index, email_sealed, role, password_hash,
+			must_change_password, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			r.EmailIndex, r.EmailSealed, r.Role, r.PasswordHash, bit(r.MustChangePassword),
+			toMillis(r.CreatedAt), toMillis(r.PasswordChangedAt))
+		return err
+	})
+	return id, err
+}
+
+// MemberByID returns one member.
+func (s StaffStore) MemberByID(ctx context.Context, id int64) (staff.Record, error) {
+	return scanStaff(s.DB.QueryRow(ctx, "SELECT "+staffColumns+" FROM staff WHERE id = ?", id))
+}
+
+// MemberByEmailIndex finds a member by the blind index of their email.
+func (s StaffStore) MemberByEmailIndex(ctx context.Context, index string) (staff.Record, error) {
+	return scanStaff(s.DB.QueryRow(ctx, "SELECT "+staffColumns+" FROM staff WHERE email_index = ?", index))
+}
+
+// ListMembers returns every member by id.
+func (s StaffStore) ListMembers(ctx context.Context) ([]staff.Record, error) {
+	rows, err := s.DB.Query(ctx, "SELECT "+staffColumns+" FROM staff ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []staff.Record
+	for rows.Next() {
+		r, err := scanStaff(rows)
+		if err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, r)
+	}
+	return out, translate(rows.Err())
+}
+
+// UpdateMember is a read-modify-write of every mutable column in one transaction.
+func (s StaffStore) UpdateMember(ctx context.Context, id int64, fn func(*staff.Record) error) (r staff.Record, err error) {
+	err = s.DB.InTx(ctx, func(tx *Tx) error {
+		r, err = scanStaff(tx.QueryRow(ctx, "SELECT "+staffColumns+" FROM staff WHERE id = ?"+tx.Dialect().ForUpdate(), id))
+		if err != nil {
+			return err
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+		var disabled any
+		if !r.DisabledAt.IsZero() {
+			disabled = r.DisabledAt.UnixMilli()
+		}
+		_, err = tx.Exec(ctx, `UPDATE staff SET role = ?, password_hash = ?, must_change_password = ?,
+			totp_sealed = ?, totp_pending_sealed = ?, totp_last_step = ?, failed_logins = ?,
+			locked_until = ?, disabled_at = ?, password_changed_at = ?, email_sealed = ? WHERE id = ?`,
+			r.Role, r.PasswordHash, bit(r.MustChangePassword), nullIfEmpty(r.TOTPSealed),
+			nullIfEmpty(r.TOTPPendingSealed), r.TOTPLastStep, r.FailedLogins, toMillis(r.LockedUntil),
+			disabled, toMillis(r.PasswordChangedAt), r.EmailSealed, id)
+		return err
+	})
+	return r, err
+}
+
+// CountActiveOwners counts owners not disabled.
+func (s StaffStore) CountActiveOwners(ctx context.Context) (n int, err error) {
+	err = s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM staff WHERE role = 'owner' AND disabled_at IS NULL").Scan(&n)
+	return n, err
+}
+
+// ReplaceRecoveryCodes swaps a member's recovery codes for new ones (none to clear).
+func (s StaffStore) ReplaceRecoveryCodes(ctx context.Context, staffID int64, hashes []string) error {
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, "DELETE FROM staff_recovery_codes WHERE staff_id = ?", staffID); err != nil {
+			return err
+		}
+		for _, h := range hashes {
+			if _, err := tx.Exec(ctx, "INSERT INTO staff_recovery_codes (staff_id, code_hash) VALUES (?, ?)", staffID, h); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// UseRecoveryCode spends one unused code.
+func (s StaffStore) UseRecoveryCode(ctx context.Context, staffID int64, hash string, at time.Time) error {
+	return Affected(s.DB.Exec(ctx, "UPDATE staff_recovery_codes SET used_at = ? WHERE staff_id = ? AND code_hash = ? AND used_at IS NULL",
+		at.UnixMilli(), staffID, hash))
+}
+
+// CountRecoveryCodes counts unused codes.
+func (s StaffStore) CountRecoveryCodes(ctx context.Context, staffID int64) (n int, err error) {
+	err = s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM staff_recovery_codes WHERE staff_id = ? AND used_at IS NULL", staffID).Scan(&n)
+	return n, err
+}
+
+// CreateSession stores a new session.
+func (s StaffStore) CreateSession(ctx context.Context, sess staff.Session) error {
+	_, err := s.DB.Exec(ctx, "INSERT INTO staff_sessions (token_hash, staff_id, created_at, last_seen_at, mfa_pending) VALUES (?, ?, ?, ?, ?)",
+		sess.TokenHash, sess.StaffID, toMillis(sess.CreatedAt), toMillis(sess.LastSeenAt), bit(sess.MFAPending))
+	return err
+}
+
+// SessionByHash finds a session by its token hash.
+func (s StaffStore) SessionByHash(ctx context.Context, hash string) (staff.Session, error) {
+	var sess staff.Session
+	var created, seen int64
+	var pending int
+	err := s.DB.QueryRow(ctx, "SELECT token_hash, staff_id, created_at, last_seen_at, mfa_pending FROM staff_sessions WHERE token_hash = ?", hash).
+		Scan(&sess.TokenHash, &sess.StaffID, &created, &seen, &pending)
+	sess.CreatedAt, sess.LastSeenAt, sess.MFAPending = millis(created), millis(seen), pending == 1
+	return sess, err
+}
+
+// UpdateSession records activity on a session.
+func (s StaffStore) UpdateSession(ctx context.Context, hash string, lastSeen time.Time, mfaPending bool) error {
+	return Affected(s.DB.Exec(ctx, "UPDATE staff_sessions SET last_seen_at = ?, mfa_pending = ? WHERE token_hash = ?", toMillis(lastSeen), bit(mfaPending), hash))
+}
+
+// DeleteSession removes one session.
+func (s StaffStore) DeleteSession(ctx context.Context, hash string) error {
+	_, err := s.DB.Exec(ctx, "DELETE FROM staff_sessions WHERE token_hash = ?", hash)
+	return err
+}
+
+// DeleteSessions removes every session of a member but one.
+func (s StaffStore) DeleteSessions(ctx context.Context, staffID int64, exceptHash string) error {
+	_, err := s.DB.Exec(ctx, "DELETE FROM staff_sessions WHERE staff_id = ? AND token_hash <> ?", staffID, exceptHash)
+	return err
+}
+
+// DeleteSessionsBefore removes sessions last seen before t.
+func (s StaffStore) DeleteSessionsBefore(ctx context.Context, t time.Time) (int64, error) {
+	res, err := s.DB.Exec(ctx, "DELETE FROM staff_sessions WHERE last_seen_at < ?", t.UnixMilli())
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return n, translate(err)
+}
+
+// Setting reads one installation setting; not_found when unset.
+func (s StaffStore) Setting(ctx context.Context, name string) (v string, err error) {
+	err = s.DB.QueryRow(ctx, "SELECT value FROM settings WHERE name = ?", name).Scan(&v)
+	return v, err
+}
+
+// SetSetting writes one installation setting.
+func (s StaffStore) SetSetting(ctx context.Context, name, value string) error {
+	_, err := s.DB.Exec(ctx, "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", name, value)
+	return err
+}
+
+var _ staff.Store = StaffStore{}

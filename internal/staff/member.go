@@ -1,0 +1,57 @@
+package staff
+
+import (
+	"time"
+
+	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/pii"
+)
+
+// Sealing contexts and index purposes for staff fields.
+const (
+	ctxEmail   = "staff.email"
+	ctxTOTP    = "staff.totp"
+	indexEmail = "staff.email"
+)
+
+// Member is a staff account as the rest of Candor sees it: the email opened, no secrets.
+type Member struct {
+	ID                 int64
+	Email              pii.Email
+	Role               Role
+	HasTOTP            bool
+	MustChangePassword bool
+	Disabled           bool
+	Locked             bool
+	CreatedAt          time.Time
+}
+
+// Principal returns the member acting as themself.
+func (m Member) Principal() Principal {
+	return Principal{ID: m.ID, Role: m.Role, Name: Subject(m.ID)}
+}
+
+func (s *Service) member(r Record) (Member, error) {
+	plain, err := s.sealer.OpenString(ctxEmail, r.EmailSealed)
+	if err != nil {
+		return Member{}, errs.Wrap(errs.Internal, "", err)
+	}
+	email, err := pii.NewEmail(plain)
+	if err != nil {
+		return Member{}, errs.Wrap(errs.Internal, "", err)
+	}
+	return Member{
+		ID: r.ID, Email: email, Role: r.Role, HasTOTP: r.TOTPSealed != "",
+		MustChangePassword: r.MustChangePassword, Disabled: !r.DisabledAt.IsZero(),
+		Locked: r.LockedUntil.After(s.now()), CreatedAt: r.CreatedAt,
+	}, nil
+}
+
+// emailIndex normalises an email and returns its blind index.
+func (s *Service) emailIndex(email string) (string, string, error) {
+	norm, err := pii.NormalizeEmail(email)
+	if err != nil {
+		return "", "", errs.InvalidField("email", "Please enter a valid email address.")
+	}
+	return norm, s.sealer.Index(indexEmail, norm), nil
+}

@@ -1,0 +1,193 @@
+package staff
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"strconv"
+	"time"
+
+	"github.com/candor-dev/candor/internal/errs"
+)
+
+// errSignIn is the one answer to every failed sign-in.
+var errSignIn = errs.E(errs.Unauthorized, "The email, password or code is not right.")
+
+// pendingLifetime bounds the gap between the password step and the code step.
+const pendingLifetime = 5 * time.Minute
+
+// SignInInput is one sign-in attempt. PendingToken continues an attempt whose password
+// was right and whose second factor is owed.
+type SignInInput struct {
+	Email, Password, Code string
+	PendingToken          string
+	IP                    string // for throttling only; held in memory, never stored
+}
+
+// SignInResult is a successful step: a full session, or (NeedCode) a pending one that
+// only the code step can complete.
+type SignInResult struct {
+	Token    string
+	Member   Member
+	NeedCode bool
+}
+
+// SignIn checks credentials and opens a session. Every failure returns the same
+// unauthorized error; too many attempts from one IP return rate_limited.
+func (s *Service) SignIn(ctx context.Context, in SignInInput) (SignInResult, error) {
+	if !s.perIP.Allow(in.IP) {
+		return SignInResult{}, errs.E(errs.RateLimited, "Too many sign-in attempts; please wait a minute and try again.")
+	}
+	if in.PendingToken != "" && in.Password == "" {
+		return s.completeSecondFactor(ctx, in)
+	}
+	r, err := s.checkPassword(ctx, in.Email, in.Password)
+	if err != nil {
+		return SignInResult{}, err
+	}
+	if r.TOTPSealed != "" {
+		if in.Code == "" {
+			token, err := s.newSession(ctx, r.ID, true)
+			if err != nil {
+				return SignInResult{}, err
+			}
+			return SignInResult{Token: token, NeedCode: true}, nil
+		}
+		if err := s.checkSecondFactor(ctx, r, in.Code); err != nil {
+			return SignInResult{}, err
+		}
+	}
+	return s.finishSignIn(ctx, r)
+}
+
+// checkPassword finds the member and verifies the password, counting failures towards
+// the account's lockout. Unknown emails verify a dummy hash to take the same time.
+func (s *Service) checkPassword(ctx context.Context, email, password string) (Record, error) {
+	_, index, err := s.emailIndex(email)
+	if err != nil {
+		_, _ = s.hasher.Verify(ctx, s.dummy, password)
+		return Record{}, errSignIn
+	}
+	r, err := s.store.MemberByEmailIndex(ctx, index)
+	if errs.Is(err, errs.NotFound) {
+		_, _ = s.hasher.Verify(ctx, s.dummy, password)
+		_ = s.audit.Record(ctx, "anonymous", "staff.signin_failed", "", "reason", "unknown_email")
+		return Record{}, errSignIn
+	}
+	if err != nil {
+		return Record{}, err
+	}
+	ok, err := s.hasher.Verify(ctx, r.PasswordHash, password)
+	if err != nil {
+		return Record{}, err
+	}
+	switch {
+	case !r.DisabledAt.IsZero():
+		return Record{}, s.fail(ctx, r, "disabled", false)
+	case r.LockedUntil.After(s.now()):
+		return Record{}, s.fail(ctx, r, "locked", false)
+	case !ok:
+		return Record{}, s.fail(ctx, r, "bad_password", true)
+	}
+	return r, nil
+}
+
+// fail audits a failed attempt and, when it counts, moves the account towards lockout.
+func (s *Service) fail(ctx context.Context, r Record, reason string, count bool) error {
+	detail := []string{"reason", reason}
+	if count {
+		updated, err := s.store.UpdateMember(ctx, r.ID, func(r *Record) error {
+			r.FailedLogins++
+			if r.FailedLogins >= s.opts.LockoutThreshold {
+				r.LockedUntil = s.now().UTC().Add(s.opts.LockoutDuration)
+				r.FailedLogins = 0
+			}
+			return nil
+		})
+		if err == nil && updated.LockedUntil.After(s.now()) && !r.LockedUntil.After(s.now()) {
+			detail = append(detail, "locked_until", updated.LockedUntil.Format(time.RFC3339))
+		}
+	}
+	_ = s.audit.Record(ctx, Subject(r.ID), "staff.signin_failed", Subject(r.ID), detail...)
+	return errSignIn
+}
+
+func (s *Service) completeSecondFactor(ctx context.Context, in SignInInput) (SignInResult, error) {
+	hash := HashToken(in.PendingToken)
+	sess, err := s.store.SessionByHash(ctx, hash)
+	if err != nil || !sess.MFAPending || s.now().Sub(sess.CreatedAt) > pendingLifetime {
+		return SignInResult{}, errSignIn
+	}
+	r, err := s.store.MemberByID(ctx, sess.StaffID)
+	if err != nil || !r.DisabledAt.IsZero() || r.LockedUntil.After(s.now()) {
+		return SignInResult{}, errSignIn
+	}
+	if err := s.checkSecondFactor(ctx, r, in.Code); err != nil {
+		return SignInResult{}, err
+	}
+	_ = s.store.DeleteSession(ctx, hash) // the pending token is spent; a fresh one follows
+	return s.finishSignIn(ctx, r)
+}
+
+// checkSecondFactor accepts a current TOTP code (once) or an unused recovery code.
+func (s *Service) checkSecondFactor(ctx context.Context, r Record, code string) error {
+	secret, err := s.sealer.OpenString(ctxTOTP, r.TOTPSealed)
+	if err != nil {
+		return err
+	}
+	if step, ok := matchTOTP(secret, code, s.now()); ok {
+		if step <= r.TOTPLastStep {
+			return s.fail(ctx, r, "totp_replayed", true)
+		}
+		_, err := s.store.UpdateMember(ctx, r.ID, func(r *Record) error { r.TOTPLastStep = step; return nil })
+		return err
+	}
+	if normalized, ok := normalizeRecoveryCode(code); ok {
+		err := s.store.UseRecoveryCode(ctx, r.ID, s.sealer.Index("staff.recovery", normalized), s.now().UTC())
+		if err == nil {
+			_ = s.audit.Record(ctx, Subject(r.ID), "staff.recovery_code_used", Subject(r.ID))
+			return nil
+		}
+	}
+	return s.fail(ctx, r, "bad_code", true)
+}
+
+func (s *Service) finishSignIn(ctx context.Context, r Record) (SignInResult, error) {
+	if _, err := s.store.UpdateMember(ctx, r.ID, func(r *Record) error {
+		r.FailedLogins, r.LockedUntil = 0, time.Time{}
+		return nil
+	}); err != nil {
+		return SignInResult{}, err
+	}
+	token, err := s.newSession(ctx, r.ID, false)
+	if err != nil {
+		return SignInResult{}, err
+	}
+	m, err := s.member(r)
+	if err != nil {
+		return SignInResult{}, err
+	}
+	_ = s.audit.Record(ctx, Subject(r.ID), "staff.signin", Subject(r.ID), "second_factor", strconv.FormatBool(r.TOTPSealed != ""))
+	return SignInResult{Token: token, Member: m}, nil
+}
+
+// newSession creates a session with a fresh random token and returns the token; only
+// its hash is stored.
+func (s *Service) newSession(ctx context.Context, staffID int64, mfaPending bool) (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	token := base64.RawURLEncoding.EncodeToString(b[:])
+	now := s.now().UTC()
+	err := s.store.CreateSession(ctx, Session{TokenHash: HashToken(token), StaffID: staffID, CreatedAt: now, LastSeenAt: now, MFAPending: mfaPending})
+	return token, err
+}
+
+// HashToken is how session tokens are stored and looked up.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}

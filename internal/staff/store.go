@@ -1,0 +1,73 @@
+package staff
+
+import (
+	"context"
+	"time"
+)
+
+// Record is a staff row as stored: personal fields sealed, secrets hashed.
+type Record struct {
+	ID                 int64
+	EmailIndex         string // blind index of the normalised email
+	EmailSealed        string
+	Role               Role
+	PasswordHash       string
+	MustChangePassword bool
+	TOTPSealed         string // "" when no second factor is enrolled
+	TOTPPendingSealed  string // a secret shown for enrolment, not yet confirmed
+	TOTPLastStep       int64  // the last accepted TOTP time step; codes are single-use
+	FailedLogins       int
+	LockedUntil        time.Time
+	DisabledAt         time.Time // zero when active
+	CreatedAt          time.Time
+	PasswordChangedAt  time.Time
+}
+
+// Session is a signed-in browser, known by the SHA-256 of its token.
+type Session struct {
+	TokenHash  string
+	StaffID    int64
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	MFAPending bool // the password was right; the second factor is still owed
+}
+
+// Store is what the staff domain needs from storage. Not-found is an errs.NotFound error.
+type Store interface {
+	CreateMember(ctx context.Context, r Record) (int64, error)
+	MemberByID(ctx context.Context, id int64) (Record, error)
+	MemberByEmailIndex(ctx context.Context, index string) (Record, error)
+	ListMembers(ctx context.Context) ([]Record, error)
+	// UpdateMember reads the member, applies fn and writes it back in one transaction.
+	UpdateMember(ctx context.Context, id int64, fn func(*Record) error) (Record, error)
+	// CountActiveOwners counts owners that are not disabled.
+	CountActiveOwners(ctx context.Context) (int, error)
+
+	ReplaceRecoveryCodes(ctx context.Context, staffID int64, hashes []string) error
+	// UseRecoveryCode marks an unused code used; not_found when there is none.
+	UseRecoveryCode(ctx context.Context, staffID int64, hash string, at time.Time) error
+	CountRecoveryCodes(ctx context.Context, staffID int64) (int, error)
+
+	CreateSession(ctx context.Context, s Session) error
+	SessionByHash(ctx context.Context, hash string) (Session, error)
+	UpdateSession(ctx context.Context, hash string, lastSeen time.Time, mfaPending bool) error
+	DeleteSession(ctx context.Context, hash string) error
+	// DeleteSessions removes every session of a member except the one named (may be "").
+	DeleteSessions(ctx context.Context, staffID int64, exceptHash string) error
+	DeleteSessionsBefore(ctx context.Context, lastSeen time.Time) (int64, error)
+
+	Setting(ctx context.Context, name string) (string, error)
+	SetSetting(ctx context.Context, name, value string) error
+}
+
+// Sealer encrypts personal fields and computes blind indexes (package pii).
+type Sealer interface {
+	SealString(context, plaintext string) (string, error)
+	OpenString(context, sealed string) (string, error)
+	Index(purpose, value string) string
+}
+
+// Auditor appends to the audit log (package audit).
+type Auditor interface {
+	Record(ctx context.Context, actor, action, subject string, detail ...string) error
+}
