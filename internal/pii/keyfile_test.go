@@ -147,3 +147,39 @@ func TestWriteKeyFileReplaces(t *testing.T) {
 		t.Error("WriteKeyFile accepted an empty keyring")
 	}
 }
+
+func TestLoadOrCreateKeyFileConcurrent(t *testing.T) {
+	skipOnWindows(t)
+	path := filepath.Join(t.TempDir(), "candor.keys")
+	const n = 8
+	type result struct {
+		text    string
+		created bool
+		err     error
+	}
+	results := make(chan result, n)
+	for range n {
+		go func() {
+			kr, created, err := LoadOrCreateKeyFile(path)
+			r := result{created: created, err: err}
+			if err == nil {
+				r.text = kr.Text()
+			}
+			results <- r
+		}()
+	}
+	creators, texts := 0, map[string]bool{}
+	for range n {
+		r := <-results
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		if r.created {
+			creators++
+		}
+		texts[r.text] = true
+	}
+	if creators != 1 || len(texts) != 1 {
+		t.Errorf("%d creators and %d distinct keyrings; want exactly one of each", creators, len(texts))
+	}
+}

@@ -3,7 +3,10 @@ package pii
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -147,6 +150,26 @@ func (s *Sealer) Reseal(context, sealed string) (string, error) {
 	}
 	defer clear(pt)
 	return s.Seal(context, pt)
+}
+
+// Index returns a blind index of value for equality lookups: HMAC-SHA256 under the
+// keyring's index key over purpose, a zero byte and value, as 64 lower-case hex
+// digits. Equal (purpose, value) pairs give equal indexes, under every seal key and
+// across rotations; different purposes give unrelated indexes, so one column's index
+// cannot be matched against another's. Normalize the value first (NormalizeEmail).
+//
+// The purpose is a constant naming the column, such as "subscriber.email"; Index
+// panics when it is empty or contains a zero byte, a programming error that would
+// make two different inputs hash alike.
+func (s *Sealer) Index(purpose, value string) string {
+	if purpose == "" || strings.IndexByte(purpose, 0) >= 0 {
+		panic("pii: Index purpose must be non-empty and contain no zero byte")
+	}
+	m := hmac.New(sha256.New, s.index)
+	m.Write([]byte(purpose))
+	m.Write([]byte{0})
+	m.Write([]byte(value))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 // parseSealed splits "v1.<keyid>.<payload>" and validates the version and the id;

@@ -3,7 +3,11 @@ package pii
 import (
 	"bytes"
 	"errors"
+	"regexp"
+	"strings"
 	"testing"
+
+	"github.com/candor-dev/candor/internal/errs"
 )
 
 func TestEmail(t *testing.T) {
@@ -78,6 +82,64 @@ func TestSecret(t *testing.T) {
 		tt.s.Wipe()
 		if !tt.s.IsZero() || tt.s.String() != secretMask {
 			t.Errorf("%s: after Wipe, IsZero false or String not masked", tt.name)
+		}
+	}
+}
+
+func TestNormalizeEmail(t *testing.T) {
+	tests := []struct {
+		in, want string // want "" means an error
+	}{
+		{"ann@example.com", "ann@example.com"},
+		{"  Ann.Lee+news@Example.COM \n", "ann.lee+news@example.com"},
+		{"\tBOB@EXAMPLE.ORG", "bob@example.org"},
+		{"o'neil@example.co.uk", "o'neil@example.co.uk"},
+		{"jöran@exämple.de", "jöran@exämple.de"},
+		{strings.Repeat("a", 64) + "@" + strings.Repeat("b", 185) + ".com", strings.Repeat("a", 64) + "@" + strings.Repeat("b", 185) + ".com"},
+		{strings.Repeat("a", 64) + "@" + strings.Repeat("b", 186) + ".com", ""}, // 255 bytes
+		{"", ""},
+		{"   ", ""},
+		{"ann", ""},
+		{"ann@", ""},
+		{"@example.com", ""},
+		{"ann@example", ""},
+		{"ann@@example.com", ""},
+		{"ann@example..com", ""},
+		{".ann@example.com", ""},
+		{"ann@[192.0.2.1]", ""},
+		{"Ann <ann@example.com>", ""},
+		{"<ann@example.com>", ""},
+		{"ann@example.com (Ann)", ""},
+		{`"ann lee"@example.com`, ""},
+		{"ann@example.com, bob@example.com", ""},
+		{"ann@exa\r\nmple.com", ""},
+		{"ann\n@example.com", ""},
+		{"ann@example.com\r\nBcc: eve@example.com", ""},
+		{"ann\x00@example.com", ""},
+		{"ann@exa mple.com", ""},
+		{"ann\xff@example.com", ""},
+	}
+	echo := regexp.MustCompile(`ann@|Ann|ann |192\.0|eve@|bob@|exa |exa\r|\.ann|\.co\.uk`)
+	for _, tt := range tests {
+		got, err := NormalizeEmail(tt.in)
+		if tt.want == "" {
+			if err == nil {
+				t.Errorf("NormalizeEmail(%q) = %q, want an error", tt.in, got)
+				continue
+			}
+			if !errors.Is(err, ErrInvalidEmail) || !errs.Is(err, errs.Invalid) {
+				t.Errorf("NormalizeEmail(%q) error %v: want errs.Invalid wrapping ErrInvalidEmail", tt.in, err)
+			}
+			if echo.MatchString(err.Error()) {
+				t.Errorf("NormalizeEmail(%q) error %q echoes the input", tt.in, err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+		if again, err := NormalizeEmail(got); err != nil || again != got {
+			t.Errorf("NormalizeEmail is not idempotent on %q: %q, %v", got, again, err)
 		}
 	}
 }

@@ -7,11 +7,14 @@ import (
 	"github.com/candor-dev/candor/internal/pii"
 )
 
-// Sealing contexts and index purposes for staff fields.
+// Sealing contexts (bound into each sealed value; storage re-seals by them) and
+// blind-index purposes for staff fields.
 const (
-	ctxEmail   = "staff.email"
-	ctxTOTP    = "staff.totp"
+	SealEmail  = "staff.email"
+	SealTOTP   = "staff.totp"
 	indexEmail = "staff.email"
+	ctxEmail   = SealEmail
+	ctxTOTP    = SealTOTP
 )
 
 // Member is a staff account as the rest of Candor sees it: the email opened, no secrets.

@@ -1,0 +1,35 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+
+	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/staff"
+)
+
+// DemoOwnerEmail is the demo owner account's email.
+const DemoOwnerEmail = "owner@demo.example"
+
+// seedDemo makes sure the demo owner exists with a fresh one-time password, printed to
+// the operator's terminal (demo mode listens on loopback only; config enforces it).
+func seedDemo(ctx context.Context, a *app, out io.Writer) error {
+	pw := rand.Text()
+	m, err := a.staff.FindByEmail(ctx, staff.CLI, DemoOwnerEmail)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		_, err = a.staff.Add(ctx, staff.CLI, DemoOwnerEmail, staff.Owner, pw, true)
+	case err == nil:
+		_, err = a.staff.ResetPassword(ctx, staff.CLI, m.ID, pw)
+		if err == nil && m.Disabled {
+			_, err = a.staff.Enable(ctx, staff.CLI, m.ID)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("seeding the demo: %w", err)
+	}
+	fmt.Fprintf(out, "Demo owner: %s  one-time password: %s  (you will choose your own at first sign-in)\n", DemoOwnerEmail, pw)
+	return nil
+}

@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"golang.org/x/crypto/acme/autocert"
+
+	"github.com/candor-dev/candor/internal/web"
+)
+
+// shutdownGrace is how long in-flight requests may take to finish after SIGTERM.
+const shutdownGrace = 8 * time.Second
+
+func runServe(ctx context.Context, inv *invocation) error {
+	if err := inv.parse(); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, inv, true)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	warnings, err := a.db.Warnings(ctx)
+	if err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		a.log.Warn(w)
+	}
+	if inv.cfg.Demo {
+		if err := seedDemo(ctx, a, inv.env.Stdout); err != nil {
+			return err
+		}
+	}
+	srv, err := web.NewServer(web.Deps{
+		Config: inv.cfg, Health: a.db, Staff: a.staff, Audit: a.audit, Log: a.log, Version: Version(),
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", inv.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("setting --addr (CANDOR_ADDR): cannot listen on %s: %w", inv.cfg.Addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          nil,
+	}
+	go purgeSessions(ctx, a)
+	return serveUntilDone(ctx, a, inv, hs, ln)
+}
+
+// serveUntilDone serves (plain HTTP, certificate files or ACME) until ctx ends, then
+// shuts down gracefully: new connections are refused, in-flight requests finish.
+func serveUntilDone(ctx context.Context, a *app, inv *invocation, hs *http.Server, ln net.Listener) error {
+	cfg := inv.cfg
+	scheme := "http"
+	errc := make(chan error, 2)
+	var redirect *http.Server
+	switch {
+	case len(cfg.ACMEDomains) > 0:
+		m := &autocert.Manager{
+			Prompt: autocert.AcceptTOS, Cache: autocert.DirCache(cfg.DataDir + "/acme"),
+			HostPolicy: autocert.HostWhitelist(cfg.ACMEDomains...), Email: cfg.ACMEEmail,
+		}
+		hs.TLSConfig = m.TLSConfig()
+		hs.TLSConfig.MinVersion = tls.VersionTLS12
+		redirect = &http.Server{Addr: cfg.ACMEHTTPAddr, Handler: m.HTTPHandler(nil), ReadHeaderTimeout: 5 * time.Second}
+		go func() {
+			if err := redirect.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("setting --acme-http-addr: %w", err)
+			}
+		}()
+		scheme = "https"
+		go func() { errc <- hs.ServeTLS(ln, "", "") }()
+	case cfg.TLSCert != "":
+		hs.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		scheme = "https"
+		go func() { errc <- hs.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey) }()
+	default:
+		go func() { errc <- hs.Serve(ln) }()
+	}
+	fmt.Fprintf(inv.env.Stdout, "candor %s: listening on %s://%s (public URL %s)\n", Version(), scheme, ln.Addr(), cfg.PublicURL)
+	a.log.Info("listening", "addr", ln.Addr().String(), "tls", cfg.TLS())
+	select {
+	case err := <-errc:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if redirect != nil {
+		_ = redirect.Shutdown(sctx)
+	}
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	a.log.Info("stopped")
+	return nil
+}
+
+// purgeSessions deletes idle sessions every ten minutes until ctx ends.
+func purgeSessions(ctx context.Context, a *app) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := a.staff.PurgeSessions(ctx); err != nil {
+				a.log.Warn("purging sessions failed", "error", err)
+			} else if n > 0 {
+				a.log.Info("purged idle sessions", "count", n)
+			}
+		}
+	}
+}

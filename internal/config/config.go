@@ -1,0 +1,57 @@
+package config
+
+import (
+	"net"
+	"net/netip"
+	"net/url"
+	"path/filepath"
+	"time"
+)
+
+// Config is the effective configuration of one Candor process.
+type Config struct {
+	Addr    string // listen address HOST:PORT
+	DataDir string // where the SQLite database, generated keys and the ACME cache live
+	DB      string // DSN: sqlite:PATH or postgres://…
+	Keys    string // key file text (secret); empty: generated into DataDir/keys
+	Demo    bool
+
+	PublicURL      *url.URL       // base of links in mail; default from Addr
+	SiteOrigins    []string       // the vendor's web sites, trusted for cross-origin posts
+	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For is believed
+
+	TLSCert, TLSKey string   // certificate files
+	ACMEDomains     []string // obtain certificates from Let's Encrypt for these names
+	ACMEEmail       string
+	ACMEHTTPAddr    string // the HTTP listener for challenges and the redirect to HTTPS
+
+	LogFormat string // text or json
+	LogLevel  string // debug, info, warn, error
+
+	SessionIdle     time.Duration
+	SessionAbsolute time.Duration
+	MaxBodyBytes    int64
+}
+
+// KeyFile is where generated keys are written when CANDOR_KEYS is not set.
+func (c Config) KeyFile() string { return filepath.Join(c.DataDir, "keys") }
+
+// TLS reports whether Candor terminates TLS itself.
+func (c Config) TLS() bool { return c.TLSCert != "" || len(c.ACMEDomains) > 0 }
+
+// SecureCookies reports whether cookies must carry Secure (and may use the __Host- prefix):
+// under Candor's own TLS, or behind a proxy when the public URL is https.
+func (c Config) SecureCookies() bool { return c.TLS() || c.PublicURL.Scheme == "https" }
+
+// IsLoopback reports whether addr's host is a loopback address or "localhost".
+func IsLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}

@@ -1,0 +1,57 @@
+package config
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Entry is one line of the effective configuration.
+type Entry struct {
+	Name, Env, Value string
+}
+
+// Listing is the effective configuration for `candor config`: secrets redacted.
+func (c Config) Listing() []Entry {
+	get := map[string]string{
+		"addr": c.Addr, "data-dir": c.DataDir, "db": c.DB, "keys": c.Keys,
+		"demo": boolText(c.Demo), "public-url": c.PublicURL.String(),
+		"site-origin": strings.Join(c.SiteOrigins, ","), "trusted-proxy": prefixes(c),
+		"tls-cert": c.TLSCert, "tls-key": c.TLSKey, "acme-domain": strings.Join(c.ACMEDomains, ","),
+		"acme-email": c.ACMEEmail, "acme-http-addr": c.ACMEHTTPAddr, "log-format": c.LogFormat,
+		"log-level": c.LogLevel, "session-idle": c.SessionIdle.String(), "session-max": c.SessionAbsolute.String(),
+		"max-body": itoa(c.MaxBodyBytes),
+	}
+	out := make([]Entry, 0, len(settings))
+	for _, s := range settings {
+		v := get[s.name]
+		if s.secret && v != "" {
+			if s.show != nil {
+				v = s.show(v)
+			} else {
+				v = "(set, redacted)"
+			}
+		}
+		if s.name == "keys" && v == "" {
+			v = "(generated in " + c.KeyFile() + ")"
+		}
+		out = append(out, Entry{Name: s.name, Env: EnvName(s.name), Value: v})
+	}
+	return out
+}
+
+func boolText(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func prefixes(c Config) string {
+	var p []string
+	for _, t := range c.TrustedProxies {
+		p = append(p, t.String())
+	}
+	return strings.Join(p, ",")
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,124 @@
+package config
+
+import (
+	"fmt"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// setting describes one configuration value: its flag, environment variable, default,
+// help text and how to store it into a Config.
+type setting struct {
+	name   string // flag name; the environment variable is CANDOR_ + upper(name with - → _)
+	def    string
+	help   string
+	secret bool                  // redacted in listings; also read from CANDOR_…_FILE
+	bool   bool                  // a flag that takes no value
+	list   bool                  // repeatable flag; comma-separated in the environment
+	show   func(v string) string // how a secret is shown in listings; default "(set)"
+	set    func(c *Config, v string) error
+}
+
+// EnvName is the environment variable of a setting.
+func EnvName(name string) string {
+	return "CANDOR_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+// settings is the one table of every setting, in the order `candor config` prints them.
+var settings = []setting{
+	{name: "addr", def: "127.0.0.1:8080", help: "listen address HOST:PORT", set: func(c *Config, v string) error {
+		c.Addr = v
+		return checkAddr(v)
+	}},
+	{name: "data-dir", def: "candor-data", help: "directory for the SQLite database, generated keys and the ACME cache", set: func(c *Config, v string) error {
+		c.DataDir = v
+		return nonEmpty(v)
+	}},
+	{name: "db", def: "", help: "database: sqlite:PATH or postgres://USER@HOST/DB (default sqlite:DATA-DIR/candor.db)", secret: true, show: redactURL, set: func(c *Config, v string) error {
+		c.DB = v
+		if v != "" && !strings.HasPrefix(v, "sqlite:") && !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") {
+			return fmt.Errorf(`must start with "sqlite:" or "postgres://"`)
+		}
+		return nil
+	}},
+	{name: "keys", def: "", help: "data keys for sealing personal data (the text of a key file); default: generated into DATA-DIR/keys", secret: true, set: func(c *Config, v string) error {
+		c.Keys = v
+		return nil
+	}},
+	{name: "demo", bool: true, def: "false", help: "seed a demo site, products and an owner account (loopback only)", set: func(c *Config, v string) (err error) {
+		c.Demo, err = strconv.ParseBool(v)
+		return err
+	}},
+	{name: "public-url", def: "", help: "the URL people reach Candor at, base of links in mail (default http://ADDR)", set: func(c *Config, v string) error {
+		if v == "" {
+			return nil
+		}
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("must be an http or https URL such as https://candor.example.com")
+		}
+		u.Path = strings.TrimSuffix(u.Path, "/")
+		c.PublicURL = u
+		return nil
+	}},
+	{name: "site-origin", list: true, help: "the vendor's website origin, trusted for cross-origin form posts (repeatable)", set: func(c *Config, v string) error {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return fmt.Errorf("%q is not an origin such as https://www.example.com", v)
+		}
+		c.SiteOrigins = append(c.SiteOrigins, u.Scheme+"://"+u.Host)
+		return nil
+	}},
+	{name: "trusted-proxy", list: true, help: "CIDR of a reverse proxy whose X-Forwarded-For is trusted (repeatable)", set: func(c *Config, v string) error {
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			ip, err2 := netip.ParseAddr(v)
+			if err2 != nil {
+				return fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8 or an IP address", v)
+			}
+			p = netip.PrefixFrom(ip, ip.BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+		return nil
+	}},
+	{name: "tls-cert", help: "TLS certificate file (PEM); with --tls-key", set: func(c *Config, v string) error { c.TLSCert = v; return nil }},
+	{name: "tls-key", help: "TLS private key file (PEM)", set: func(c *Config, v string) error { c.TLSKey = v; return nil }},
+	{name: "acme-domain", list: true, help: "obtain a certificate for this domain by ACME (repeatable; needs ports 80 and 443)", set: func(c *Config, v string) error {
+		if strings.ContainsAny(v, "/:@ ") || !strings.Contains(v, ".") {
+			return fmt.Errorf("%q is not a domain name", v)
+		}
+		c.ACMEDomains = append(c.ACMEDomains, strings.ToLower(v))
+		return nil
+	}},
+	{name: "acme-email", help: "contact email for the ACME account", set: func(c *Config, v string) error { c.ACMEEmail = v; return nil }},
+	{name: "acme-http-addr", def: ":80", help: "listener for ACME challenges and the HTTP→HTTPS redirect", set: func(c *Config, v string) error {
+		c.ACMEHTTPAddr = v
+		return checkAddr(v)
+	}},
+	{name: "log-format", def: "text", help: "log format: text or json", set: func(c *Config, v string) error {
+		c.LogFormat = v
+		return oneOf(v, "text", "json")
+	}},
+	{name: "log-level", def: "info", help: "log level: debug, info, warn or error", set: func(c *Config, v string) error {
+		c.LogLevel = v
+		return oneOf(v, "debug", "info", "warn", "error")
+	}},
+	{name: "session-idle", def: "30m", help: "staff sessions end after this long without activity", set: func(c *Config, v string) (err error) {
+		c.SessionIdle, err = duration(v, time.Minute, 24*time.Hour)
+		return err
+	}},
+	{name: "session-max", def: "12h", help: "staff sessions end this long after sign-in, active or not", set: func(c *Config, v string) (err error) {
+		c.SessionAbsolute, err = duration(v, time.Minute, 30*24*time.Hour)
+		return err
+	}},
+	{name: "max-body", def: "1048576", help: "largest request body in bytes", set: func(c *Config, v string) (err error) {
+		c.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64)
+		if err == nil && (c.MaxBodyBytes < 1024 || c.MaxBodyBytes > 1<<30) {
+			err = fmt.Errorf("must be between 1024 and 1073741824")
+		}
+		return err
+	}},
+}

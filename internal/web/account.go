@@ -1,0 +1,126 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/staff"
+)
+
+type accountData struct {
+	RecoveryLeft int
+	Require2FA   bool
+}
+
+// accountPage shows the member's own account: password change and second factor.
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
+	s.renderAccount(w, r, http.StatusOK, page{Flash: flash(r)})
+}
+
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, st int, p page) {
+	left, err := s.staff.RecoveryCodesLeft(r.Context(), principal(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Title, p.Nav = "My account", "account"
+	p.Data = accountData{RecoveryLeft: left, Require2FA: s.staff.Require2FA(r.Context())}
+	s.render(w, r, st, "account", p)
+}
+
+// changePassword is the member changing their own password; their other sessions end.
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	next := r.PostFormValue("password")
+	if next != r.PostFormValue("confirm") {
+		s.renderAccount(w, r, http.StatusBadRequest, page{Error: "The two new passwords differ.", Field: "confirm"})
+		return
+	}
+	err := s.staff.ChangePassword(r.Context(), principal(r), r.PostFormValue("current"), next, staff.HashToken(sessionToken(r.Context())))
+	if err != nil {
+		if st := status(err); st < 500 {
+			s.renderAccount(w, r, st, page{Error: errs.PublicOf(err), Field: fieldOf(err)})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	redirectFlash(w, r, "/admin/account", "password-changed")
+}
+
+type totpData struct {
+	Enrolled      bool
+	Secret        string
+	QR            any // template.HTML of the QR code's SVG, drawn here
+	RecoveryCodes []string
+}
+
+// totpPage shows the second-factor status and the button that starts enrolment.
+func (s *Server) totpPage(w http.ResponseWriter, r *http.Request) {
+	m, _ := member(r.Context())
+	s.render(w, r, http.StatusOK, "totp", page{Title: "Two-factor sign-in", Nav: "account", Flash: flash(r),
+		Data: totpData{Enrolled: m.HasTOTP}})
+}
+
+// totpConfirm starts enrolment (action=begin: a new secret and its QR code) or confirms
+// it (action=confirm with a code: the recovery codes are shown once).
+func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := page{Title: "Two-factor sign-in", Nav: "account"}
+	if r.PostFormValue("action") == "begin" {
+		enr, err := s.staff.BeginTOTP(r.Context(), principal(r))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		qr, err := qrSVG(enr.URL)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.Data = totpData{Secret: enr.Secret, QR: qr}
+		s.render(w, r, http.StatusOK, "totp", p)
+		return
+	}
+	codes, err := s.staff.ConfirmTOTP(r.Context(), principal(r), r.PostFormValue("code"))
+	if err != nil {
+		if st := status(err); st < 500 {
+			p.Error, p.Field = errs.PublicOf(err)+" Start again to get a fresh QR code.", "code"
+			s.render(w, r, st, "totp", p)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	p.Data = totpData{Enrolled: true, RecoveryCodes: codes}
+	s.render(w, r, http.StatusOK, "totp", p)
+}
+
+// fieldOf returns the input field an error is about.
+func fieldOf(err error) string {
+	if e, ok := err.(*errs.Error); ok {
+		return e.Field
+	}
+	return ""
+}
+
+// flashes are the fixed notices a redirect may carry; the query names one, so no
+// attacker-chosen text is ever shown.
+var flashes = map[string]string{
+	"password-changed": "Your password was changed. Your other sessions were signed out.",
+	"staff-added":      "The staff member was added.",
+	"staff-updated":    "The staff member was updated.",
+	"settings-saved":   "The setting was saved.",
+}
+
+func flash(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }
+
+func redirectFlash(w http.ResponseWriter, r *http.Request, to, key string) {
+	http.Redirect(w, r, to+"?done="+key, http.StatusSeeOther)
+}

@@ -1,0 +1,56 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/candor-dev/candor/internal/demo"
+)
+
+// healthz answers while the process runs.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// readyz answers 200 when the database is reachable and fully migrated, else 503.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.health.Ping(ctx); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("database unreachable\n"))
+		return
+	}
+	if n, err := s.health.Pending(ctx); err != nil || n > 0 {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("migrations pending\n"))
+		return
+	}
+	_, _ = w.Write([]byte("ready\n"))
+}
+
+// site is "/": in demo mode, the vendor's demo website showing where Candor's forms,
+// tracker and buy buttons go; otherwise a short note pointing to the admin.
+func (s *Server) site(w http.ResponseWriter, r *http.Request) {
+	if !s.cfg.Demo {
+		s.render(w, r, http.StatusOK, "index", page{Title: "Candor"})
+		return
+	}
+	s.render(w, r, http.StatusOK, "demo", page{Title: demo.VendorName, Data: demo.Site()})
+}
+
+// apiMe describes the signed-in member (for scripts and the route test).
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
+	m, _ := member(r.Context())
+	writeJSON(w, http.StatusOK, map[string]any{
+		"id": m.ID, "role": m.Role, "second_factor": m.HasTOTP, "permissions": m.Role.Permissions(),
+	})
+}
+
+// home is the admin's start page.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "home", page{Title: "Home", Nav: "home"})
+}

@@ -1,0 +1,80 @@
+package web
+
+import (
+	"context"
+	"html/template"
+	"log/slog"
+	"net/http"
+
+	"github.com/candor-dev/candor/internal/audit"
+	"github.com/candor-dev/candor/internal/config"
+	"github.com/candor-dev/candor/internal/staff"
+)
+
+// Health is what /readyz asks of storage.
+type Health interface {
+	Ping(ctx context.Context) error
+	Pending(ctx context.Context) (int, error)
+}
+
+// Deps are the server's collaborators, built by the command that starts it.
+type Deps struct {
+	Config  config.Config
+	Health  Health
+	Staff   *staff.Service
+	Audit   *audit.Log
+	Log     *slog.Logger
+	Metrics *Metrics
+	Version string
+}
+
+// Server is the HTTP surface of Candor.
+type Server struct {
+	cfg       config.Config
+	health    Health
+	staff     *staff.Service
+	audit     *audit.Log
+	log       *slog.Logger
+	metrics   *Metrics
+	version   string
+	assets    assets
+	templates map[string]*template.Template
+	handler   http.Handler
+}
+
+// NewServer builds the handler with every route and middleware in place.
+func NewServer(d Deps) (*Server, error) {
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	t, err := parseTemplates(a)
+	if err != nil {
+		return nil, err
+	}
+	if d.Metrics == nil {
+		d.Metrics = NewMetrics()
+	}
+	s := &Server{
+		cfg: d.Config, health: d.Health, staff: d.Staff, audit: d.Audit, log: d.Log,
+		metrics: d.Metrics, version: d.Version, assets: a, templates: t,
+	}
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.Handle(rt.pattern, s.guard(rt))
+	}
+	cop := http.NewCrossOriginProtection()
+	for _, o := range d.Config.SiteOrigins {
+		if err := cop.AddTrustedOrigin(o); err != nil {
+			return nil, err
+		}
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, errForeignOrigin)
+	}))
+	s.handler = s.observe(s.securityHeaders(s.limitBody(cop.Handler(mux))))
+	return s, nil
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
