@@ -101,14 +101,32 @@ type invocation struct {
 func (inv *invocation) withArgs(args []string) *invocation {
 	inv.args = args
 	inv.fs = flag.NewFlagSet("candor "+inv.cmd.name, flag.ContinueOnError)
-	inv.fs.SetOutput(inv.env.Stderr)
-	inv.fs.Usage = func() {
-		out := inv.fs.Output()
-		fmt.Fprintf(out, "Usage: candor %s %s [options]\n\n%s.\n\nOptions:\n", inv.cmd.name, inv.cmd.args, capitalize(inv.cmd.summary))
-		inv.fs.PrintDefaults()
-	}
+	inv.fs.SetOutput(io.Discard) // parse reports errors and help itself
 	inv.flags = config.Register(inv.fs)
 	return inv
+}
+
+// printUsage writes the command's help: usage line, summary and every option with its
+// environment variable.
+func (inv *invocation) printUsage(w io.Writer) {
+	fmt.Fprintf(w, "Usage: candor %s %s [options]\n\n%s.\n", inv.cmd.name, inv.cmd.args, capitalize(inv.cmd.summary))
+	for _, own := range []bool{true, false} {
+		title := "\nSettings (shared by every command; docs/configuration.md):\n"
+		if own {
+			title = "\nOptions:\n"
+		}
+		printed := false
+		inv.fs.VisitAll(func(f *flag.Flag) {
+			if _, shared := inv.flags[f.Name]; shared == own {
+				return
+			}
+			if !printed {
+				fmt.Fprint(w, title)
+				printed = true
+			}
+			fmt.Fprintf(w, "  --%s\n      %s\n", f.Name, f.Usage)
+		})
+	}
 }
 
 // parse parses the flags (command-specific ones must be defined first) and loads the
@@ -116,11 +134,10 @@ func (inv *invocation) withArgs(args []string) *invocation {
 func (inv *invocation) parse() error {
 	if err := inv.fs.Parse(inv.args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			inv.fs.SetOutput(inv.env.Stdout)
-			inv.fs.Usage()
+			inv.printUsage(inv.env.Stdout)
 			return errHelpShown
 		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return fmt.Errorf("%w: %v (see 'candor %s --help')", errUsage, err, inv.cmd.name)
 	}
 	cfg, err := config.Load(inv.flags, inv.env.Getenv)
 	if err != nil {
