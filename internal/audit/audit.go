@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/candor-dev/candor/internal/errs"
 )
 
 // Entry is one audit record.
@@ -35,7 +38,8 @@ type Filter struct {
 type Store interface {
 	Append(ctx context.Context, e Entry, seal func(prevHash string, seq int64) string) (Entry, error)
 	List(ctx context.Context, f Filter) ([]Entry, error)
-	// Walk calls fn for every entry in sequence order, then returns the head's seq and hash.
+	// Walk calls fn for every entry in sequence order, then returns the head's seq and
+	// hash, all read from one consistent snapshot (entries past the head included).
 	Walk(ctx context.Context, fn func(Entry) error) (headSeq int64, headHash string, err error)
 }
 
@@ -53,7 +57,17 @@ type Log struct {
 func New(store Store, mac MAC) *Log { return &Log{store: store, mac: mac, now: time.Now} }
 
 // Record appends one entry. detail is an alternating list of keys and values.
+//
+// Actor, action and subject must be valid UTF-8 without zero bytes: the hash joins the
+// fields with zero bytes, so one inside a field could shift text from one field into
+// the next without changing the hash (and PostgreSQL refuses such text anyway, which
+// SQLite would store). Detail is JSON-encoded, so any text is fine there.
 func (l *Log) Record(ctx context.Context, actor, action, subject string, detail ...string) error {
+	for _, s := range []string{actor, action, subject} {
+		if strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s) {
+			return errs.E(errs.Invalid, "An audit entry's actor, action and subject must be text without zero bytes.")
+		}
+	}
 	e := Entry{At: l.now().UTC().Truncate(time.Millisecond), Actor: actor, Action: action, Subject: subject, Detail: map[string]string{}}
 	for i := 0; i+1 < len(detail); i += 2 {
 		e.Detail[detail[i]] = detail[i+1]
@@ -114,7 +128,8 @@ func (p Problem) String() string { return fmt.Sprintf("entry %d: %s", p.Seq, p.R
 
 // Verify walks the whole chain and returns the first problem found, or nil when every
 // entry fits: sequence without gaps, each prev hash equal to its predecessor's hash, each
-// hash recomputed equal, and the head pointing at the last entry.
+// hash recomputed equal, and the head pointing at the last entry (so rows removed from
+// the end, and rows added past the head, are found too).
 func (l *Log) Verify(ctx context.Context) (n int64, problem *Problem, err error) {
 	var prevSeq int64
 	prevHash := ""
@@ -137,8 +152,13 @@ func (l *Log) Verify(ctx context.Context) (n int64, problem *Problem, err error)
 	if err != nil || problem != nil {
 		return n, problem, err
 	}
-	if headSeq != prevSeq || headHash != prevHash {
+	switch {
+	case headSeq > prevSeq:
 		return n, &Problem{prevSeq, fmt.Sprintf("the log ends at entry %d but its head records entry %d: entries were removed from the end", prevSeq, headSeq)}, nil
+	case headSeq < prevSeq:
+		return n, &Problem{prevSeq, fmt.Sprintf("the log goes on to entry %d but its head records entry %d: the head was moved back", prevSeq, headSeq)}, nil
+	case headHash != prevHash:
+		return n, &Problem{prevSeq, "the head does not match the last entry: the head or the entry was replaced"}, nil
 	}
 	return n, nil, nil
 }

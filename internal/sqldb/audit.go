@@ -2,9 +2,11 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/candor-dev/candor/internal/audit"
 )
@@ -58,7 +60,10 @@ func (s AuditStore) List(ctx context.Context, f audit.Filter) ([]audit.Entry, er
 		add("actor = ?", f.Actor)
 	}
 	if f.Action != "" {
-		add("action LIKE ?", strings.ReplaceAll(f.Action, "%", "")+"%")
+		// A plain prefix, compared exactly: LIKE would take "_" as a wildcard, and is
+		// case-insensitive on SQLite but case-sensitive on PostgreSQL.
+		where = append(where, "substr(action, 1, ?) = ?")
+		args = append(args, utf8.RuneCountInString(f.Action), f.Action)
 	}
 	if f.Subject != "" {
 		add("subject = ?", f.Subject)
@@ -94,15 +99,28 @@ func (s AuditStore) List(ctx context.Context, f audit.Filter) ([]audit.Entry, er
 	return out, translate(rows.Err())
 }
 
-// Walk reads the head first and then streams the entries up to it in order, so entries
-// appended meanwhile are not mistaken for a broken head.
+// Walk reads the head and every entry in one read-only snapshot (REPEATABLE READ on
+// PostgreSQL; on SQLite in WAL mode a read transaction sees one snapshot), so entries
+// appended meanwhile are not seen at all and cannot be mistaken for a broken head, while
+// a row past the head (one written outside Append, such as a forged entry) is walked,
+// and fails Verify, instead of being skipped.
 func (s AuditStore) Walk(ctx context.Context, fn func(audit.Entry) error) (int64, string, error) {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.DB.Dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	sqlTx, err := s.DB.read.BeginTx(ctx, opts)
+	if err != nil {
+		return 0, "", translate(err)
+	}
+	defer func() { _ = sqlTx.Rollback() }() // read-only: nothing to commit
+	tx := &Tx{tx: sqlTx, dialect: s.DB.Dialect}
 	var seq int64
 	var hash string
-	if err := s.DB.QueryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&seq, &hash); err != nil {
+	if err := tx.QueryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&seq, &hash); err != nil {
 		return 0, "", err
 	}
-	rows, err := s.DB.Query(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE seq <= ? ORDER BY seq", seq)
+	rows, err := tx.Query(ctx, "SELECT "+auditColumns+" FROM audit_log ORDER BY seq")
 	if err != nil {
 		return 0, "", err
 	}

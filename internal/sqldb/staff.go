@@ -100,15 +100,40 @@ func (s StaffStore) ListMembers(ctx context.Context) ([]staff.Record, error) {
 	return out, translate(rows.Err())
 }
 
-// UpdateMember is a read-modify-write of every mutable column in one transaction.
+// UpdateMember is a read-modify-write of every mutable column in one transaction. It
+// refuses (staff.ErrLastOwner) a change that leaves no active owner.
+//
+// On PostgreSQL, a change to an active owner first locks every active owner row in id
+// order, so that two such changes serialize (the second then counts one owner fewer)
+// instead of both passing or deadlocking; SQLite's one writer serializes them anyway.
 func (s StaffStore) UpdateMember(ctx context.Context, id int64, fn func(*staff.Record) error) (r staff.Record, err error) {
 	err = s.DB.InTx(ctx, func(tx *Tx) error {
-		r, err = scanStaff(tx.QueryRow(ctx, "SELECT "+staffColumns+" FROM staff WHERE id = ?"+tx.Dialect().ForUpdate(), id))
+		const selectOne = "SELECT " + staffColumns + " FROM staff WHERE id = ?"
+		owners := -1 // active owners, counted under lock; -1 until counted
+		if peek, err := scanStaff(tx.QueryRow(ctx, selectOne, id)); err != nil {
+			return err
+		} else if peek.ActiveOwner() {
+			if owners, err = lockActiveOwners(ctx, tx); err != nil {
+				return err
+			}
+		}
+		r, err = scanStaff(tx.QueryRow(ctx, selectOne+tx.Dialect().ForUpdate(), id))
 		if err != nil {
 			return err
 		}
+		wasOwner := r.ActiveOwner()
 		if err := fn(&r); err != nil {
 			return err
+		}
+		if wasOwner && !r.ActiveOwner() {
+			if owners < 0 { // became an owner after the peek: count now
+				if owners, err = lockActiveOwners(ctx, tx); err != nil {
+					return err
+				}
+			}
+			if owners < 2 { // this member is one of them
+				return staff.ErrLastOwner
+			}
 		}
 		var disabled any
 		if !r.DisabledAt.IsZero() {
@@ -123,6 +148,20 @@ func (s StaffStore) UpdateMember(ctx context.Context, id int64, fn func(*staff.R
 		return err
 	})
 	return r, err
+}
+
+// lockActiveOwners locks the active owner rows (PostgreSQL) and counts them.
+func lockActiveOwners(ctx context.Context, tx *Tx) (int, error) {
+	rows, err := tx.Query(ctx, "SELECT id FROM staff WHERE role = 'owner' AND disabled_at IS NULL ORDER BY id"+tx.Dialect().ForUpdate())
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	return n, translate(rows.Err())
 }
 
 // CountActiveOwners counts owners not disabled.

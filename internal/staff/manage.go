@@ -7,24 +7,13 @@ import (
 	"github.com/candor-dev/candor/internal/errs"
 )
 
-// update applies fn to a member on behalf of actor, refusing changes that would leave
-// the installation without an active owner, and audits the action.
+// update applies fn to a member on behalf of actor and audits the action. A change
+// that would leave the installation without an active owner fails with ErrLastOwner:
+// the store checks it in the same transaction as the write (see Store.UpdateMember), so
+// two managers demoting the last two owners at once cannot both succeed.
 func (s *Service) update(ctx context.Context, actor Principal, id int64, action string, fn func(*Record) error, detail ...string) (Member, error) {
 	if err := actor.Require(ManageStaff); err != nil {
 		return Member{}, err
-	}
-	before, err := s.store.MemberByID(ctx, id)
-	if err != nil {
-		return Member{}, err
-	}
-	preview := before
-	if err := fn(&preview); err != nil {
-		return Member{}, err
-	}
-	if wasActiveOwner(before) && !wasActiveOwner(preview) {
-		if n, err := s.store.CountActiveOwners(ctx); err != nil || n < 2 {
-			return Member{}, errs.E(errs.Conflict, "That would leave no active owner; make someone else owner first.")
-		}
 	}
 	after, err := s.store.UpdateMember(ctx, id, fn)
 	if err != nil {
@@ -34,11 +23,10 @@ func (s *Service) update(ctx context.Context, actor Principal, id int64, action 
 	return s.member(after)
 }
 
-func wasActiveOwner(r Record) bool { return r.Role == Owner && r.DisabledAt.IsZero() }
-
 // SetRole changes a member's role.
 func (s *Service) SetRole(ctx context.Context, actor Principal, id int64, role Role) (Member, error) {
-	if _, err := ParseRole(string(role)); err != nil {
+	role, err := ParseRole(string(role))
+	if err != nil {
 		return Member{}, errs.InvalidField("role", err.Error())
 	}
 	return s.update(ctx, actor, id, "staff.set_role", func(r *Record) error {
@@ -95,6 +83,11 @@ func (s *Service) ResetPassword(ctx context.Context, actor Principal, id int64, 
 // ChangePassword is a member changing their own password: the current one is required,
 // and every other session of theirs is revoked (the current one, keepHash, stays).
 func (s *Service) ChangePassword(ctx context.Context, actor Principal, current, next, keepHash string) error {
+	// A stolen session must not become a password oracle: guesses share the
+	// per-client sign-in budget, keyed by member instead of IP.
+	if !s.perIP.Allow("change-password:" + Subject(actor.ID)) {
+		return errs.E(errs.RateLimited, "Too many attempts; please wait a minute and try again.")
+	}
 	r, err := s.store.MemberByID(ctx, actor.ID)
 	if err != nil {
 		return err

@@ -77,7 +77,8 @@ func (s *Service) Add(ctx context.Context, actor Principal, email string, role R
 	if err := actor.Require(ManageStaff); err != nil {
 		return Member{}, err
 	}
-	if _, err := ParseRole(string(role)); err != nil {
+	role, err := ParseRole(string(role))
+	if err != nil {
 		return Member{}, errs.InvalidField("role", err.Error())
 	}
 	norm, index, err := s.emailIndex(email)
@@ -145,6 +146,10 @@ func (s *Service) List(ctx context.Context, actor Principal) ([]Member, error) {
 	if err := actor.Require(ManageStaff); err != nil {
 		return nil, err
 	}
+	// Fail closed: no view of personal data without its audit entry.
+	if err := s.audit.Record(ctx, actor.Name, "staff.list", ""); err != nil {
+		return nil, err
+	}
 	recs, err := s.store.ListMembers(ctx)
 	if err != nil {
 		return nil, err
@@ -157,6 +162,5 @@ func (s *Service) List(ctx context.Context, actor Principal) ([]Member, error) {
 		}
 		out = append(out, m)
 	}
-	_ = s.audit.Record(ctx, actor.Name, "staff.list", "")
 	return out, nil
 }

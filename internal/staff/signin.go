@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"strconv"
 	"time"
 
@@ -14,6 +15,9 @@ import (
 
 // errSignIn is the one answer to every failed sign-in.
 var errSignIn = errs.E(errs.Unauthorized, "The email, password or code is not right.")
+
+// errTOTPReplayed aborts the step update when the code's step was already used.
+var errTOTPReplayed = errors.New("staff: TOTP code already used")
 
 // pendingLifetime bounds the gap between the password step and the code step.
 const pendingLifetime = 5 * time.Minute
@@ -138,10 +142,18 @@ func (s *Service) checkSecondFactor(ctx context.Context, r Record, code string) 
 		return err
 	}
 	if step, ok := matchTOTP(secret, code, s.now()); ok {
-		if step <= r.TOTPLastStep {
+		// Compare with the last accepted step inside the write's transaction: r was read
+		// before the (slow) password check, and the same code may arrive twice at once.
+		_, err := s.store.UpdateMember(ctx, r.ID, func(cur *Record) error {
+			if cur.TOTPSealed != r.TOTPSealed || step <= cur.TOTPLastStep {
+				return errTOTPReplayed
+			}
+			cur.TOTPLastStep = step
+			return nil
+		})
+		if errors.Is(err, errTOTPReplayed) {
 			return s.fail(ctx, r, "totp_replayed", true)
 		}
-		_, err := s.store.UpdateMember(ctx, r.ID, func(r *Record) error { r.TOTPLastStep = step; return nil })
 		return err
 	}
 	if normalized, ok := normalizeRecoveryCode(code); ok {

@@ -3,6 +3,8 @@ package staff
 import (
 	"context"
 	"time"
+
+	"github.com/candor-dev/candor/internal/errs"
 )
 
 // Record is a staff row as stored: personal fields sealed, secrets hashed.
@@ -23,6 +25,13 @@ type Record struct {
 	PasswordChangedAt  time.Time
 }
 
+// ActiveOwner reports whether the member is an owner who is not disabled: the
+// installation must always keep at least one.
+func (r Record) ActiveOwner() bool { return r.Role == Owner && r.DisabledAt.IsZero() }
+
+// ErrLastOwner is the refusal of a change that would leave no active owner.
+var ErrLastOwner = errs.E(errs.Conflict, "That would leave no active owner; make someone else owner first.")
+
 // Session is a signed-in browser, known by the SHA-256 of its token.
 type Session struct {
 	TokenHash  string
@@ -39,6 +48,10 @@ type Store interface {
 	MemberByEmailIndex(ctx context.Context, index string) (Record, error)
 	ListMembers(ctx context.Context) ([]Record, error)
 	// UpdateMember reads the member, applies fn and writes it back in one transaction.
+	// It never leaves the installation without an active owner: when fn turns an active
+	// owner (Record.ActiveOwner) into anything else and no other active owner exists, it
+	// writes nothing and returns ErrLastOwner. The check and the write are atomic, so two
+	// such changes at once cannot both pass.
 	UpdateMember(ctx context.Context, id int64, fn func(*Record) error) (Record, error)
 	// CountActiveOwners counts owners that are not disabled.
 	CountActiveOwners(ctx context.Context) (int, error)

@@ -76,11 +76,13 @@ func (s *Server) staffDetail(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderStaffDetail(w http.ResponseWriter, r *http.Request, id int64, p page, password string) {
 	m, err := s.staff.Get(r.Context(), principal(r), id)
+	if err == nil { // fail closed: no view of personal data without its audit entry
+		err = s.audit.Record(r.Context(), principal(r).Name, "staff.view", staff.Subject(id))
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	_ = s.audit.Record(r.Context(), principal(r).Name, "staff.view", staff.Subject(id))
 	p.Title, p.Nav, p.Logged = "Staff member", "staff", true
 	p.Data = staffDetailData{Member: m, Roles: staff.Roles, Password: password}
 	s.render(w, r, http.StatusOK, "staff_detail", p)
