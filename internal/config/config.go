@@ -2,6 +2,7 @@ package config
 
 import (
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"path/filepath"
@@ -27,6 +28,19 @@ type Config struct {
 
 	LogFormat string // text or json
 	LogLevel  string // debug, info, warn, error
+
+	SMTP             *url.URL // the relay: smtp:// (STARTTLS) or smtps:// (implicit TLS); nil: nothing is sent
+	SMTPAllowPrivate bool     // permit a relay on loopback or a private range
+	SMTPRate         float64  // messages per second through the relay (token bucket)
+	MailFrom         *mail.Address
+	DKIMDomain       string
+	DKIMSelector     string
+	DKIMKey          string // PEM private key (RSA or Ed25519)
+	PostalAddress    string // the vendor's postal address for campaign footers
+
+	PendingTTL      time.Duration // unconfirmed subscriptions are deleted after this
+	ConfirmInterval time.Duration // at most one confirmation mail per address per interval
+	ThanksURL       string        // where a plain subscribe form post redirects; "" for Candor's own page
 
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration

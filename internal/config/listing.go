@@ -1,6 +1,7 @@
 package config
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -19,7 +20,11 @@ func (c Config) Listing() []Entry {
 		"tls-cert": c.TLSCert, "tls-key": c.TLSKey, "acme-domain": strings.Join(c.ACMEDomains, ","),
 		"acme-email": c.ACMEEmail, "acme-http-addr": c.ACMEHTTPAddr, "log-format": c.LogFormat,
 		"log-level": c.LogLevel, "session-idle": c.SessionIdle.String(), "session-max": c.SessionAbsolute.String(),
-		"max-body": itoa(c.MaxBodyBytes),
+		"max-body": itoa(c.MaxBodyBytes), "smtp": urlText(c.SMTP), "smtp-allow-private": boolText(c.SMTPAllowPrivate),
+		"smtp-rate": strconv.FormatFloat(c.SMTPRate, 'f', -1, 64), "mail-from": c.MailFrom.String(),
+		"dkim-domain": c.DKIMDomain, "dkim-selector": c.DKIMSelector, "dkim-key": c.DKIMKey,
+		"postal-address": c.PostalAddress, "pending-ttl": c.PendingTTL.String(),
+		"confirm-interval": c.ConfirmInterval.String(), "subscribe-thanks-url": c.ThanksURL,
 	}
 	out := make([]Entry, 0, len(settings))
 	for _, s := range settings {
@@ -37,6 +42,13 @@ func (c Config) Listing() []Entry {
 		out = append(out, Entry{Name: s.name, Env: EnvName(s.name), Value: v})
 	}
 	return out
+}
+
+func urlText(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	return u.String()
 }
 
 func boolText(b bool) string {

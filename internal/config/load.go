@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -108,7 +109,16 @@ func (c *Config) finish() error {
 		}
 		c.PublicURL = &url.URL{Scheme: scheme, Host: net.JoinHostPort(host, port)}
 	}
+	if c.MailFrom == nil {
+		host := c.PublicURL.Hostname()
+		if net.ParseIP(host) != nil || !strings.Contains(host, ".") {
+			host = "localhost.localdomain"
+		}
+		c.MailFrom = &mail.Address{Name: "Candor", Address: "noreply@" + host}
+	}
 	switch {
+	case (c.DKIMDomain == "") != (c.DKIMKey == "") || (c.DKIMDomain == "") != (c.DKIMSelector == ""):
+		return errors.New("setting --dkim-domain, --dkim-selector and --dkim-key: give all three or none")
 	case (c.TLSCert == "") != (c.TLSKey == ""):
 		return errors.New("setting --tls-cert and --tls-key: give both or neither")
 	case c.TLSCert != "" && len(c.ACMEDomains) > 0:

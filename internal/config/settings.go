@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -97,6 +98,56 @@ var settings = []setting{
 	{name: "acme-http-addr", def: ":80", help: "listener for ACME challenges and the HTTP→HTTPS redirect", set: func(c *Config, v string) error {
 		c.ACMEHTTPAddr = v
 		return checkAddr(v)
+	}},
+	{name: "smtp", help: "mail relay: smtp://USER:PASS@HOST:587 (STARTTLS) or smtps://USER:PASS@HOST:465 (implicit TLS); unset: mail stays in the outbox", secret: true, show: redactURL, set: func(c *Config, v string) error {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" || u.Path != "" && u.Path != "/" {
+			return fmt.Errorf("must look like smtp://user:pass@host:587 or smtps://user:pass@host:465")
+		}
+		c.SMTP = u
+		return nil
+	}},
+	{name: "smtp-allow-private", bool: true, def: "false", help: "allow a mail relay on loopback or a private address range", set: func(c *Config, v string) (err error) {
+		c.SMTPAllowPrivate, err = strconv.ParseBool(v)
+		return err
+	}},
+	{name: "smtp-rate", def: "100", help: "most messages per second sent through the relay", set: func(c *Config, v string) (err error) {
+		c.SMTPRate, err = strconv.ParseFloat(v, 64)
+		if err == nil && (c.SMTPRate <= 0 || c.SMTPRate > 100000) {
+			err = fmt.Errorf("must be between 0 and 100000")
+		}
+		return err
+	}},
+	{name: "mail-from", help: "sender of every mail, e.g. 'Northwind <news@example.com>' (default noreply@ the public URL's host)", set: func(c *Config, v string) error {
+		a, err := mail.ParseAddress(v)
+		if err != nil || strings.ContainsAny(v, "\r\n") {
+			return fmt.Errorf("%q is not a mail address such as 'Name <news@example.com>'", v)
+		}
+		c.MailFrom = a
+		return nil
+	}},
+	{name: "dkim-domain", help: "sign outgoing mail with DKIM for this domain (with --dkim-selector and --dkim-key)", set: func(c *Config, v string) error { c.DKIMDomain = v; return nil }},
+	{name: "dkim-selector", help: "DKIM selector: the DNS record is SELECTOR._domainkey.DOMAIN", set: func(c *Config, v string) error { c.DKIMSelector = v; return nil }},
+	{name: "dkim-key", help: "DKIM private key, PEM (RSA 2048+ or Ed25519)", secret: true, set: func(c *Config, v string) error { c.DKIMKey = v; return nil }},
+	{name: "postal-address", help: "the vendor's postal address, shown in every campaign's footer", set: func(c *Config, v string) error {
+		c.PostalAddress = v
+		return nil
+	}},
+	{name: "pending-ttl", def: "168h", help: "unconfirmed newsletter subscriptions are deleted after this long", set: func(c *Config, v string) (err error) {
+		c.PendingTTL, err = duration(v, time.Hour, 90*24*time.Hour)
+		return err
+	}},
+	{name: "confirm-interval", def: "3h", help: "at most one confirmation mail per address per this interval", set: func(c *Config, v string) (err error) {
+		c.ConfirmInterval, err = duration(v, time.Minute, 7*24*time.Hour)
+		return err
+	}},
+	{name: "subscribe-thanks-url", help: "where a plain subscribe form post lands (default Candor's own thank-you page)", set: func(c *Config, v string) error {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("must be an http or https URL")
+		}
+		c.ThanksURL = v
+		return nil
 	}},
 	{name: "log-format", def: "text", help: "log format: text or json", set: func(c *Config, v string) error {
 		c.LogFormat = v

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 
+	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/staff"
 )
 
@@ -18,6 +19,8 @@ var SealedColumns = []SealedColumn{
 	{"staff", "id", "email_sealed", staff.SealEmail},
 	{"staff", "id", "totp_sealed", staff.SealTOTP},
 	{"staff", "id", "totp_pending_sealed", staff.SealTOTP},
+	{"mail_outbox", "id", "to_sealed", mail.SealTo},
+	{"mail_outbox", "id", "content_sealed", mail.SealContent},
 }
 
 // Resealer re-encrypts a sealed value under the newest key (pii.Sealer).
@@ -52,7 +55,7 @@ func (db *DB) resealBatch(ctx context.Context, r Resealer, c SealedColumn) (int,
 		sealed string
 	}
 	var stale []row
-	rows, err := db.Query(ctx, "SELECT "+c.Key+", "+c.Column+" FROM "+c.Table+" WHERE "+c.Column+" IS NOT NULL ORDER BY "+c.Key)
+	rows, err := db.Query(ctx, "SELECT "+c.Key+", "+c.Column+" FROM "+c.Table+" WHERE "+c.Column+" IS NOT NULL AND "+c.Column+" <> '' ORDER BY "+c.Key)
 	if err != nil {
 		return 0, err
 	}
