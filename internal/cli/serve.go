@@ -5,8 +5,12 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log"
+	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/acme/autocert"
@@ -38,15 +42,21 @@ func runServe(ctx context.Context, inv *invocation) error {
 			return err
 		}
 	}
+	ln, err := net.Listen("tcp", inv.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("setting --addr (CANDOR_ADDR): cannot listen on %s: %w", inv.cfg.Addr, err)
+	}
+	if u := *inv.cfg.PublicURL; u.Port() == "0" { // derived from --addr HOST:0: use the port we got
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		u.Host = net.JoinHostPort(u.Hostname(), port)
+		inv.cfg.PublicURL = &u
+	}
 	srv, err := web.NewServer(web.Deps{
 		Config: inv.cfg, Health: a.db, Staff: a.staff, Audit: a.audit, Log: a.log, Version: Version(),
 	})
 	if err != nil {
+		ln.Close()
 		return err
-	}
-	ln, err := net.Listen("tcp", inv.cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("setting --addr (CANDOR_ADDR): cannot listen on %s: %w", inv.cfg.Addr, err)
 	}
 	hs := &http.Server{
 		Handler:           srv,
@@ -55,7 +65,7 @@ func runServe(ctx context.Context, inv *invocation) error {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    32 << 10,
-		ErrorLog:          nil,
+		ErrorLog:          httpErrorLog(a.log),
 	}
 	go purgeSessions(ctx, a)
 	return serveUntilDone(ctx, a, inv, hs, ln)
@@ -112,6 +122,20 @@ func serveUntilDone(ctx context.Context, a *app, inv *invocation, hs *http.Serve
 	}
 	a.log.Info("stopped")
 	return nil
+}
+
+// httpErrorLog sends net/http's own messages (TLS handshake failures, accept errors) to
+// the structured log instead of the process's stderr, without the client addresses they
+// name ("TLS handshake error from 203.0.113.9:51234"): Candor logs no IP address.
+func httpErrorLog(l *slog.Logger) *log.Logger { return log.New(httpErrorWriter{l}, "", 0) }
+
+type httpErrorWriter struct{ log *slog.Logger }
+
+var addrInText = regexp.MustCompile(`\[[^\]]*\](:\d+)?|\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b`)
+
+func (w httpErrorWriter) Write(p []byte) (int, error) {
+	w.log.Info("http server", "error", addrInText.ReplaceAllString(strings.TrimSpace(string(p)), "[client]"))
+	return len(p), nil
 }
 
 // purgeSessions deletes idle sessions every ten minutes until ctx ends.

@@ -11,7 +11,7 @@ import (
 type auditData struct {
 	Entries []audit.Entry
 	Filter  map[string]string
-	Older   string // query string of the next (older) page, "" at the end
+	Older   bool // a full page: there may be older entries (the template links them)
 }
 
 const auditPageSize = 50
@@ -41,11 +41,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := auditData{Entries: entries, Filter: shown}
-	if len(entries) == auditPageSize {
-		q := r.URL.Query()
-		q.Set("before", strconv.FormatInt(entries[len(entries)-1].Seq, 10))
-		data.Older = q.Encode()
-	}
+	data.Older = len(entries) == auditPageSize
 	s.render(w, r, http.StatusOK, "audit", page{Title: "Audit log", Nav: "audit", Data: data})
 }
 

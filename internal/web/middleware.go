@@ -96,7 +96,7 @@ func panicText(p any) string {
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > s.cfg.MaxBodyBytes {
-			s.fail(w, r, errs.E(errs.Invalid, "The request is too large."))
+			s.fail(w, r, &http.MaxBytesError{Limit: s.cfg.MaxBodyBytes}) // 413, not 400
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)

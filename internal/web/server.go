@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/candor-dev/candor/internal/audit"
 	"github.com/candor-dev/candor/internal/config"
@@ -63,18 +64,35 @@ func NewServer(d Deps) (*Server, error) {
 	for _, rt := range s.routes() {
 		mux.Handle(rt.pattern, s.guard(rt))
 	}
-	cop := http.NewCrossOriginProtection()
+	// The vendor's site origins are trusted for the public forms only: a script on the
+	// vendor's website must never be able to post to the admin.
+	deny := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errForeignOrigin) })
+	strict := http.NewCrossOriginProtection()
+	strict.SetDenyHandler(deny)
+	public := http.NewCrossOriginProtection()
+	public.SetDenyHandler(deny)
 	for _, o := range d.Config.SiteOrigins {
-		if err := cop.AddTrustedOrigin(o); err != nil {
+		if err := public.AddTrustedOrigin(o); err != nil {
 			return nil, err
 		}
 	}
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, errForeignOrigin)
-	}))
-	s.handler = s.observe(s.securityHeaders(s.limitBody(cop.Handler(mux))))
+	strictMux, publicMux := strict.Handler(mux), public.Handler(mux)
+	byOrigin := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isStaffPath(r.URL.Path) {
+			strictMux.ServeHTTP(w, r)
+			return
+		}
+		publicMux.ServeHTTP(w, r)
+	})
+	s.handler = s.observe(s.securityHeaders(s.limitBody(byOrigin)))
 	return s, nil
 }
 
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// isStaffPath reports whether a path belongs to the staff side (admin pages and API),
+// where no other origin is ever trusted.
+func isStaffPath(p string) bool {
+	return p == "/admin" || strings.HasPrefix(p, "/admin/") || strings.HasPrefix(p, "/api/")
+}

@@ -1,0 +1,215 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/candor-dev/candor/internal/staff"
+)
+
+// wantRoutes is the whole HTTP surface and who may call each route, pinned. Adding,
+// removing or loosening a route fails TestRouteTable until this table is updated, so
+// every change to the surface is a decision someone writes down.
+//
+// access: "public", "member" (any signed-in member), "setup" (any signed-in member, even
+// one who owes a password change or a second factor) or "perm P" (permission P), plus
+// " api" for routes that answer JSON. roles: who may call it ("all" or role names).
+var wantRoutes = []struct {
+	pattern, access, roles string
+}{
+	{"GET /healthz", "public", "all"},
+	{"GET /readyz", "public", "all"},
+	{"GET /metrics", "public", "all"},
+	{"GET /static/{file}", "public", "all"},
+	{"GET /{$}", "public", "all"},
+	{"GET /admin/login", "public", "all"},
+	{"POST /admin/login", "public", "all"},
+
+	{"POST /admin/logout", "setup", "all"},
+	{"GET /admin/{$}", "member", "all"},
+	{"GET /admin/account", "setup", "all"},
+	{"POST /admin/account/password", "setup", "all"},
+	{"GET /admin/account/2fa", "setup", "all"},
+	{"POST /admin/account/2fa", "setup", "all"},
+	{"GET /api/v1/me", "member api", "all"},
+
+	{"GET /admin/staff", "perm staff.manage", "owner"},
+	{"POST /admin/staff", "perm staff.manage", "owner"},
+	{"GET /admin/staff/{id}", "perm staff.manage", "owner"},
+	{"POST /admin/staff/{id}/{action}", "perm staff.manage", "owner"},
+	{"POST /admin/settings/require-2fa", "perm staff.manage", "owner"},
+	{"GET /admin/audit", "perm audit.view", "owner"},
+	{"GET /api/v1/audit", "perm audit.view api", "owner"},
+}
+
+func accessText(rt route) string {
+	var s string
+	switch {
+	case rt.access.public:
+		s = "public"
+	case rt.access.perm != "":
+		s = "perm " + string(rt.access.perm)
+	case rt.access.setup:
+		s = "setup"
+	default:
+		s = "member"
+	}
+	if rt.access.perm != "" && rt.access.setup {
+		s += " setup"
+	}
+	if rt.api {
+		s += " api"
+	}
+	return s
+}
+
+// routePath turns a pattern into a concrete request path.
+func (e *env) routePath(pattern string, id int64) (method, path string) {
+	method, path, _ = strings.Cut(pattern, " ")
+	css, err := e.srv.assets.url("admin.css")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	path = strings.NewReplacer(
+		"{$}", "",
+		"{id}", strconv.FormatInt(id, 10),
+		"{action}", "no-such-action", // an allowed caller gets 404, and nothing changes
+		"/static/{file}", css,
+	).Replace(path)
+	return method, path
+}
+
+// Promise: only authorized personnel access personal data. Every route's access rule
+// is pinned, and enforced: anonymous callers are sent to sign in (pages) or refused
+// (APIs, posts); each role is refused exactly the routes its permissions do not cover.
+func TestRouteTable(t *testing.T) {
+	e := newEnv(t)
+	routes := e.srv.routes()
+	if len(routes) != len(wantRoutes) {
+		t.Errorf("%d routes; the pinned table has %d", len(routes), len(wantRoutes))
+	}
+	got := map[string]string{}
+	for _, rt := range routes {
+		if _, dup := got[rt.pattern]; dup {
+			t.Errorf("route %q is listed twice", rt.pattern)
+		}
+		got[rt.pattern] = accessText(rt)
+	}
+	pinned := map[string]bool{}
+	for _, w := range wantRoutes {
+		pinned[w.pattern] = true
+		switch a, ok := got[w.pattern]; {
+		case !ok:
+			t.Errorf("route %q (%s) is gone", w.pattern, w.access)
+		case a != w.access:
+			t.Errorf("route %q: access %q; pinned %q", w.pattern, a, w.access)
+		}
+	}
+	for _, rt := range routes {
+		if !pinned[rt.pattern] {
+			t.Errorf("new route %q (%s) is not in the pinned table", rt.pattern, accessText(rt))
+		}
+	}
+	if t.Failed() {
+		t.Fatal("the route table changed: decide the access of each route and update wantRoutes")
+	}
+
+	// The concrete paths below must reach the route they stand for.
+	mux := http.NewServeMux()
+	for _, rt := range routes {
+		mux.Handle(rt.pattern, http.NotFoundHandler())
+	}
+	target := e.add("target@example.com", staff.Support)
+	for _, w := range wantRoutes {
+		method, path := e.routePath(w.pattern, target.ID)
+		req, _ := http.NewRequest(method, e.ts.URL+path, nil)
+		if _, p := mux.Handler(req); p != w.pattern {
+			t.Fatalf("%s %s reaches %q; want %q", method, path, p, w.pattern)
+		}
+	}
+
+	t.Run("anonymous", func(t *testing.T) {
+		anon := e.client()
+		forged := e.client()
+		forged.hdr.Set("Cookie", sessionCookie+"=forged-token-value")
+		for _, w := range wantRoutes {
+			method, path := e.routePath(w.pattern, target.ID)
+			if w.access == "public" {
+				if method == http.MethodGet {
+					want(t, anon.get(path), http.StatusOK)
+				}
+				continue
+			}
+			for _, c := range []*client{anon, forged} {
+				var r resp
+				if method == http.MethodGet {
+					r = c.get(path)
+				} else {
+					r = c.post(path, url.Values{})
+				}
+				switch {
+				case strings.HasSuffix(w.access, " api"):
+					want(t, r, http.StatusUnauthorized)
+					if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") || r.errorCode(t) != "unauthorized" {
+						t.Errorf("%s: %s %s\n%s; want a JSON unauthorized error", w.pattern, r.Header.Get("Content-Type"), r.Status, r.body)
+					}
+				case method == http.MethodGet:
+					wantRedirect(t, r, "/admin/login?next="+url.QueryEscape(path))
+				default:
+					want(t, r, http.StatusUnauthorized)
+				}
+			}
+		}
+	})
+
+	t.Run("roles", func(t *testing.T) {
+		clients := map[staff.Role]*client{}
+		for _, role := range staff.Roles {
+			clients[role], _ = e.signedIn(string(role)+"@example.com", role)
+		}
+		check := func(w struct{ pattern, access, roles string }, role staff.Role) {
+			t.Helper()
+			c := clients[role]
+			method, path := e.routePath(w.pattern, target.ID)
+			var r resp
+			if method == http.MethodGet {
+				r = c.get(path)
+			} else {
+				r = c.post(path, url.Values{})
+			}
+			allowed := w.roles == "all" || strings.Contains(" "+w.roles+" ", " "+string(role)+" ")
+			switch {
+			case !allowed && r.StatusCode != http.StatusForbidden:
+				t.Errorf("%s as %s = %d; want 403\n%.500s", w.pattern, role, r.StatusCode, r.body)
+			case allowed && method == http.MethodGet && r.StatusCode != http.StatusOK:
+				t.Errorf("%s as %s = %d; want 200\n%.500s", w.pattern, role, r.StatusCode, r.body)
+			case allowed && (r.StatusCode == http.StatusForbidden || r.StatusCode == http.StatusUnauthorized ||
+				strings.HasPrefix(r.Header.Get("Location"), "/admin/login?")):
+				t.Errorf("%s as %s = %d (Location %q); want it allowed\n%.500s", w.pattern, role, r.StatusCode, r.Header.Get("Location"), r.body)
+			}
+			if !allowed && strings.Contains(w.access, "api") && r.errorCode(t) != "forbidden" {
+				t.Errorf("%s as %s: %s; want a JSON forbidden error", w.pattern, role, r.body)
+			}
+		}
+		var logout struct{ pattern, access, roles string }
+		for _, w := range wantRoutes {
+			if w.access == "public" {
+				continue
+			}
+			if w.pattern == "POST /admin/logout" {
+				logout = w // last: it ends the session the other checks use
+				continue
+			}
+			for _, role := range staff.Roles {
+				check(w, role)
+			}
+		}
+		for _, role := range staff.Roles {
+			check(logout, role)
+			want(t, clients[role].get("/api/v1/me"), http.StatusUnauthorized)
+		}
+	})
+}
