@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/candor-dev/candor/internal/mail"
+	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/staff"
 )
 
@@ -19,6 +20,8 @@ var SealedColumns = []SealedColumn{
 	{"staff", "id", "email_sealed", staff.SealEmail},
 	{"staff", "id", "totp_sealed", staff.SealTOTP},
 	{"staff", "id", "totp_pending_sealed", staff.SealTOTP},
+	{"subscribers", "id", "email_sealed", newsletter.SealEmail},
+	{"subscribers", "id", "name_sealed", newsletter.SealName},
 	{"mail_outbox", "id", "to_sealed", mail.SealTo},
 	{"mail_outbox", "id", "content_sealed", mail.SealContent},
 }

@@ -96,3 +96,6 @@ CREATE TABLE mail_outbox (
 CREATE INDEX mail_outbox_due ON mail_outbox (status, next_attempt_at);
 CREATE INDEX mail_outbox_campaign ON mail_outbox (campaign_id, status);
 CREATE UNIQUE INDEX mail_outbox_one_per_recipient ON mail_outbox (campaign_id, subscriber_id);
+
+-- The list a sign-up joins when the form names none.
+INSERT INTO newsletter_lists (slug, name, description, created_at) VALUES ('news', 'Newsletter', 'News and releases', 0);

@@ -1,0 +1,206 @@
+package newsletter_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/candor-dev/candor/internal/audit"
+	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/mail"
+	"github.com/candor-dev/candor/internal/newsletter"
+	"github.com/candor-dev/candor/internal/pii"
+	"github.com/candor-dev/candor/internal/sqldb"
+	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
+	"github.com/candor-dev/candor/internal/staff"
+)
+
+type env struct {
+	db     *sqldb.DB
+	sealer *pii.Sealer
+	svc    *newsletter.Service
+	camps  *newsletter.Campaigns
+}
+
+func setup(t *testing.T) env {
+	t.Helper()
+	db := sqldbtest.Open(t)
+	kr, err := pii.GenerateKeyring()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealer := pii.NewSealer(kr)
+	store := sqldb.NewsletterStore{DB: db}
+	svc := newsletter.NewService(store, sealer, audit.New(sqldb.AuditStore{DB: db}, sealer.Index), nil, newsletter.Options{
+		PublicURL: "https://candor.example", MailDomain: "example.com", VendorName: "Northwind", PostalAddress: "1 Main St",
+	})
+	return env{db: db, sealer: sealer, svc: svc, camps: svc.Campaigns(store)}
+}
+
+// queuedMail opens the newest transactional mail in the outbox.
+func (e env) queuedMail(t *testing.T) (string, mail.Content) {
+	t.Helper()
+	var q mail.Queued
+	err := e.db.QueryRow(context.Background(), "SELECT to_sealed, content_sealed FROM mail_outbox WHERE campaign_id IS NULL ORDER BY id DESC LIMIT 1").
+		Scan(&q.ToSealed, &q.ContentSealed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	to, c, err := mail.Open(e.sealer, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return to.Reveal(), c
+}
+
+func linkToken(t *testing.T, body, prefix string) string {
+	t.Helper()
+	i := strings.Index(body, prefix)
+	if i < 0 {
+		t.Fatalf("no %s link in:\n%s", prefix, body)
+	}
+	rest := body[i+len(prefix):]
+	return strings.Fields(rest)[0]
+}
+
+func count(t *testing.T, db *sqldb.DB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Promise: contact details are used only to administer the subscription — double opt-in,
+// one-click unsubscribe, and an unsubscribed address kept only as a keyed hash.
+func TestSubscribeConfirmUnsubscribe(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t)
+	in := newsletter.SubscribeInput{Email: "Ana@Example.com", Name: "Ana", ConsentVersion: "2026-11", Source: "footer"}
+	if err := e.svc.Subscribe(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	to, c := e.queuedMail(t)
+	if to != "ana@example.com" || strings.Contains(c.Text, "Ana\n") {
+		t.Fatalf("confirmation to %q, text %q", to, c.Text)
+	}
+	tok := linkToken(t, c.Text, "https://candor.example/subscribe/confirm/")
+	if err := e.svc.CheckConfirm(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, e.db, "SELECT COUNT(*) FROM subscribers WHERE status = 'confirmed'"); n != 0 {
+		t.Fatal("the GET check confirmed the subscription")
+	}
+	if err := e.svc.Confirm(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, e.db, "SELECT COUNT(*) FROM subscribers WHERE status = 'confirmed'"); n != 1 {
+		t.Fatal("not confirmed")
+	}
+	// A second sign-up within the interval sends nothing and answers the same.
+	before := count(t, e.db, "SELECT COUNT(*) FROM mail_outbox")
+	if err := e.svc.Subscribe(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if after := count(t, e.db, "SELECT COUNT(*) FROM mail_outbox"); after != before {
+		t.Fatal("a second confirmation mail within the interval")
+	}
+	// Campaign to the default list: one recipient; its mail has RFC 8058 headers.
+	lists, _ := sqldb.NewsletterStore{DB: e.db}.Lists(ctx)
+	id, err := e.camps.Create(ctx, staff.CLI, newsletter.Campaign{Subject: "Hello", BodyMarkdown: "# News\n\nHi **there**", Lists: []int64{lists[0].ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := e.camps.SendNow(ctx, staff.CLI, id)
+	if err != nil || n != 1 {
+		t.Fatalf("SendNow: %d recipients, %v", n, err)
+	}
+	var subID int64
+	if err := e.db.QueryRow(ctx, "SELECT subscriber_id FROM mail_outbox WHERE campaign_id = ?", id).Scan(&subID); err != nil {
+		t.Fatal(err)
+	}
+	rcpt, content, err := e.camps.RenderMessage(ctx, id, subID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rcpt.Reveal() != "ana@example.com" || content.Headers["List-Unsubscribe-Post"] != "List-Unsubscribe=One-Click" ||
+		!strings.Contains(content.HTML, "<strong>there</strong>") || !strings.Contains(content.HTML, "1 Main St") {
+		t.Fatalf("campaign message: %+v", content)
+	}
+	unsub := strings.Trim(content.Headers["List-Unsubscribe"], "<>")
+	utok := strings.TrimPrefix(unsub, "https://candor.example/unsubscribe/")
+	if err := e.svc.Unsubscribe(ctx, utok); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Unsubscribe(ctx, utok); err != nil {
+		t.Fatalf("a second unsubscribe: %v", err)
+	}
+	if n := count(t, e.db, "SELECT COUNT(*) FROM subscribers"); n != 0 {
+		t.Fatal("the unsubscribed subscriber is still stored")
+	}
+	if n := count(t, e.db, "SELECT COUNT(*) FROM suppressions WHERE reason = 'unsubscribed'"); n != 1 {
+		t.Fatal("no suppression")
+	}
+	if n := count(t, e.db, "SELECT unsubscribed FROM campaigns WHERE id = ?", id); n != 1 {
+		t.Fatal("the campaign did not count the unsubscribe")
+	}
+}
+
+func TestLinksAreOpaqueAndChecked(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t)
+	if err := e.svc.Subscribe(ctx, newsletter.SubscribeInput{Email: "bo@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	_, c := e.queuedMail(t)
+	tok := linkToken(t, c.Text, "/subscribe/confirm/")
+	for _, bad := range []string{"", "1", tok[:len(tok)-2], tok + "x", strings.Repeat("a", 2000)} {
+		if err := e.svc.Confirm(ctx, bad); !errs.Is(err, errs.NotFound) {
+			t.Errorf("Confirm(%.20q…) = %v, want not_found", bad, err)
+		}
+	}
+	// A confirm token is not an unsubscribe token.
+	if err := e.svc.Unsubscribe(ctx, tok); !errs.Is(err, errs.NotFound) {
+		t.Errorf("confirm token accepted for unsubscribe: %v", err)
+	}
+}
+
+func TestInputValidation(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t)
+	for _, in := range []newsletter.SubscribeInput{
+		{Email: "not-an-email"},
+		{Email: "a@example.com", Name: "Visit http://spam.example"},
+		{Email: "a@example.com", Name: "Ana\r\nBcc: victim@example.com"},
+		{Email: "a@example.com", Name: "Ana\u202egnp.exe"},
+		{Email: "a@example.com", Name: strings.Repeat("x", 101)},
+		{Email: "a@example.com", Lists: []string{"nope"}},
+	} {
+		if err := e.svc.Subscribe(ctx, in); !errs.Is(err, errs.Invalid) {
+			t.Errorf("Subscribe(%+v) = %v, want invalid", in, err)
+		}
+	}
+	if n := count(t, e.db, "SELECT COUNT(*) FROM subscribers"); n != 0 {
+		t.Fatal("invalid input was stored")
+	}
+}
+
+func TestPendingPurge(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t)
+	if err := e.svc.Subscribe(ctx, newsletter.SubscribeInput{Email: "cy@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.svc.PurgePending(ctx); err != nil || n != 0 {
+		t.Fatalf("fresh sign-up purged: %d %v", n, err)
+	}
+	old := time.Now().Add(-8 * 24 * time.Hour).UnixMilli()
+	if _, err := e.db.Exec(ctx, "UPDATE subscribers SET confirmation_sent_at = ?", old); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.svc.PurgePending(ctx); err != nil || n != 1 {
+		t.Fatalf("PurgePending = %d, %v; want 1", n, err)
+	}
+}

@@ -1,0 +1,182 @@
+package newsletter
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/mail"
+	"github.com/candor-dev/candor/internal/pii"
+)
+
+// Field limits of the subscribe form.
+const (
+	MaxNameRunes    = 100
+	MaxLists        = 20
+	MaxConsentBytes = 200
+	MaxSourceBytes  = 64
+)
+
+// SubscribeInput is one sign-up from a form or a fetch call.
+type SubscribeInput struct {
+	Email          string
+	Name           string
+	Lists          []string // list slugs; empty: the default list
+	ConsentVersion string   // the version of the consent text shown next to the form
+	Source         string   // which form, e.g. "footer"; not personal data
+}
+
+// Subscribe records a sign-up and queues a confirmation mail. It answers the same for a
+// new, pending, confirmed or previously unsubscribed address; it errs only on invalid
+// input (which is about the input, not about who is subscribed).
+func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) error {
+	norm, err := pii.NormalizeEmail(in.Email)
+	if err != nil {
+		return errs.InvalidField("email", "Please enter a valid email address.")
+	}
+	name, err := CleanName(in.Name)
+	if err != nil {
+		return err
+	}
+	lists, err := s.resolveLists(ctx, in.Lists)
+	if err != nil {
+		return err
+	}
+	if len(in.ConsentVersion) > MaxConsentBytes || len(in.Source) > MaxSourceBytes || !utf8.ValidString(in.Source+in.ConsentVersion) {
+		return errs.E(errs.Invalid, "The form sent an unexpected consent or source value.")
+	}
+	index := s.EmailIndex(norm)
+	now := s.now().UTC()
+	rec, err := s.store.SubscriberByIndex(ctx, index)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		rec = Record{EmailIndex: index, Status: Pending, CreatedAt: now}
+	case err != nil:
+		return err
+	case now.Sub(rec.ConfirmationSentAt) < s.opts.ConfirmInterval:
+		return nil // a confirmation went out recently: say the same, send nothing
+	}
+	if rec.EmailSealed, err = s.sealer.SealString(SealEmail, norm); err != nil {
+		return err
+	}
+	if name != "" || rec.NameSealed == "" {
+		if rec.NameSealed, err = s.sealName(name); err != nil {
+			return err
+		}
+	}
+	if rec.Status != Confirmed {
+		rec.ConsentSource = "form:" + sourceOrDefault(in.Source)
+		rec.ConsentTextHash = consentHash(in.ConsentVersion)
+	}
+	rec.ConfirmationSentAt, rec.UpdatedAt = now, now
+	email, _ := pii.NewEmail(norm)
+	_, err = s.store.SaveSignup(ctx, rec, "subscribed", func(id int64) (*mail.Queued, error) {
+		return s.confirmationMail(id, email, lists)
+	})
+	if err == nil && s.notify != nil {
+		s.notify.Notify()
+	}
+	return err
+}
+
+func (s *Service) sealName(name string) (string, error) {
+	if name == "" {
+		return "", nil
+	}
+	return s.sealer.SealString(SealName, name)
+}
+
+// resolveLists maps slugs to lists; unknown slugs are an error naming the field.
+func (s *Service) resolveLists(ctx context.Context, slugs []string) ([]int64, error) {
+	if len(slugs) > MaxLists {
+		return nil, errs.InvalidField("list", "Too many lists.")
+	}
+	if len(slugs) == 0 {
+		slugs = []string{DefaultList}
+	}
+	all, err := s.store.Lists(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, slug := range slugs {
+		i := slices.IndexFunc(all, func(l List) bool { return l.Slug == strings.TrimSpace(slug) })
+		if i < 0 {
+			return nil, errs.InvalidField("list", "There is no such list.")
+		}
+		if !slices.Contains(ids, all[i].ID) {
+			ids = append(ids, all[i].ID)
+		}
+	}
+	return ids, nil
+}
+
+// confirmationMail is the double opt-in mail. It echoes nothing the person typed.
+func (s *Service) confirmationMail(id int64, to pii.Email, lists []int64) (*mail.Queued, error) {
+	tok, err := s.seal(token{Purpose: purposeConfirm, Subscriber: id, Lists: lists, Expires: s.now().Add(s.opts.ConfirmTTL).Unix()})
+	if err != nil {
+		return nil, err
+	}
+	link := s.opts.PublicURL + "/subscribe/confirm/" + tok
+	text := fmt.Sprintf("Hello,\n\nSomeone, probably you, asked to receive the newsletter of %s at this address.\n\n"+
+		"To confirm, open this link and press the button:\n%s\n\n"+
+		"If it was not you, ignore this mail: without confirmation the address is deleted within %d days, and you will get no other mail from us.\n",
+		s.opts.VendorName, link, int(s.opts.PendingTTL.Hours()/24+0.5))
+	q, err := mail.Compose(s.sealer, mail.Draft{
+		Purpose: "newsletter.confirm", SubscriberID: id, To: to,
+		Content: mail.Content{Subject: "Please confirm your subscription to " + s.opts.VendorName, Text: text},
+	}, s.opts.MailDomain, s.now())
+	return &q, err
+}
+
+// CleanName trims a subscriber's name and refuses what could smuggle content into mail:
+// URLs, line breaks and control or bidi-override characters, and over-long names.
+func CleanName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	bad := errs.InvalidField("name", "Please enter just your name (no links or special characters).")
+	switch {
+	case !utf8.ValidString(name):
+		return "", bad
+	case utf8.RuneCountInString(name) > MaxNameRunes:
+		return "", errs.InvalidField("name", fmt.Sprintf("The name may have at most %d characters.", MaxNameRunes))
+	case strings.ContainsFunc(name, func(r rune) bool {
+		return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '<' || r == '>'
+	}):
+		return "", bad
+	}
+	lower := strings.ToLower(name)
+	for _, marker := range []string{"://", "www.", "http", ".com", ".ru", ".net", ".org", ".io", "bcc:", "@"} {
+		if strings.Contains(lower, marker) {
+			return "", bad
+		}
+	}
+	return name, nil
+}
+
+func sourceOrDefault(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+	if s == "" {
+		return "website"
+	}
+	return s
+}
+
+// consentHash records which consent text was shown without storing the text itself.
+func consentHash(version string) string {
+	if version == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(version))
+	return hex.EncodeToString(sum[:8])
+}

@@ -1,0 +1,56 @@
+package newsletter
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/candor-dev/candor/internal/errs"
+)
+
+// Token purposes: a token sealed for one cannot be used for another.
+const (
+	purposeConfirm     = "confirm"
+	purposeUnsubscribe = "unsubscribe"
+)
+
+// token is the sealed payload behind a link. It is opaque to its holder (AES-GCM under
+// the data keys), authenticated, and expires.
+type token struct {
+	Purpose    string  `json:"p"`
+	Subscriber int64   `json:"s"`
+	Lists      []int64 `json:"l,omitempty"`
+	Campaign   int64   `json:"c,omitempty"`
+	Expires    int64   `json:"e"`
+}
+
+var errBadLink = errs.E(errs.NotFound, "This link is not valid or has expired. Please subscribe again.")
+
+func (s *Service) seal(t token) (string, error) {
+	b, err := json.Marshal(t)
+	if err != nil {
+		return "", err
+	}
+	return s.sealer.SealString(sealToken, string(b))
+}
+
+// open checks a token's seal, purpose and expiry. Every failure is the same not-found.
+func (s *Service) open(raw, purpose string) (token, error) {
+	var t token
+	if raw == "" || len(raw) > 1024 {
+		return t, errBadLink
+	}
+	plain, err := s.sealer.OpenString(sealToken, raw)
+	if err != nil || json.Unmarshal([]byte(plain), &t) != nil {
+		return t, errBadLink
+	}
+	if t.Purpose != purpose || t.Subscriber <= 0 || time.Unix(t.Expires, 0).Before(s.now()) {
+		return t, errBadLink
+	}
+	return t, nil
+}
+
+// UnsubscribeToken returns the token for a campaign mail's unsubscribe links.
+func (s *Service) UnsubscribeToken(subscriberID, campaignID int64) (string, error) {
+	return s.seal(token{Purpose: purposeUnsubscribe, Subscriber: subscriberID, Campaign: campaignID,
+		Expires: s.now().Add(s.opts.UnsubscribeTTL).Unix()})
+}

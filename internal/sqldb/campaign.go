@@ -1,0 +1,239 @@
+package sqldb
+
+import (
+	"context"
+	"crypto/rand"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/newsletter"
+)
+
+var _ newsletter.CampaignStore = NewsletterStore{}
+
+const campaignColumns = `id, subject, body_markdown, status, rate_per_second, COALESCE(scheduled_at, 0), created_at,
+	updated_at, COALESCE(started_at, 0), COALESCE(finished_at, 0), recipients, unsubscribed`
+
+func scanCampaign(sc interface{ Scan(...any) error }) (newsletter.Campaign, error) {
+	var c newsletter.Campaign
+	var sched, created, updated, started, finished int64
+	err := sc.Scan(&c.ID, &c.Subject, &c.BodyMarkdown, &c.Status, &c.RatePerSecond, &sched, &created, &updated,
+		&started, &finished, &c.Recipients, &c.Unsubscribed)
+	c.ScheduledAt, c.CreatedAt, c.UpdatedAt = millis(sched), millis(created), millis(updated)
+	c.StartedAt, c.FinishedAt = millis(started), millis(finished)
+	return c, err
+}
+
+// CreateCampaign inserts a draft with its lists.
+func (s NewsletterStore) CreateCampaign(ctx context.Context, c newsletter.Campaign) (id int64, err error) {
+	err = s.DB.InTx(ctx, func(tx *Tx) error {
+		id, err = InsertID(ctx, tx, `INSERT INTO campaigns (subject, body_markdown, status, rate_per_second, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, c.Subject, c.BodyMarkdown, c.Status, c.RatePerSecond, toMillis(c.CreatedAt), toMillis(c.UpdatedAt))
+		if err != nil {
+			return err
+		}
+		return setCampaignLists(ctx, tx, id, c.Lists)
+	})
+	return id, err
+}
+
+func setCampaignLists(ctx context.Context, tx *Tx, id int64, lists []int64) error {
+	if _, err := tx.Exec(ctx, "DELETE FROM campaign_lists WHERE campaign_id = ?", id); err != nil {
+		return err
+	}
+	for _, l := range lists {
+		if _, err := tx.Exec(ctx, "INSERT INTO campaign_lists (campaign_id, list_id) VALUES (?, ?) ON CONFLICT DO NOTHING", id, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UpdateCampaign rewrites a campaign that has not started.
+func (s NewsletterStore) UpdateCampaign(ctx context.Context, c newsletter.Campaign) error {
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE campaigns SET subject = ?, body_markdown = ?, rate_per_second = ?, updated_at = ?
+			WHERE id = ? AND status IN ('draft', 'scheduled')`, c.Subject, c.BodyMarkdown, c.RatePerSecond, toMillis(c.UpdatedAt), c.ID)
+		if err := campaignMoved(ctx, tx, c.ID, res, err); err != nil {
+			return err
+		}
+		return setCampaignLists(ctx, tx, c.ID, c.Lists)
+	})
+}
+
+// campaignMoved turns "no row changed" into not_found or conflict (wrong status).
+func campaignMoved(ctx context.Context, q Queryer, id int64, res interface{ RowsAffected() (int64, error) }, err error) error {
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return nil
+	}
+	var st string
+	if err := q.QueryRow(ctx, "SELECT status FROM campaigns WHERE id = ?", id).Scan(&st); err != nil {
+		return err
+	}
+	return errs.Ef(errs.Conflict, "The campaign is %s: that is not possible now.", st)
+}
+
+// Campaign returns one campaign with its lists.
+func (s NewsletterStore) Campaign(ctx context.Context, id int64) (newsletter.Campaign, error) {
+	c, err := scanCampaign(s.DB.QueryRow(ctx, "SELECT "+campaignColumns+" FROM campaigns WHERE id = ?", id))
+	if err != nil {
+		return c, err
+	}
+	rows, err := s.DB.Query(ctx, "SELECT list_id FROM campaign_lists WHERE campaign_id = ? ORDER BY list_id", id)
+	if err != nil {
+		return c, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l int64
+		if err := rows.Scan(&l); err != nil {
+			return c, translate(err)
+		}
+		c.Lists = append(c.Lists, l)
+	}
+	return c, translate(rows.Err())
+}
+
+// Campaigns lists every campaign, newest first (without lists).
+func (s NewsletterStore) Campaigns(ctx context.Context) ([]newsletter.Campaign, error) {
+	rows, err := s.DB.Query(ctx, "SELECT "+campaignColumns+" FROM campaigns ORDER BY id DESC")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []newsletter.Campaign
+	for rows.Next() {
+		c, err := scanCampaign(rows)
+		if err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, c)
+	}
+	return out, translate(rows.Err())
+}
+
+// StartCampaign fixes the recipients: one queued outbox row per confirmed, unsuppressed
+// subscriber of the campaign's lists, written with one INSERT … SELECT in the same
+// transaction as the status change. Message-IDs are unique per campaign and recipient.
+func (s NewsletterStore) StartCampaign(ctx context.Context, id int64, mailDomain string, at time.Time) (n int, err error) {
+	if mailDomain == "" {
+		mailDomain = "candor.invalid"
+	}
+	nonce := strings.ToLower(rand.Text()[:10])
+	err = s.DB.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE campaigns SET status = 'sending', started_at = ?, updated_at = ?
+			WHERE id = ? AND status IN ('draft', 'scheduled')`, toMillis(at), toMillis(at), id)
+		if err := campaignMoved(ctx, tx, id, res, err); err != nil {
+			return err
+		}
+		prefix := "<c" + strconv.FormatInt(id, 10) + "."
+		suffix := "." + nonce + "@" + mailDomain + ">"
+		res, err = tx.Exec(ctx, `INSERT INTO mail_outbox (purpose, campaign_id, subscriber_id, message_id, status, next_attempt_at, created_at)
+			SELECT 'campaign', ?, s.id, ? || CAST(s.id AS TEXT) || ?, 'queued', ?, ?
+			FROM subscribers s
+			WHERE s.status = 'confirmed'
+			AND EXISTS (SELECT 1 FROM subscriber_lists sl JOIN campaign_lists cl ON cl.list_id = sl.list_id
+				WHERE sl.subscriber_id = s.id AND sl.subscribed = 1 AND cl.campaign_id = ?)
+			AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_index = s.email_index)`,
+			id, prefix, suffix, toMillis(at), toMillis(at), id)
+		if err != nil {
+			return err
+		}
+		rows, err := res.RowsAffected()
+		if err != nil {
+			return translate(err)
+		}
+		n = int(rows)
+		_, err = tx.Exec(ctx, "UPDATE campaigns SET recipients = ? WHERE id = ?", n, id)
+		return err
+	})
+	return n, err
+}
+
+// MoveCampaign changes a campaign's status if it is in one of from. Cancelling also
+// cancels its queued messages.
+func (s NewsletterStore) MoveCampaign(ctx context.Context, id int64, from []newsletter.CampaignStatus, to newsletter.CampaignStatus, at time.Time) error {
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		args := []any{to, toMillis(at)}
+		marks := make([]string, len(from))
+		for i, f := range from {
+			marks[i], args = "?", append(args, f)
+		}
+		args = append(args, id)
+		finished := ""
+		if to == newsletter.Cancelled {
+			finished = ", finished_at = updated_at"
+		}
+		res, err := tx.Exec(ctx, "UPDATE campaigns SET status = ?, updated_at = ?"+finished+" WHERE status IN ("+strings.Join(marks, ", ")+") AND id = ?", args...)
+		if err := campaignMoved(ctx, tx, id, res, err); err != nil {
+			return err
+		}
+		if to == newsletter.Cancelled {
+			_, err = tx.Exec(ctx, "UPDATE mail_outbox SET status = 'cancelled' WHERE campaign_id = ? AND status = 'queued'", id)
+		}
+		return err
+	})
+}
+
+// ScheduleCampaign sets a draft (or re-sets a scheduled campaign) to start at a time.
+func (s NewsletterStore) ScheduleCampaign(ctx context.Context, id int64, at time.Time) error {
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'scheduled', scheduled_at = ? WHERE id = ? AND status IN ('draft', 'scheduled')", toMillis(at), id)
+		return campaignMoved(ctx, tx, id, res, err)
+	})
+}
+
+// DueCampaigns lists scheduled campaigns whose time has come.
+func (s NewsletterStore) DueCampaigns(ctx context.Context, now time.Time) ([]int64, error) {
+	rows, err := s.DB.Query(ctx, "SELECT id FROM campaigns WHERE status = 'scheduled' AND scheduled_at <= ? ORDER BY scheduled_at", toMillis(now))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, translate(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, translate(rows.Err())
+}
+
+// CampaignProgress counts a campaign's outbox rows by status.
+func (s NewsletterStore) CampaignProgress(ctx context.Context, id int64) (newsletter.Progress, error) {
+	var p newsletter.Progress
+	rows, err := s.DB.Query(ctx, "SELECT status, COUNT(*) FROM mail_outbox WHERE campaign_id = ? GROUP BY status", id)
+	if err != nil {
+		return p, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return p, translate(err)
+		}
+		switch st {
+		case "queued":
+			p.Queued = n
+		case "sending":
+			p.Sending = n
+		case "sent":
+			p.Sent = n
+		case "failed":
+			p.Failed = n
+		case "dead":
+			p.Dead = n
+		case "cancelled":
+			p.Cancelled = n
+		}
+	}
+	return p, translate(rows.Err())
+}

@@ -1,0 +1,202 @@
+package sqldb
+
+import (
+	"context"
+	"time"
+
+	"github.com/candor-dev/candor/internal/mail"
+	"github.com/candor-dev/candor/internal/newsletter"
+)
+
+// NewsletterStore keeps lists, subscribers and suppressions; it implements
+// newsletter.Store.
+type NewsletterStore struct{ DB *DB }
+
+var _ newsletter.Store = NewsletterStore{}
+
+// Lists returns every list by name.
+func (s NewsletterStore) Lists(ctx context.Context) ([]newsletter.List, error) {
+	rows, err := s.DB.Query(ctx, "SELECT id, slug, name, description FROM newsletter_lists ORDER BY name")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []newsletter.List
+	for rows.Next() {
+		var l newsletter.List
+		if err := rows.Scan(&l.ID, &l.Slug, &l.Name, &l.Description); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, l)
+	}
+	return out, translate(rows.Err())
+}
+
+const subscriberColumns = `id, email_index, email_sealed, name_sealed, status, consent_source, consent_text_hash,
+	created_at, COALESCE(confirmed_at, 0), confirmation_sent_at, updated_at`
+
+func scanSubscriber(sc interface{ Scan(...any) error }) (newsletter.Record, error) {
+	var r newsletter.Record
+	var created, confirmed, sent, updated int64
+	err := sc.Scan(&r.ID, &r.EmailIndex, &r.EmailSealed, &r.NameSealed, &r.Status, &r.ConsentSource,
+		&r.ConsentTextHash, &created, &confirmed, &sent, &updated)
+	r.CreatedAt, r.ConfirmedAt, r.ConfirmationSentAt, r.UpdatedAt = millis(created), millis(confirmed), millis(sent), millis(updated)
+	return r, err
+}
+
+// SubscriberByIndex finds a subscriber by the blind index of their address.
+func (s NewsletterStore) SubscriberByIndex(ctx context.Context, index string) (newsletter.Record, error) {
+	return scanSubscriber(s.DB.QueryRow(ctx, "SELECT "+subscriberColumns+" FROM subscribers WHERE email_index = ?", index))
+}
+
+// SubscriberByID returns one subscriber.
+func (s NewsletterStore) SubscriberByID(ctx context.Context, id int64) (newsletter.Record, error) {
+	return scanSubscriber(s.DB.QueryRow(ctx, "SELECT "+subscriberColumns+" FROM subscribers WHERE id = ?", id))
+}
+
+// SaveSignup writes the subscriber and its confirmation mail in one transaction.
+func (s NewsletterStore) SaveSignup(ctx context.Context, r newsletter.Record, event string, confirm func(id int64) (*mail.Queued, error)) (id int64, err error) {
+	err = s.DB.InTx(ctx, func(tx *Tx) error {
+		id = r.ID
+		if id == 0 {
+			id, err = InsertID(ctx, tx, `INSERT INTO subscribers (email_index, email_sealed, name_sealed, status,
+				consent_source, consent_text_hash, created_at, confirmation_sent_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				r.EmailIndex, r.EmailSealed, r.NameSealed, r.Status, r.ConsentSource, r.ConsentTextHash,
+				toMillis(r.CreatedAt), toMillis(r.ConfirmationSentAt), toMillis(r.UpdatedAt))
+		} else {
+			err = Affected(tx.Exec(ctx, `UPDATE subscribers SET email_sealed = ?, name_sealed = ?, status = ?,
+				consent_source = ?, consent_text_hash = ?, confirmation_sent_at = ?, updated_at = ? WHERE id = ?`,
+				r.EmailSealed, r.NameSealed, r.Status, r.ConsentSource, r.ConsentTextHash,
+				toMillis(r.ConfirmationSentAt), toMillis(r.UpdatedAt), id))
+		}
+		if err != nil {
+			return err
+		}
+		if err := addEvent(ctx, tx, id, event, "", r.UpdatedAt); err != nil {
+			return err
+		}
+		q, err := confirm(id)
+		if err != nil || q == nil {
+			return err
+		}
+		if _, err := InsertOutbox(ctx, tx, *q); err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, id, "confirmation_sent", "", r.UpdatedAt)
+	})
+	return id, err
+}
+
+func addEvent(ctx context.Context, tx *Tx, id int64, event, detail string, at time.Time) error {
+	_, err := tx.Exec(ctx, "INSERT INTO subscriber_events (subscriber_id, at, event, detail) VALUES (?, ?, ?, ?)",
+		id, toMillis(at), event, detail)
+	return err
+}
+
+// Confirm marks the subscriber confirmed and subscribes them to lists.
+func (s NewsletterStore) Confirm(ctx context.Context, id int64, lists []int64, at time.Time) error {
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		r, err := scanSubscriber(tx.QueryRow(ctx, "SELECT "+subscriberColumns+" FROM subscribers WHERE id = ?"+tx.Dialect().ForUpdate(), id))
+		if err != nil {
+			return err
+		}
+		if r.Status != newsletter.Confirmed {
+			if err := Affected(tx.Exec(ctx, "UPDATE subscribers SET status = 'confirmed', confirmed_at = ?, updated_at = ? WHERE id = ?",
+				toMillis(at), toMillis(at), id)); err != nil {
+				return err
+			}
+		}
+		for _, l := range lists {
+			if err := setMembership(ctx, tx, id, l, true, at); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM suppressions WHERE email_index = ? AND reason = 'unsubscribed'", r.EmailIndex); err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, id, "confirmed", "", at)
+	})
+}
+
+func setMembership(ctx context.Context, tx *Tx, id, list int64, on bool, at time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO subscriber_lists (subscriber_id, list_id, subscribed, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (subscriber_id, list_id) DO UPDATE SET subscribed = excluded.subscribed, updated_at = excluded.updated_at`,
+		id, list, bit(on), toMillis(at))
+	return err
+}
+
+// Erase deletes a subscriber (their events, memberships and queued mail go with them)
+// and keeps only the blind index of the address in the suppression list.
+func (s NewsletterStore) Erase(ctx context.Context, id int64, reason string, campaignID int64, at time.Time) error {
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		var index string
+		if err := tx.QueryRow(ctx, "SELECT email_index FROM subscribers WHERE id = ?", id).Scan(&index); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO suppressions (email_index, reason, created_at) VALUES (?, ?, ?)
+			ON CONFLICT (email_index) DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at`,
+			index, reason, toMillis(at)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM subscribers WHERE id = ?", id); err != nil {
+			return err
+		}
+		if campaignID != 0 {
+			_, err := tx.Exec(ctx, "UPDATE campaigns SET unsubscribed = unsubscribed + 1 WHERE id = ?", campaignID)
+			return err
+		}
+		return nil
+	})
+}
+
+// Memberships lists every list with whether the subscriber receives it.
+func (s NewsletterStore) Memberships(ctx context.Context, id int64) ([]newsletter.Membership, error) {
+	rows, err := s.DB.Query(ctx, `SELECT l.id, l.slug, l.name, l.description, sl.subscribed FROM subscriber_lists sl
+		JOIN newsletter_lists l ON l.id = sl.list_id WHERE sl.subscriber_id = ? ORDER BY l.name`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []newsletter.Membership
+	for rows.Next() {
+		var m newsletter.Membership
+		var on int
+		if err := rows.Scan(&m.List.ID, &m.List.Slug, &m.List.Name, &m.List.Description, &on); err != nil {
+			return nil, translate(err)
+		}
+		m.Subscribed = on == 1
+		out = append(out, m)
+	}
+	return out, translate(rows.Err())
+}
+
+// SetMemberships sets the subscribed flag of each given list.
+func (s NewsletterStore) SetMemberships(ctx context.Context, id int64, subscribed map[int64]bool, at time.Time) error {
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		for list, on := range subscribed {
+			if err := setMembership(ctx, tx, id, list, on, at); err != nil {
+				return err
+			}
+		}
+		return addEvent(ctx, tx, id, "lists_changed", "", at)
+	})
+}
+
+// Suppressed reports whether an address (by blind index) must not be mailed or imported.
+func (s NewsletterStore) Suppressed(ctx context.Context, index string) (bool, error) {
+	var n int
+	err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM suppressions WHERE email_index = ?", index).Scan(&n)
+	return n > 0, err
+}
+
+// PurgePending deletes unconfirmed sign-ups whose last confirmation mail went out before
+// the cut-off (so every confirmation link outlives nothing it points to).
+func (s NewsletterStore) PurgePending(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.DB.Exec(ctx, "DELETE FROM subscribers WHERE status = 'pending' AND confirmation_sent_at < ?", toMillis(before))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return n, translate(err)
+}
