@@ -2,6 +2,7 @@
 # Runs every Candor test, installing and starting what the tests need first:
 #   - Go modules (go mod download);
 #   - Debian's chromium for the browser tests (apt-get, when missing and we are root);
+#   - mailpit for the mail tests (go install, when missing; the tests start it);
 #   - PostgreSQL on 127.0.0.1:5432 (started with pg_ctlcluster when installed but down).
 # Then: gofmt and go vet, the whole suite on SQLite, and the storage-backed suites again
 # on PostgreSQL (a fresh database per test). With CI=1 a missing PostgreSQL or Chromium
@@ -31,6 +32,13 @@ else
   echo "chromium not found: browser tests will be skipped (install Debian's chromium)"
 fi
 
+say "mailpit (SMTP server for the mail tests, which start it themselves)"
+export PATH="$(go env GOPATH)/bin:$PATH"
+if ! command -v mailpit >/dev/null 2>&1; then
+  go install github.com/axllent/mailpit@v1.33.1
+fi
+mailpit version --no-release-check 2>&1 | sed -n 1p
+
 say "PostgreSQL"
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || psql "$PG_URL" -qAtc 'SELECT 1' >/dev/null 2>&1; }
 if ! pg_up && command -v pg_ctlcluster >/dev/null 2>&1; then
@@ -57,7 +65,9 @@ go test -count=1 -timeout 15m ./...
 
 if [ "$HAVE_PG" = 1 ]; then
   say "Tests on PostgreSQL"
-  # Every package whose tests open a database reads CANDOR_TEST_POSTGRES.
-  CANDOR_TEST_POSTGRES="$PG_URL" go test -count=1 -timeout 15m $(go list ./... | grep -E '/internal/(sqldb|staff|audit|web|e2e|cli)')
+  # Every package whose tests open a database (they import sqldbtest) runs again.
+  pg_pkgs=$(go list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... |
+    awk '/sqldbtest/ {print $1}' | grep -v '/sqldbtest$')
+  CANDOR_TEST_POSTGRES="$PG_URL" go test -count=1 -timeout 15m $pg_pkgs
 fi
 say "All tests passed"
