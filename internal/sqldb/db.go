@@ -23,6 +23,7 @@ type DB struct {
 	Dialect Dialect
 	write   *sql.DB
 	read    *sql.DB
+	batch   batcher // group commit of concurrent writes (SQLite)
 }
 
 // ParseDSN splits a Candor DSN ("sqlite:PATH" or "postgres://…") into dialect and the
@@ -118,6 +119,9 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	if db.batch.stop != nil {
+		close(db.batch.stop)
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())

@@ -54,9 +54,10 @@ func (s NewsletterStore) SubscriberByID(ctx context.Context, id int64) (newslett
 	return scanSubscriber(s.DB.QueryRow(ctx, "SELECT "+subscriberColumns+" FROM subscribers WHERE id = ?", id))
 }
 
-// SaveSignup writes the subscriber and its confirmation mail in one transaction.
+// SaveSignup writes the subscriber and its confirmation mail in one transaction, group
+// committed with concurrent sign-ups (see DB.Batch).
 func (s NewsletterStore) SaveSignup(ctx context.Context, r newsletter.Record, event string, confirm func(id int64) (*mail.Queued, error)) (id int64, err error) {
-	err = s.DB.InTx(ctx, func(tx *Tx) error {
+	err = s.DB.Batch(ctx, func(tx *Tx) error {
 		id = r.ID
 		if id == 0 {
 			id, err = InsertID(ctx, tx, `INSERT INTO subscribers (email_index, email_sealed, name_sealed, status,
