@@ -5,9 +5,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/candor-dev/candor/internal/audit"
 	"github.com/candor-dev/candor/internal/config"
+	"github.com/candor-dev/candor/internal/demo"
+	"github.com/candor-dev/candor/internal/mail"
+	"github.com/candor-dev/candor/internal/mail/smtp"
+	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/pii"
 	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
@@ -22,6 +27,17 @@ type app struct {
 	sealer  *pii.Sealer
 	audit   *audit.Log
 	staff   *staff.Service
+
+	newsletter *newsletter.Service
+	campaigns  *newsletter.Campaigns
+	mailer     *mail.Service
+	relay      *smtp.Relay // nil without --smtp, and for commands that send nothing
+}
+
+// appNeeds says what a command needs beyond storage, keys and domains.
+type appNeeds struct {
+	migrate bool // apply pending migrations (else refuse to run with any pending)
+	relay   bool // connect the mail relay (serve only)
 }
 
 // newLogger builds the structured logger. Handlers log ids and codes only (package web
@@ -39,7 +55,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 // openApp opens the database, loads (or on first use generates) the data keys and builds
 // the domains. migrate applies pending migrations first; without it, pending migrations
 // are an error that says to run `candor migrate`.
-func openApp(ctx context.Context, inv *invocation, migrate bool) (*app, error) {
+func openApp(ctx context.Context, inv *invocation, needs appNeeds) (*app, error) {
 	cfg := inv.cfg
 	a := &app{cfg: cfg, log: newLogger(cfg, inv.env.Stderr)}
 	kr, err := loadKeys(cfg, a.log)
@@ -52,7 +68,7 @@ func openApp(ctx context.Context, inv *invocation, migrate bool) (*app, error) {
 		return nil, fmt.Errorf("setting --db (CANDOR_DB): %w", err)
 	}
 	a.db = db
-	if migrate {
+	if needs.migrate {
 		applied, err := db.Migrate(ctx)
 		if err != nil {
 			db.Close()
@@ -76,7 +92,57 @@ func openApp(ctx context.Context, inv *invocation, migrate bool) (*app, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := a.openMail(needs.relay); err != nil {
+		db.Close()
+		return nil, err
+	}
+	newsletterStore := sqldb.NewsletterStore{DB: db}
+	a.newsletter = newsletter.NewService(newsletterStore, a.sealer, a.audit, a.mailer, newsletter.Options{
+		PublicURL: strings.TrimSuffix(cfg.PublicURL.String(), "/"), MailDomain: mailDomain(cfg), VendorName: vendorName(cfg),
+		PostalAddress: cfg.PostalAddress, PendingTTL: cfg.PendingTTL, ConfirmInterval: cfg.ConfirmInterval,
+	})
+	a.campaigns = a.newsletter.Campaigns(newsletterStore)
 	return a, nil
+}
+
+// openMail builds the mail service; with relay and --smtp it connects the relay,
+// otherwise nothing is ever sent and mail waits in the outbox.
+func (a *app) openMail(relay bool) error {
+	var sender mail.Sender
+	if relay && a.cfg.SMTP != nil {
+		o, err := smtp.OptionsFromConfig(a.cfg)
+		if err != nil {
+			return err
+		}
+		if a.relay, err = smtp.New(o); err != nil {
+			return fmt.Errorf("setting --smtp (CANDOR_SMTP): %w", err)
+		}
+		sender = a.relay
+	}
+	a.mailer = mail.NewService(mail.Options{
+		Store: sqldb.MailStore{DB: a.db}, Sealer: a.sealer, Sender: sender, Rate: a.cfg.SMTPRate, Log: a.log,
+		Renderer: mail.RendererFunc(func(ctx context.Context, campaign, subscriber int64) (pii.Email, mail.Content, error) {
+			return a.campaigns.RenderMessage(ctx, campaign, subscriber)
+		}),
+	})
+	return nil
+}
+
+// mailDomain is the domain of the sender address, used in Message-IDs.
+func mailDomain(cfg config.Config) string {
+	_, domain, _ := strings.Cut(cfg.MailFrom.Address, "@")
+	return domain
+}
+
+// vendorName is how mails and public pages name the vendor: the sender's display name.
+func vendorName(cfg config.Config) string {
+	if cfg.Demo {
+		return demo.VendorName
+	}
+	if cfg.MailFrom.Name != "" {
+		return cfg.MailFrom.Name
+	}
+	return mailDomain(cfg)
 }
 
 // loadKeys reads CANDOR_KEYS when set, else the key file in the data directory,
@@ -99,4 +165,9 @@ func loadKeys(cfg config.Config, log *slog.Logger) (*pii.Keyring, error) {
 	return kr, nil
 }
 
-func (a *app) Close() error { return a.db.Close() }
+func (a *app) Close() error {
+	if a.relay != nil {
+		_ = a.relay.Close()
+	}
+	return a.db.Close()
+}

@@ -19,7 +19,7 @@ func runKeys(ctx context.Context, inv *invocation) error {
 	if err := inv.parse(); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, inv, false)
+	a, err := openApp(ctx, inv, appNeeds{})
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func runAudit(ctx context.Context, inv *invocation) error {
 	if err := inv.parse(); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, inv, false)
+	a, err := openApp(ctx, inv, appNeeds{})
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func runMigrate(ctx context.Context, inv *invocation) error {
 	if status {
 		return migrationStatus(ctx, inv)
 	}
-	a, err := openApp(ctx, inv, true)
+	a, err := openApp(ctx, inv, appNeeds{migrate: true})
 	if err != nil {
 		return err
 	}

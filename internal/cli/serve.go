@@ -15,6 +15,9 @@ import (
 
 	"golang.org/x/crypto/acme/autocert"
 
+	"github.com/candor-dev/candor/internal/antibot"
+	"github.com/candor-dev/candor/internal/mail"
+	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/web"
 )
 
@@ -25,34 +28,36 @@ func runServe(ctx context.Context, inv *invocation) error {
 	if err := inv.parse(); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, inv, true)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	warnings, err := a.db.Warnings(ctx)
-	if err != nil {
-		return err
-	}
-	for _, w := range warnings {
-		a.log.Warn(w)
-	}
-	if inv.cfg.Demo {
-		if err := seedDemo(ctx, a, inv.env.Stdout); err != nil {
-			return err
-		}
-	}
+	// Listen first: with --addr HOST:0 the public URL (the base of every link in a mail)
+	// needs the port the system chose.
 	ln, err := net.Listen("tcp", inv.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("setting --addr (CANDOR_ADDR): cannot listen on %s: %w", inv.cfg.Addr, err)
 	}
-	if u := *inv.cfg.PublicURL; u.Port() == "0" { // derived from --addr HOST:0: use the port we got
+	if u := *inv.cfg.PublicURL; u.Port() == "0" {
 		_, port, _ := net.SplitHostPort(ln.Addr().String())
 		u.Host = net.JoinHostPort(u.Hostname(), port)
 		inv.cfg.PublicURL = &u
 	}
+	a, err := openApp(ctx, inv, appNeeds{migrate: true, relay: true})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer a.Close()
+	if err := a.warnAndSeed(ctx, inv); err != nil {
+		ln.Close()
+		return err
+	}
+	guard, err := antibot.New(antibot.Config{MAC: a.sealer.Index, Difficulty: inv.cfg.AntibotDifficulty})
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	srv, err := web.NewServer(web.Deps{
 		Config: inv.cfg, Health: a.db, Staff: a.staff, Audit: a.audit, Log: a.log, Version: Version(),
+		Newsletter: a.newsletter, Campaigns: a.campaigns, Antibot: guard,
+		Outbox: mail.NewOutboxAdmin(sqldb.OutboxAdminStore{DB: a.db}, a.sealer, a.audit),
 	})
 	if err != nil {
 		ln.Close()
@@ -67,8 +72,32 @@ func runServe(ctx context.Context, inv *invocation) error {
 		MaxHeaderBytes:    32 << 10,
 		ErrorLog:          httpErrorLog(a.log),
 	}
-	go purgeSessions(ctx, a)
+	ctx, cancel := context.WithCancel(ctx)
+	go runJobs(ctx, a)
+	mailDone := make(chan struct{})
+	go func() {
+		defer close(mailDone)
+		if err := a.mailer.Run(ctx); err != nil && ctx.Err() == nil {
+			a.log.Error("mail worker stopped", "error", err)
+		}
+	}()
+	defer func() { cancel(); <-mailDone }() // in-flight sends finish before the database closes
 	return serveUntilDone(ctx, a, inv, hs, ln)
+}
+
+// warnAndSeed logs the database's durability warnings and, in demo mode, seeds the demo.
+func (a *app) warnAndSeed(ctx context.Context, inv *invocation) error {
+	warnings, err := a.db.Warnings(ctx)
+	if err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		a.log.Warn(w)
+	}
+	if inv.cfg.Demo {
+		return seedDemo(ctx, a, inv.env.Stdout)
+	}
+	return nil
 }
 
 // serveUntilDone serves (plain HTTP, certificate files or ACME) until ctx ends, then
@@ -136,22 +165,4 @@ var addrInText = regexp.MustCompile(`\[[^\]]*\](:\d+)?|\b\d{1,3}(\.\d{1,3}){3}(:
 func (w httpErrorWriter) Write(p []byte) (int, error) {
 	w.log.Info("http server", "error", addrInText.ReplaceAllString(strings.TrimSpace(string(p)), "[client]"))
 	return len(p), nil
-}
-
-// purgeSessions deletes idle sessions every ten minutes until ctx ends.
-func purgeSessions(ctx context.Context, a *app) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := a.staff.PurgeSessions(ctx); err != nil {
-				a.log.Warn("purging sessions failed", "error", err)
-			} else if n > 0 {
-				a.log.Info("purged idle sessions", "count", n)
-			}
-		}
-	}
 }

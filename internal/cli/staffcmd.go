@@ -38,7 +38,7 @@ func runStaff(ctx context.Context, inv *invocation) error {
 		}
 		return nil
 	}
-	a, err := openApp(ctx, inv, false)
+	a, err := openApp(ctx, inv, appNeeds{})
 	if err != nil {
 		return err
 	}

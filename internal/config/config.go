@@ -31,12 +31,15 @@ type Config struct {
 
 	SMTP             *url.URL // the relay: smtp:// (STARTTLS) or smtps:// (implicit TLS); nil: nothing is sent
 	SMTPAllowPrivate bool     // permit a relay on loopback or a private range
+	SMTPCAFile       string   // PEM certificates trusted for the relay instead of the system roots
 	SMTPRate         float64  // messages per second through the relay (token bucket)
 	MailFrom         *mail.Address
 	DKIMDomain       string
 	DKIMSelector     string
 	DKIMKey          string // PEM private key (RSA or Ed25519)
 	PostalAddress    string // the vendor's postal address for campaign footers
+
+	AntibotDifficulty int // proof-of-work bits a public form's browser must find
 
 	PendingTTL      time.Duration // unconfirmed subscriptions are deleted after this
 	ConfirmInterval time.Duration // at most one confirmation mail per address per interval

@@ -20,10 +20,10 @@ func (c Config) Listing() []Entry {
 		"tls-cert": c.TLSCert, "tls-key": c.TLSKey, "acme-domain": strings.Join(c.ACMEDomains, ","),
 		"acme-email": c.ACMEEmail, "acme-http-addr": c.ACMEHTTPAddr, "log-format": c.LogFormat,
 		"log-level": c.LogLevel, "session-idle": c.SessionIdle.String(), "session-max": c.SessionAbsolute.String(),
-		"max-body": itoa(c.MaxBodyBytes), "smtp": urlText(c.SMTP), "smtp-allow-private": boolText(c.SMTPAllowPrivate),
+		"max-body": itoa(c.MaxBodyBytes), "smtp": urlText(c.SMTP), "smtp-allow-private": boolText(c.SMTPAllowPrivate), "smtp-ca-file": c.SMTPCAFile,
 		"smtp-rate": strconv.FormatFloat(c.SMTPRate, 'f', -1, 64), "mail-from": c.MailFrom.String(),
 		"dkim-domain": c.DKIMDomain, "dkim-selector": c.DKIMSelector, "dkim-key": c.DKIMKey,
-		"postal-address": c.PostalAddress, "pending-ttl": c.PendingTTL.String(),
+		"postal-address": c.PostalAddress, "antibot-difficulty": strconv.Itoa(c.AntibotDifficulty), "pending-ttl": c.PendingTTL.String(),
 		"confirm-interval": c.ConfirmInterval.String(), "subscribe-thanks-url": c.ThanksURL,
 	}
 	out := make([]Entry, 0, len(settings))

@@ -111,6 +111,10 @@ var settings = []setting{
 		c.SMTPAllowPrivate, err = strconv.ParseBool(v)
 		return err
 	}},
+	{name: "smtp-ca-file", help: "PEM file of the certificates to trust for the relay's TLS instead of the system roots (a relay with a private CA)", set: func(c *Config, v string) error {
+		c.SMTPCAFile = v
+		return nil
+	}},
 	{name: "smtp-rate", def: "100", help: "most messages per second sent through the relay", set: func(c *Config, v string) (err error) {
 		c.SMTPRate, err = strconv.ParseFloat(v, 64)
 		if err == nil && (c.SMTPRate <= 0 || c.SMTPRate > 100000) {
@@ -132,6 +136,13 @@ var settings = []setting{
 	{name: "postal-address", help: "the vendor's postal address, shown in every campaign's footer", set: func(c *Config, v string) error {
 		c.PostalAddress = v
 		return nil
+	}},
+	{name: "antibot-difficulty", def: "15", help: "proof-of-work difficulty of the public forms in bits (each +1 doubles a browser's work; 15 ≈ 1 s on a phone)", set: func(c *Config, v string) (err error) {
+		c.AntibotDifficulty, err = strconv.Atoi(v)
+		if err == nil && (c.AntibotDifficulty < 1 || c.AntibotDifficulty > 24) {
+			err = fmt.Errorf("must be between 1 and 24")
+		}
+		return err
 	}},
 	{name: "pending-ttl", def: "168h", help: "unconfirmed newsletter subscriptions are deleted after this long", set: func(c *Config, v string) (err error) {
 		c.PendingTTL, err = duration(v, time.Hour, 90*24*time.Hour)

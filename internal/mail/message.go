@@ -17,6 +17,11 @@ const (
 	SealContent = "mail.content"
 )
 
+// IndexEmail is the blind-index purpose of a recipient's address: the same purpose as
+// subscribers.email_index and the suppression list, so a hard bounce of any message
+// suppresses the address everywhere.
+const IndexEmail = "subscriber.email"
+
 // Draft is a transactional message to one recipient, before it is queued.
 type Draft struct {
 	Purpose      string // e.g. "newsletter.confirm"; never personal data
@@ -39,15 +44,17 @@ type Queued struct {
 	Purpose       string
 	SubscriberID  int64
 	ToSealed      string
+	ToIndex       string // blind index of the recipient (IndexEmail)
 	ContentSealed string
 	MessageID     string
 	CreatedAt     time.Time
 }
 
-// Sealer seals and opens outbox columns (pii.Sealer).
+// Sealer seals and opens outbox columns and computes blind indexes (pii.Sealer).
 type Sealer interface {
 	SealString(context, plaintext string) (string, error)
 	OpenString(context, sealed string) (string, error)
+	Index(purpose, value string) string
 }
 
 // Compose validates and seals a draft for the outbox. domain is the sender's domain,
@@ -56,7 +63,7 @@ func Compose(s Sealer, d Draft, domain string, now time.Time) (Queued, error) {
 	if d.To.IsZero() {
 		return Queued{}, errs.E(errs.Invalid, "A message needs a recipient.")
 	}
-	if err := d.Content.check(); err != nil {
+	if err := d.Content.Validate(); err != nil {
 		return Queued{}, err
 	}
 	to, err := s.SealString(SealTo, d.To.Reveal())
@@ -73,6 +80,7 @@ func Compose(s Sealer, d Draft, domain string, now time.Time) (Queued, error) {
 	}
 	return Queued{
 		Purpose: d.Purpose, SubscriberID: d.SubscriberID, ToSealed: to, ContentSealed: content,
+		ToIndex:   s.Index(IndexEmail, d.To.Reveal()),
 		MessageID: NewMessageID(domain), CreatedAt: now.UTC(),
 	}, nil
 }
@@ -96,8 +104,9 @@ func Open(s Sealer, q Queued) (pii.Email, Content, error) {
 	return email, c, err
 }
 
-// check refuses header injection: no CR or LF in the subject or any header.
-func (c Content) check() error {
+// Validate refuses header injection: no CR or LF in the subject or any header, and
+// no colon or space in a header name.
+func (c Content) Validate() error {
 	if strings.ContainsAny(c.Subject, "\r\n") {
 		return errs.InvalidField("subject", "The subject may not contain line breaks.")
 	}

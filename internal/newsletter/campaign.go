@@ -64,6 +64,7 @@ type CampaignStore interface {
 	ScheduleCampaign(ctx context.Context, id int64, at time.Time) error
 	DueCampaigns(ctx context.Context, now time.Time) ([]int64, error)
 	CampaignProgress(ctx context.Context, id int64) (Progress, error)
+	CampaignAdminStore
 }
 
 // Campaign field limits.

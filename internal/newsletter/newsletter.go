@@ -65,6 +65,7 @@ type Store interface {
 	SetMemberships(ctx context.Context, id int64, subscribed map[int64]bool, at time.Time) error
 	Suppressed(ctx context.Context, index string) (bool, error)
 	PurgePending(ctx context.Context, lastMailBefore time.Time) (int64, error)
+	AdminStore
 }
 
 // Sealer seals personal fields and computes blind indexes (pii.Sealer).
@@ -111,6 +112,8 @@ type Service struct {
 	opts   Options
 	now    func() time.Time
 	cache  renderCache
+
+	imports importStage // staff imports waiting for confirmation (importflow.go)
 }
 
 // NewService builds the newsletter domain.
@@ -135,3 +138,9 @@ func NewService(store Store, sealer Sealer, auditor Auditor, notify Notifier, op
 
 // EmailIndex is the blind index of a normalised address (for suppression lookups).
 func (s *Service) EmailIndex(normalized string) string { return s.sealer.Index(indexEmail, normalized) }
+
+// Lists returns the mailing lists (public: they are shown on subscribe forms).
+func (s *Service) Lists(ctx context.Context) ([]List, error) { return s.store.Lists(ctx) }
+
+// Sealer returns the sealer the service seals with (for the outbox view and tests).
+func (s *Service) Sealer() Sealer { return s.sealer }

@@ -25,10 +25,37 @@ type rendered struct {
 	text    string
 }
 
-// renderCache keeps the rendered bodies of campaigns being sent.
+// renderCache keeps the rendered bodies of campaigns being sent, and the campaigns
+// themselves: a campaign's content cannot change once it is sending (UpdateCampaign
+// refuses), so RenderMessage loads it once, not once per recipient.
 type renderCache struct {
-	mu sync.Mutex
-	m  map[int64]rendered
+	mu        sync.Mutex
+	m         map[int64]rendered
+	campaigns map[int64]Campaign
+}
+
+// maxCachedCampaigns bounds the cache; campaigns sending at once are few.
+const maxCachedCampaigns = 32
+
+// campaign returns a sending campaign, loading it on first use.
+func (c *renderCache) campaign(ctx context.Context, id int64, load func(context.Context, int64) (Campaign, error)) (Campaign, error) {
+	c.mu.Lock()
+	camp, ok := c.campaigns[id]
+	c.mu.Unlock()
+	if ok {
+		return camp, nil
+	}
+	camp, err := load(ctx, id)
+	if err != nil || camp.Status != Sending {
+		return camp, err // only a sending campaign is immutable enough to keep
+	}
+	c.mu.Lock()
+	if c.campaigns == nil || len(c.campaigns) >= maxCachedCampaigns {
+		c.campaigns = map[int64]Campaign{}
+	}
+	c.campaigns[id] = camp
+	c.mu.Unlock()
+	return camp, nil
 }
 
 func (c *renderCache) get(camp Campaign) (rendered, error) {
@@ -101,7 +128,7 @@ func (c *Campaigns) Preview(ctx context.Context, camp Campaign) (mail.Content, e
 // RenderMessage renders one campaign message for one subscriber at send time (the mail
 // worker's renderer for campaign rows).
 func (c *Campaigns) RenderMessage(ctx context.Context, campaignID, subscriberID int64) (pii.Email, mail.Content, error) {
-	camp, err := c.store.Campaign(ctx, campaignID)
+	camp, err := c.svc.cache.campaign(ctx, campaignID, c.store.Campaign)
 	if err != nil {
 		return pii.Email{}, mail.Content{}, err
 	}

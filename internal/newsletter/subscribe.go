@@ -23,6 +23,42 @@ const (
 	MaxSourceBytes  = 64
 )
 
+// The consent sentence shown next to every subscribe form, and its version: a sign-up
+// records a hash of the version the person saw (docs/newsletter.md gives the HTML).
+const (
+	ConsentVersion = "2026-11"
+	ConsentText    = "We use your address only to send you this newsletter and to manage your subscription. " +
+		"We never share it. Every mail has a one-click unsubscribe link."
+)
+
+// Signup is a validated SubscribeInput, ready for Join.
+type Signup struct {
+	email, name     string
+	lists           []int64
+	consent, source string
+}
+
+// Validate checks a sign-up without acting on it, so that the caller can refuse a typo
+// before spending the form's anti-bot challenge, then Join it.
+func (s *Service) Validate(ctx context.Context, in SubscribeInput) (Signup, error) {
+	norm, err := pii.NormalizeEmail(in.Email)
+	if err != nil {
+		return Signup{}, errs.InvalidField("email", "Please enter a valid email address.")
+	}
+	name, err := CleanName(in.Name)
+	if err != nil {
+		return Signup{}, err
+	}
+	lists, err := s.resolveLists(ctx, in.Lists)
+	if err != nil {
+		return Signup{}, err
+	}
+	if len(in.ConsentVersion) > MaxConsentBytes || len(in.Source) > MaxSourceBytes || !utf8.ValidString(in.Source+in.ConsentVersion) {
+		return Signup{}, errs.E(errs.Invalid, "The form sent an unexpected consent or source value.")
+	}
+	return Signup{email: norm, name: name, lists: lists, consent: in.ConsentVersion, source: in.Source}, nil
+}
+
 // SubscribeInput is one sign-up from a form or a fetch call.
 type SubscribeInput struct {
 	Email          string
@@ -36,21 +72,16 @@ type SubscribeInput struct {
 // new, pending, confirmed or previously unsubscribed address; it errs only on invalid
 // input (which is about the input, not about who is subscribed).
 func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) error {
-	norm, err := pii.NormalizeEmail(in.Email)
-	if err != nil {
-		return errs.InvalidField("email", "Please enter a valid email address.")
-	}
-	name, err := CleanName(in.Name)
+	v, err := s.Validate(ctx, in)
 	if err != nil {
 		return err
 	}
-	lists, err := s.resolveLists(ctx, in.Lists)
-	if err != nil {
-		return err
-	}
-	if len(in.ConsentVersion) > MaxConsentBytes || len(in.Source) > MaxSourceBytes || !utf8.ValidString(in.Source+in.ConsentVersion) {
-		return errs.E(errs.Invalid, "The form sent an unexpected consent or source value.")
-	}
+	return s.Join(ctx, v)
+}
+
+// Join records a validated sign-up: see Subscribe.
+func (s *Service) Join(ctx context.Context, v Signup) error {
+	norm, name, lists := v.email, v.name, v.lists
 	index := s.EmailIndex(norm)
 	now := s.now().UTC()
 	rec, err := s.store.SubscriberByIndex(ctx, index)
@@ -71,8 +102,8 @@ func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) error {
 		}
 	}
 	if rec.Status != Confirmed {
-		rec.ConsentSource = "form:" + sourceOrDefault(in.Source)
-		rec.ConsentTextHash = consentHash(in.ConsentVersion)
+		rec.ConsentSource = "form:" + sourceOrDefault(v.source)
+		rec.ConsentTextHash = consentHash(v.consent)
 	}
 	rec.ConfirmationSentAt, rec.UpdatedAt = now, now
 	email, _ := pii.NewEmail(norm)

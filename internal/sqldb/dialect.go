@@ -42,6 +42,17 @@ func (d Dialect) ForUpdate() string {
 	return ""
 }
 
+// SkipLocked is the suffix of a SELECT that claims work rows: " FOR UPDATE SKIP LOCKED"
+// on PostgreSQL, so concurrent claimers each lock different rows and never wait for
+// one another; nothing on SQLite, where the claiming transaction holds the database's
+// write lock from BEGIN, so claimers simply take turns.
+func (d Dialect) SkipLocked() string {
+	if d == Postgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
+
 // Rebind turns "?" placeholders into "$1, $2, …" for PostgreSQL. It skips text inside
 // single-quoted literals, so a literal "?" in a string is left alone.
 func (d Dialect) Rebind(query string) string {

@@ -1,7 +1,11 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/candor-dev/candor/internal/mail"
 )
@@ -14,7 +18,313 @@ func InsertOutbox(ctx context.Context, tx *Tx, q mail.Queued) (int64, error) {
 		sub = q.SubscriberID
 	}
 	at := q.CreatedAt.UnixMilli()
-	return InsertID(ctx, tx, `INSERT INTO mail_outbox (purpose, subscriber_id, to_sealed, content_sealed,
-		message_id, status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
-		q.Purpose, sub, q.ToSealed, q.ContentSealed, q.MessageID, at, at)
+	return InsertID(ctx, tx, `INSERT INTO mail_outbox (purpose, subscriber_id, to_sealed, to_index, content_sealed,
+		message_id, status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+		q.Purpose, sub, q.ToSealed, q.ToIndex, q.ContentSealed, q.MessageID, at, at)
+}
+
+// MailStore is the outbox ledger (mail_outbox) that the mail worker drives; it
+// implements mail.Store. All times are passed in, so tests control the clock.
+type MailStore struct{ DB *DB }
+
+var _ mail.Store = MailStore{}
+
+const claimReturning = ` RETURNING id, purpose, COALESCE(campaign_id, 0), COALESCE(subscriber_id, 0), to_sealed,
+	content_sealed, message_id, attempts, first_failure_at, lease_until`
+
+// Claim implements mail.Store: transactional rows first, then the due rows of each
+// campaign in status 'sending' (not busy), sharing what is left of n evenly, each at
+// most rate_per_second × mail.ClaimWindow. On PostgreSQL the row selection uses
+// FOR UPDATE SKIP LOCKED, so concurrent claimers never take the same row.
+func (s MailStore) Claim(ctx context.Context, now time.Time, n int, lease time.Duration, busy []int64) ([]mail.Claimed, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	var out []mail.Claimed
+	err := s.DB.InTx(ctx, func(tx *Tx) error {
+		out = out[:0]
+		rows, err := claimRows(ctx, tx, now, lease, "campaign_id IS NULL", nil, n, 0)
+		if err != nil {
+			return err
+		}
+		out = append(out, rows...)
+		if len(out) >= n {
+			return nil
+		}
+		type camp struct {
+			id   int64
+			rate int
+		}
+		var camps []camp
+		q, err := tx.Query(ctx, "SELECT id, rate_per_second FROM campaigns WHERE status = 'sending' ORDER BY id")
+		if err != nil {
+			return err
+		}
+		for q.Next() {
+			var c camp
+			if err := q.Scan(&c.id, &c.rate); err != nil {
+				q.Close()
+				return translate(err)
+			}
+			if !slices.Contains(busy, c.id) {
+				camps = append(camps, c)
+			}
+		}
+		q.Close()
+		if err := q.Err(); err != nil {
+			return translate(err)
+		}
+		for i, c := range camps {
+			left := n - len(out)
+			limit := (left + len(camps) - i - 1) / (len(camps) - i)
+			if c.rate > 0 {
+				limit = min(limit, max(1, c.rate*int(mail.ClaimWindow/time.Second)))
+			}
+			if limit <= 0 {
+				break
+			}
+			rows, err := claimRows(ctx, tx, now, lease, "campaign_id = ?", c.id, limit, c.rate)
+			if err != nil {
+				return err
+			}
+			out = append(out, rows...)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// claimRows claims up to limit due rows matching cond (with one optional argument).
+func claimRows(ctx context.Context, tx *Tx, now time.Time, lease time.Duration, cond string, arg any, limit, rate int) ([]mail.Claimed, error) {
+	args := []any{now.Add(lease).UnixMilli()}
+	if arg != nil {
+		args = append(args, arg)
+	}
+	args = append(args, now.UnixMilli(), limit)
+	rows, err := tx.Query(ctx, `UPDATE mail_outbox SET status = 'sending', lease_until = ?
+		WHERE id IN (SELECT id FROM mail_outbox WHERE `+cond+` AND status = 'queued' AND next_attempt_at <= ?
+		             ORDER BY next_attempt_at, id LIMIT ?`+tx.Dialect().SkipLocked()+`)`+claimReturning, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []mail.Claimed
+	for rows.Next() {
+		var c mail.Claimed
+		var first, until int64
+		if err := rows.Scan(&c.ID, &c.Purpose, &c.CampaignID, &c.SubscriberID, &c.ToSealed, &c.ContentSealed,
+			&c.MessageID, &c.Attempts, &first, &until); err != nil {
+			return nil, translate(err)
+		}
+		c.CampaignRate, c.FirstFailure, c.LeaseUntil = rate, millis(first), millis(until)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, translate(err)
+	}
+	slices.SortFunc(out, func(a, b mail.Claimed) int { return cmp.Compare(a.ID, b.ID) }) // RETURNING has no order
+	return out, nil
+}
+
+// inChunks calls fn with consecutive slices of at most 500 ids and the matching
+// "?, ?, …" placeholder list.
+func inChunks(ids []int64, fn func(chunk []any, marks string) error) error {
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		chunk := make([]any, n)
+		for i, id := range ids[:n] {
+			chunk[i] = id
+		}
+		if err := fn(chunk, strings.TrimSuffix(strings.Repeat("?, ", n), ", ")); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// completeCampaigns marks 'sent' the sending campaigns of the given rows that have no
+// queued or sending row left.
+func completeCampaigns(ctx context.Context, tx *Tx, now time.Time, chunk []any, marks string) error {
+	args := append([]any{now.UnixMilli()}, chunk...)
+	_, err := tx.Exec(ctx, `UPDATE campaigns SET status = 'sent', finished_at = ?
+		WHERE status = 'sending'
+		  AND id IN (SELECT campaign_id FROM mail_outbox WHERE id IN (`+marks+`) AND campaign_id IS NOT NULL)
+		  AND NOT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.campaign_id = campaigns.id AND o.status IN ('queued', 'sending'))`,
+		args...)
+	return err
+}
+
+// MarkSent implements mail.Store. A row whose lease expired meanwhile (back to queued)
+// is marked too: it was sent, and sending it again would be a duplicate.
+func (s MailStore) MarkSent(ctx context.Context, now time.Time, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		return inChunks(ids, func(chunk []any, marks string) error {
+			args := append([]any{now.UnixMilli()}, chunk...)
+			if _, err := tx.Exec(ctx, `UPDATE mail_outbox SET status = 'sent', sent_at = ?, lease_until = 0
+				WHERE status IN ('sending', 'queued') AND id IN (`+marks+`)`, args...); err != nil {
+				return err
+			}
+			return completeCampaigns(ctx, tx, now, chunk, marks)
+		})
+	})
+}
+
+// MarkRetry implements mail.Store: back to queued at r.At, attempts+1, the first
+// failure's time kept (mail.DeadAfter counts from it).
+func (s MailStore) MarkRetry(ctx context.Context, now time.Time, retries []mail.Retry) error {
+	if len(retries) == 0 {
+		return nil
+	}
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		for _, r := range retries {
+			if _, err := tx.Exec(ctx, `UPDATE mail_outbox SET status = 'queued', attempts = attempts + 1,
+				next_attempt_at = ?, lease_until = 0, last_error = ?,
+				first_failure_at = CASE WHEN first_failure_at = 0 THEN ? ELSE first_failure_at END
+				WHERE id = ? AND status = 'sending' AND lease_until = ?`,
+				r.At.UnixMilli(), r.Error, now.UnixMilli(), r.ID, r.LeaseUntil.UnixMilli()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// MarkFailed implements mail.Store. A hard bounce suppresses the recipient's blind
+// index (the subscriber's email_index for campaign rows, to_index for transactional
+// ones) and records a "bounced" event in the subscriber's history.
+func (s MailStore) MarkFailed(ctx context.Context, now time.Time, failures []mail.Failure) error {
+	if len(failures) == 0 {
+		return nil
+	}
+	at := now.UnixMilli()
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		ids := make([]int64, 0, len(failures))
+		for _, f := range failures {
+			attempt := 1
+			if f.Status == mail.StatusCancelled {
+				attempt = 0 // not attempted
+			}
+			res, err := tx.Exec(ctx, `UPDATE mail_outbox SET status = ?, attempts = attempts + ?, lease_until = 0,
+				last_error = ?, hard_bounce = ? WHERE id = ? AND status = 'sending' AND lease_until = ?`,
+				string(f.Status), attempt, f.Error, bit(f.HardBounce), f.ID, f.LeaseUntil.UnixMilli())
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				continue // claimed again or deleted meanwhile: not ours to settle
+			}
+			ids = append(ids, f.ID)
+			if !f.HardBounce {
+				continue
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO suppressions (email_index, reason, created_at)
+				SELECT x, 'hard_bounce', ? FROM (
+					SELECT CASE WHEN o.to_index <> '' THEN o.to_index ELSE COALESCE(s.email_index, '') END AS x
+					FROM mail_outbox o LEFT JOIN subscribers s ON s.id = o.subscriber_id WHERE o.id = ?) t
+				WHERE x <> ''
+				ON CONFLICT (email_index) DO NOTHING`, at, f.ID); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO subscriber_events (subscriber_id, at, event, detail)
+				SELECT subscriber_id, ?, 'bounced', 'hard_bounce' FROM mail_outbox WHERE id = ? AND subscriber_id IS NOT NULL`,
+				at, f.ID); err != nil {
+				return err
+			}
+		}
+		return inChunks(ids, func(chunk []any, marks string) error {
+			return completeCampaigns(ctx, tx, now, chunk, marks)
+		})
+	})
+}
+
+// Release implements mail.Store.
+func (s MailStore) Release(ctx context.Context, rows []mail.Claimed) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	byLease := map[int64][]int64{}
+	for _, r := range rows {
+		k := r.LeaseUntil.UnixMilli()
+		byLease[k] = append(byLease[k], r.ID)
+	}
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		for lease, ids := range byLease {
+			err := inChunks(ids, func(chunk []any, marks string) error {
+				_, err := tx.Exec(ctx, `UPDATE mail_outbox SET status = 'queued', lease_until = 0
+					WHERE status = 'sending' AND lease_until = ? AND id IN (`+marks+`)`, append([]any{lease}, chunk...)...)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Reclaim implements mail.Store. It also completes every sending campaign left with
+// nothing to send (two workers finishing a campaign's last rows at once each still see
+// the other's rows as sending; this sweep settles it).
+func (s MailStore) Reclaim(ctx context.Context, now time.Time) (int, error) {
+	var n int64
+	err := s.DB.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE mail_outbox SET status = 'queued', lease_until = 0
+			WHERE status = 'sending' AND lease_until < ?`, now.UnixMilli())
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return translate(err)
+		}
+		_, err = tx.Exec(ctx, `UPDATE campaigns SET status = 'sent', finished_at = ?
+			WHERE status = 'sending'
+			  AND NOT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.campaign_id = campaigns.id AND o.status IN ('queued', 'sending'))`,
+			now.UnixMilli())
+		return err
+	})
+	return int(n), err
+}
+
+// CampaignCounts returns a campaign's aggregate delivery counts from the ledger.
+// Failed includes Bounced (failures that were hard bounces).
+func (s MailStore) CampaignCounts(ctx context.Context, campaignID int64) (mail.Counts, error) {
+	var c mail.Counts
+	rows, err := s.DB.Query(ctx, `SELECT status, hard_bounce, COUNT(*) FROM mail_outbox
+		WHERE campaign_id = ? GROUP BY status, hard_bounce`, campaignID)
+	if err != nil {
+		return c, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var status string
+		var bounce, n int
+		if err := rows.Scan(&status, &bounce, &n); err != nil {
+			return c, translate(err)
+		}
+		switch mail.Status(status) {
+		case mail.StatusQueued:
+			c.Queued += n
+		case mail.StatusSending:
+			c.Sending += n
+		case mail.StatusSent:
+			c.Sent += n
+		case mail.StatusFailed:
+			c.Failed += n
+			if bounce == 1 {
+				c.Bounced += n
+			}
+		case mail.StatusDead:
+			c.Dead += n
+		case mail.StatusCancelled:
+			c.Cancelled += n
+		}
+	}
+	return c, translate(rows.Err())
 }

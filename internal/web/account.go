@@ -113,10 +113,11 @@ func fieldOf(err error) string {
 // flashes are the fixed notices a redirect may carry; the query names one, so no
 // attacker-chosen text is ever shown.
 var flashes = map[string]string{
-	"password-changed": "Your password was changed. Your other sessions were signed out.",
-	"staff-added":      "The staff member was added.",
-	"staff-updated":    "The staff member was updated.",
-	"settings-saved":   "The setting was saved.",
+	"password-changed":  "Your password was changed. Your other sessions were signed out.",
+	"staff-added":       "The staff member was added.",
+	"staff-updated":     "The staff member was updated.",
+	"settings-saved":    "The setting was saved.",
+	"preferences-saved": "Your choice of lists was saved.",
 }
 
 func flash(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }

@@ -20,8 +20,11 @@ import (
 
 	"github.com/pquerna/otp/totp"
 
+	"github.com/candor-dev/candor/internal/antibot"
 	"github.com/candor-dev/candor/internal/audit"
 	"github.com/candor-dev/candor/internal/config"
+	"github.com/candor-dev/candor/internal/mail"
+	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/pii"
 	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
@@ -95,8 +98,15 @@ func newEnv(t *testing.T, args ...string) *env {
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
+	nlStore := sqldb.NewsletterStore{DB: db}
+	nl := newsletter.NewService(nlStore, sealer, auditLog, nil, newsletter.Options{PublicURL: cfg.PublicURL.String(), MailDomain: "example.com"})
+	guard, err := antibot.New(antibot.Config{MAC: sealer.Index, MinAge: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := NewServer(Deps{
 		Config: cfg, Health: db, Staff: svc, Audit: auditLog, Version: "test",
+		Newsletter: nl, Campaigns: nl.Campaigns(nlStore), Antibot: guard, Outbox: mail.NewOutboxAdmin(sqldb.OutboxAdminStore{DB: db}, sealer, auditLog),
 		Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
 	if err != nil {

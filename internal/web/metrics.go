@@ -17,6 +17,7 @@ type Metrics struct {
 	Registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	forms    *prometheus.CounterVec
 }
 
 // NewMetrics builds the registry.
@@ -30,8 +31,11 @@ func NewMetrics() *Metrics {
 			Name: "candor_http_request_duration_seconds", Help: "HTTP request duration by route pattern.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"route"}),
+		forms: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "candor_form_submissions_total", Help: "Public form submissions by form and anti-bot outcome.",
+		}, []string{"form", "outcome"}),
 	}
-	m.Registry.MustRegister(m.requests, m.duration,
+	m.Registry.MustRegister(m.requests, m.duration, m.forms,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -44,3 +48,5 @@ func (m *Metrics) observe(route string, status int, d time.Duration) {
 func (m *Metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
 }
+
+func (m *Metrics) countForm(form, outcome string) { m.forms.WithLabelValues(form, outcome).Inc() }

@@ -95,11 +95,12 @@ func panicText(p any) string {
 // limitBody caps every request body.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.cfg.MaxBodyBytes {
-			s.fail(w, r, &http.MaxBytesError{Limit: s.cfg.MaxBodyBytes}) // 413, not 400
+		limit := s.bodyLimit(r) // the configured cap; larger for the subscriber import upload
+		if r.ContentLength > limit {
+			s.fail(w, r, &http.MaxBytesError{Limit: limit}) // 413, not 400
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

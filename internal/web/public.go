@@ -39,7 +39,18 @@ func (s *Server) site(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "index", page{Title: "Candor"})
 		return
 	}
-	s.render(w, r, http.StatusOK, "demo", page{Title: demo.VendorName, Data: demo.Site()})
+	sub, err := s.subscribeForm(r, "demo-site", page{})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "demo", page{Title: demo.VendorName, Data: demoData{Site: demo.Site(), Subscribe: sub}})
+}
+
+// demoData is the demo site: the vendor's content and Candor's forms in place.
+type demoData struct {
+	Site      demo.SiteData
+	Subscribe subscribeData
 }
 
 // apiMe describes the signed-in member (for scripts and the route test).

@@ -46,6 +46,9 @@ type navItem struct {
 // navigation lists the admin's sections; the domain issues add theirs here.
 var navigation = []navItem{
 	{Key: "home", Label: "Home", Href: "/admin/"},
+	{Key: "subscribers", Label: "Subscribers", Href: "/admin/subscribers", Perm: staff.ManageSubscribers},
+	{Key: "campaigns", Label: "Campaigns", Href: "/admin/campaigns", Perm: staff.ManageCampaigns},
+	{Key: "outbox", Label: "Outbox", Href: "/admin/outbox", Perm: staff.ViewOutbox},
 	{Key: "staff", Label: "Staff", Href: "/admin/staff", Perm: staff.ManageStaff},
 	{Key: "audit", Label: "Audit log", Href: "/admin/audit", Perm: staff.ViewAudit},
 	{Key: "account", Label: "My account", Href: "/admin/account"},
@@ -102,10 +105,10 @@ func parseTemplates(a assets) (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		name := strings.TrimSuffix(path.Base(p), ".html")
-		if name == "layout" {
-			continue
+		if name == "layout" || strings.HasPrefix(name, "_") {
+			continue // the layout and partials (_*.html) are parsed into every page
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", p)
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/_*.html", p)
 		if err != nil {
 			return nil, err
 		}

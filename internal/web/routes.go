@@ -42,6 +42,22 @@ func (s *Server) routes() []route {
 		{"GET /admin/login", anyone, false, s.loginPage},
 		{"POST /admin/login", anyone, false, s.login},
 
+		// Public: the anti-bot layer of every public form (docs/antibot.md).
+		{"GET /antibot.js", anyone, false, s.antibotScript},
+		{"GET /antibot/challenge", anyone, false, s.antibotChallenge},
+
+		// Public: the newsletter (called from the vendor's website; docs/newsletter.md).
+		{"GET /subscribe", anyone, false, s.subscribePage},
+		{"POST /subscribe", anyone, false, s.subscribe},
+		{"OPTIONS /subscribe", anyone, false, s.preflight},
+		{"GET /subscribe/thanks", anyone, false, s.subscribeThanks},
+		{"GET /subscribe/confirm/{token}", anyone, false, s.confirmPage},
+		{"POST /subscribe/confirm/{token}", anyone, false, s.confirm},
+		{"GET /unsubscribe/{token}", anyone, false, s.unsubscribePage},
+		{"POST /unsubscribe/{token}", anyone, false, s.unsubscribe},
+		{"GET /preferences/{token}", anyone, false, s.preferencesPage},
+		{"POST /preferences/{token}", anyone, false, s.preferences},
+
 		// Any signed-in member: their own account.
 		{"POST /admin/logout", setup, false, s.logout},
 		{"GET /admin/{$}", member_, false, s.home},
@@ -50,6 +66,40 @@ func (s *Server) routes() []route {
 		{"GET /admin/account/2fa", setup, false, s.totpPage},
 		{"POST /admin/account/2fa", setup, false, s.totpConfirm},
 		{"GET /api/v1/me", member_, apiRoute, s.apiMe},
+
+		// Subscribers: list, search, view, delete, import, export (support, marketing,
+		// admins, owners). Every look at an address is audited by the domain.
+		{"GET /admin/subscribers", can(staff.ManageSubscribers), false, s.subscriberList},
+		{"GET /admin/subscribers/export.csv", can(staff.ManageSubscribers), false, s.subscriberExport},
+		{"GET /admin/subscribers/import", can(staff.ManageSubscribers), false, s.subscriberImportPage},
+		{"POST /admin/subscribers/import", can(staff.ManageSubscribers), false, s.subscriberImportUpload},
+		{"POST /admin/subscribers/import/commit", can(staff.ManageSubscribers), false, s.subscriberImportCommit},
+		{"GET /admin/subscribers/{id}", can(staff.ManageSubscribers), false, s.subscriberDetail},
+		{"POST /admin/subscribers/{id}/delete", can(staff.ManageSubscribers), false, s.subscriberDelete},
+
+		// Campaigns: compose, preview, test, schedule, send, follow (marketing, admins,
+		// owners). Aggregate figures only, never per recipient.
+		{"GET /admin/campaigns", can(staff.ManageCampaigns), false, s.campaignList},
+		{"GET /admin/campaigns/new", can(staff.ManageCampaigns), false, s.campaignNew},
+		{"POST /admin/campaigns", can(staff.ManageCampaigns), false, s.campaignCreate},
+		{"GET /admin/campaigns/{id}", can(staff.ManageCampaigns), false, s.campaignPage},
+		{"POST /admin/campaigns/{id}", can(staff.ManageCampaigns), false, s.campaignUpdate},
+		{"GET /admin/campaigns/{id}/edit", can(staff.ManageCampaigns), false, s.campaignEdit},
+		{"GET /admin/campaigns/{id}/preview", can(staff.ManageCampaigns), false, s.campaignPreview},
+		{"GET /admin/campaigns/{id}/preview.html", can(staff.ManageCampaigns), false, s.campaignPreviewHTML},
+		{"POST /admin/campaigns/{id}/test", can(staff.ManageCampaigns), false, s.campaignTest},
+		{"POST /admin/campaigns/{id}/schedule", can(staff.ManageCampaigns), false, s.campaignSchedule},
+		{"GET /admin/campaigns/{id}/send", can(staff.ManageCampaigns), false, s.campaignSendConfirm},
+		{"POST /admin/campaigns/{id}/send", can(staff.ManageCampaigns), false, s.campaignSend},
+		{"POST /admin/campaigns/{id}/pause", can(staff.ManageCampaigns), false, s.campaignPause},
+		{"POST /admin/campaigns/{id}/resume", can(staff.ManageCampaigns), false, s.campaignResume},
+		{"POST /admin/campaigns/{id}/cancel", can(staff.ManageCampaigns), false, s.campaignCancel},
+		{"GET /api/v1/campaigns/{id}/progress", can(staff.ManageCampaigns), apiRoute, s.apiCampaignProgress},
+
+		// The mail outbox: what was sent, what waits, dead letters (admins, owners).
+		{"GET /admin/outbox", can(staff.ViewOutbox), false, s.outboxList},
+		{"GET /admin/outbox/{id}", can(staff.ViewOutbox), false, s.outboxDetail},
+		{"POST /admin/outbox/{id}/requeue", can(staff.ViewOutbox), false, s.outboxRequeue},
 
 		// Staff management and the audit log: owners.
 		{"GET /admin/staff", can(staff.ManageStaff), false, s.staffList},

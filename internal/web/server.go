@@ -7,8 +7,12 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/candor-dev/candor/internal/antibot"
+	"github.com/candor-dev/candor/internal/antibot/antibothttp"
 	"github.com/candor-dev/candor/internal/audit"
 	"github.com/candor-dev/candor/internal/config"
+	"github.com/candor-dev/candor/internal/mail"
+	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/staff"
 )
 
@@ -20,21 +24,34 @@ type Health interface {
 
 // Deps are the server's collaborators, built by the command that starts it.
 type Deps struct {
-	Config  config.Config
-	Health  Health
-	Staff   *staff.Service
-	Audit   *audit.Log
-	Log     *slog.Logger
-	Metrics *Metrics
-	Version string
+	Config config.Config
+	Health Health
+	Staff  *staff.Service
+	Audit  *audit.Log
+
+	Newsletter *newsletter.Service
+	Campaigns  *newsletter.Campaigns
+	Outbox     *mail.OutboxAdmin // the staff view of the mail outbox
+	Antibot    *antibot.Guard
+	Log        *slog.Logger
+	Metrics    *Metrics
+	Version    string
 }
 
 // Server is the HTTP surface of Candor.
 type Server struct {
-	cfg       config.Config
-	health    Health
-	staff     *staff.Service
-	audit     *audit.Log
+	cfg    config.Config
+	health Health
+	staff  *staff.Service
+	audit  *audit.Log
+
+	newsletter *newsletter.Service
+	campaigns  *newsletter.Campaigns
+	outbox     *mail.OutboxAdmin
+	antibot    *antibot.Guard
+
+	antibotScript, antibotChallenge http.HandlerFunc
+
 	log       *slog.Logger
 	metrics   *Metrics
 	version   string
@@ -58,8 +75,15 @@ func NewServer(d Deps) (*Server, error) {
 	}
 	s := &Server{
 		cfg: d.Config, health: d.Health, staff: d.Staff, audit: d.Audit, log: d.Log,
+		newsletter: d.Newsletter, campaigns: d.Campaigns, outbox: d.Outbox, antibot: d.Antibot,
 		metrics: d.Metrics, version: d.Version, assets: a, templates: t,
 	}
+	script, err := staticFiles.ReadFile("static/antibot.js")
+	if err != nil {
+		return nil, err
+	}
+	s.antibotScript = antibothttp.Script(script)
+	s.antibotChallenge = antibothttp.Challenge(d.Antibot, s.isSiteOrigin)
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		mux.Handle(rt.pattern, s.guard(rt))

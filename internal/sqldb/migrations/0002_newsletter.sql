@@ -83,18 +83,23 @@ CREATE TABLE mail_outbox (
 	campaign_id BIGINT REFERENCES campaigns (id) ON DELETE CASCADE,
 	subscriber_id BIGINT REFERENCES subscribers (id) ON DELETE CASCADE,
 	to_sealed TEXT NOT NULL DEFAULT '',
+	to_index TEXT NOT NULL DEFAULT '',      -- blind index of the recipient (transactional rows), for hard-bounce suppression
 	content_sealed TEXT NOT NULL DEFAULT '',
 	message_id TEXT NOT NULL,
 	status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'dead', 'cancelled')),
 	attempts INTEGER NOT NULL DEFAULT 0,
 	next_attempt_at BIGINT NOT NULL,
 	lease_until BIGINT NOT NULL DEFAULT 0,
+	first_failure_at BIGINT NOT NULL DEFAULT 0, -- first temporary failure; dead 72 h after it
+	hard_bounce INTEGER NOT NULL DEFAULT 0 CHECK (hard_bounce IN (0, 1)),
 	last_error TEXT NOT NULL DEFAULT '',    -- SMTP code and class only; never the recipient
 	created_at BIGINT NOT NULL,
 	sent_at BIGINT
 );
-CREATE INDEX mail_outbox_due ON mail_outbox (status, next_attempt_at);
-CREATE INDEX mail_outbox_campaign ON mail_outbox (campaign_id, status);
+-- Claims: transactional rows (campaign_id IS NULL) and each sending campaign's rows, due first.
+CREATE INDEX mail_outbox_claim ON mail_outbox (campaign_id, status, next_attempt_at);
+-- Reclaiming expired leases, and the staff outbox filtered by status.
+CREATE INDEX mail_outbox_status ON mail_outbox (status, lease_until);
 CREATE UNIQUE INDEX mail_outbox_one_per_recipient ON mail_outbox (campaign_id, subscriber_id);
 
 -- The list a sign-up joins when the form names none.

@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"context"
+	"time"
+)
+
+// job is periodic background work of `candor serve`.
+type job struct {
+	name  string
+	every time.Duration
+	run   func(ctx context.Context) (int64, error) // how many things it did
+}
+
+func (a *app) jobs() []job {
+	return []job{
+		{"purge idle sessions", 10 * time.Minute, a.staff.PurgeSessions},
+		{"purge unconfirmed subscriptions", time.Hour, a.newsletter.PurgePending},
+		{"start scheduled campaigns", 15 * time.Second, func(ctx context.Context) (int64, error) {
+			n, err := a.campaigns.StartDue(ctx)
+			return int64(n), err
+		}},
+	}
+}
+
+// runJobs runs every job once at start and then on its interval, until ctx ends. A
+// failing job is logged and retried at its next tick.
+func runJobs(ctx context.Context, a *app) {
+	for _, j := range a.jobs() {
+		go func() {
+			t := time.NewTicker(j.every)
+			defer t.Stop()
+			for {
+				if n, err := j.run(ctx); err != nil && ctx.Err() == nil {
+					a.log.Warn("background job failed", "job", j.name, "error", err)
+				} else if n > 0 {
+					a.log.Info("background job", "job", j.name, "count", n)
+				}
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+				}
+			}
+		}()
+	}
+}

@@ -1,0 +1,260 @@
+package mailtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"go/build"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// MailpitOptions choose how a Mailpit listens. STARTTLS with a fresh self-signed
+// certificate is always offered (Candor's smtp:// requires it).
+type MailpitOptions struct {
+	Auth              bool   // accept any AUTH (--smtp-auth-accept-any --smtp-auth-allow-insecure)
+	ImplicitTLS       bool   // TLS from the first byte, for smtps:// (--smtp-require-tls)
+	AllowedRecipients string // refuse other recipients with 550 5.1.0 (--smtp-allowed-recipients)
+	Chaos             bool   // allow SetChaos (--enable-chaos)
+}
+
+// Mailpit is a mailpit process on loopback, started for one test and stopped when it
+// ends. Read what it received through its REST API.
+type Mailpit struct {
+	SMTPAddr string // 127.0.0.1:PORT
+	API      string // http://127.0.0.1:PORT
+	Cert     *Cert  // the certificate it presents; trust Cert.Pool
+}
+
+// Binary finds the mailpit executable: on PATH, or in $(go env GOPATH)/bin, where
+// scripts/test.sh installs it. It returns "" when there is none.
+func Binary() string {
+	if p, err := exec.LookPath("mailpit"); err == nil {
+		return p
+	}
+	gopath := os.Getenv("GOPATH")
+	if gopath == "" {
+		gopath = build.Default.GOPATH
+	}
+	for _, dir := range filepath.SplitList(gopath) {
+		p := filepath.Join(dir, "bin", "mailpit")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// StartMailpit starts mailpit on random loopback ports. Without a mailpit binary the
+// test is skipped, or fails under CI=1 (install: go install github.com/axllent/mailpit@v1.33.1).
+func StartMailpit(t testing.TB, o MailpitOptions) *Mailpit {
+	t.Helper()
+	bin := Binary()
+	if bin == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("mailpit not found: go install github.com/axllent/mailpit@v1.33.1")
+		}
+		t.Skip("mailpit not found (go install github.com/axllent/mailpit@v1.33.1); skipping")
+	}
+	cert, err := NewCert()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, cert.CertPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, cert.KeyPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var lastErr error
+	for range 5 {
+		smtpPort, apiPort := freePort(t), freePort(t)
+		m := &Mailpit{SMTPAddr: "127.0.0.1:" + smtpPort, API: "http://127.0.0.1:" + apiPort, Cert: cert}
+		args := []string{"--disable-version-check", "--smtp-disable-rdns", "--quiet", "--max", "0",
+			"--smtp", m.SMTPAddr, "--listen", "127.0.0.1:" + apiPort,
+			"--database", filepath.Join(dir, "mailpit-"+smtpPort+".db"),
+			"--smtp-tls-cert", certFile, "--smtp-tls-key", keyFile}
+		if o.Auth {
+			args = append(args, "--smtp-auth-accept-any", "--smtp-auth-allow-insecure")
+		}
+		if o.ImplicitTLS {
+			args = append(args, "--smtp-require-tls")
+		}
+		if o.AllowedRecipients != "" {
+			args = append(args, "--smtp-allowed-recipients", o.AllowedRecipients)
+		}
+		if o.Chaos {
+			args = append(args, "--enable-chaos")
+		}
+		var logs bytes.Buffer
+		cmd := exec.Command(bin, args...)
+		cmd.Stdout, cmd.Stderr = &logs, &logs
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		if lastErr = m.waitReady(exited); lastErr == nil {
+			t.Cleanup(func() {
+				_ = cmd.Process.Kill()
+				<-exited
+			})
+			return m
+		}
+		_ = cmd.Process.Kill()
+		<-exited
+		lastErr = fmt.Errorf("%w; mailpit said: %s", lastErr, strings.TrimSpace(logs.String()))
+	}
+	t.Fatalf("mailpit did not start: %v", lastErr)
+	return nil
+}
+
+func (m *Mailpit) waitReady(exited chan error) error {
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			exited <- err
+			return fmt.Errorf("mailpit exited: %v", err)
+		default:
+		}
+		resp, err := http.Get(m.API + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if c, err := net.DialTimeout("tcp", m.SMTPAddr, time.Second); err == nil && resp.StatusCode == 200 {
+				c.Close()
+				return nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("mailpit not ready after 15 s")
+}
+
+// freePort returns a port that was free on 127.0.0.1 a moment ago.
+func freePort(t testing.TB) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	return port
+}
+
+// URL returns the relay URL for Candor: smtp:// (STARTTLS) or smtps:// (implicit TLS),
+// with user and password when given.
+func (m *Mailpit) URL(scheme, user, pass string) *url.URL {
+	u := &url.URL{Scheme: scheme, Host: m.SMTPAddr}
+	if user != "" {
+		u.User = url.UserPassword(user, pass)
+	}
+	return u
+}
+
+// Address is a mail address in mailpit's JSON.
+type Address struct{ Name, Address string }
+
+// Summary is one received message as mailpit lists it.
+type Summary struct {
+	ID        string
+	MessageID string
+	From      *Address
+	To        []Address
+	Subject   string
+	Username  string // the AUTH user, when the client authenticated
+}
+
+// Messages lists the messages received, newest first.
+func (m *Mailpit) Messages(t testing.TB) []Summary {
+	t.Helper()
+	var out struct {
+		Total    int
+		Messages []Summary `json:"messages"`
+	}
+	m.getJSON(t, "/api/v1/messages?limit=1000000", &out)
+	return out.Messages
+}
+
+// Wait polls until at least n messages have arrived, or fails the test after timeout.
+func (m *Mailpit) Wait(t testing.TB, n int, timeout time.Duration) []Summary {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		got := m.Messages(t)
+		if len(got) >= n {
+			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("mailpit received %d messages; want %d within %s", len(got), n, timeout)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Raw returns a message exactly as received (for DKIM verification).
+func (m *Mailpit) Raw(t testing.TB, id string) []byte {
+	t.Helper()
+	return m.get(t, "/api/v1/message/"+url.PathEscape(id)+"/raw")
+}
+
+// Headers returns a message's header fields.
+func (m *Mailpit) Headers(t testing.TB, id string) map[string][]string {
+	t.Helper()
+	var h map[string][]string
+	m.getJSON(t, "/api/v1/message/"+url.PathEscape(id)+"/headers", &h)
+	return h
+}
+
+// SetChaos makes mailpit answer the given stage ("Sender", "Recipient" or
+// "Authentication") with code at probability percent; 0 turns it off.
+func (m *Mailpit) SetChaos(t testing.TB, stage string, code, probability int) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{stage: map[string]int{"ErrorCode": code, "Probability": probability}})
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPut, m.API+"/api/v1/chaos", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("mailpit chaos: %s: %s", resp.Status, b)
+	}
+}
+
+func (m *Mailpit) get(t testing.TB, path string) []byte {
+	t.Helper()
+	resp, err := http.Get(m.API + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 {
+		t.Fatalf("mailpit GET %s: %s: %s", path, resp.Status, b)
+	}
+	return b
+}
+
+func (m *Mailpit) getJSON(t testing.TB, path string, v any) {
+	t.Helper()
+	if err := json.Unmarshal(m.get(t, path), v); err != nil {
+		t.Fatalf("mailpit GET %s: %v", path, err)
+	}
+}

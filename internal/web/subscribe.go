@@ -1,0 +1,146 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/candor-dev/candor/internal/antibot"
+	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/newsletter"
+	"github.com/candor-dev/candor/internal/pii"
+)
+
+// subscribeMessage is the one answer to every accepted sign-up, known address or not.
+const subscribeMessage = "Thank you. Please check your inbox: we sent a link to confirm your subscription."
+
+// subscribeData feeds the subscribe form partial (templates/_subscribe.html).
+type subscribeData struct {
+	Lists          []newsletter.List
+	Antibot        antibot.Challenge
+	Form           map[string]string // what the person typed, kept after an error
+	Field          string            // the field at fault
+	Source         string            // which form, recorded with the consent
+	ConsentVersion string
+	ConsentText    string
+	Done           bool
+}
+
+// subscribeForm returns the data of a fresh subscribe form.
+func (s *Server) subscribeForm(r *http.Request, source string, p page) (subscribeData, error) {
+	lists, err := s.newsletter.Lists(r.Context())
+	if err != nil {
+		return subscribeData{}, err
+	}
+	ch, err := s.antibot.Issue(antibot.FormSubscribe)
+	if err != nil {
+		return subscribeData{}, err
+	}
+	return subscribeData{Lists: lists, Antibot: ch, Form: p.Form, Field: p.Field, Source: source,
+		ConsentVersion: newsletter.ConsentVersion, ConsentText: newsletter.ConsentText}, nil
+}
+
+// subscribePage is Candor's own subscribe form (for vendors who link to it instead of
+// pasting the form, and the fallback that shows errors of a plain form post).
+func (s *Server) subscribePage(w http.ResponseWriter, r *http.Request) {
+	s.renderSubscribe(w, r, http.StatusOK, page{Title: "Subscribe"})
+}
+
+func (s *Server) renderSubscribe(w http.ResponseWriter, r *http.Request, st int, p page) {
+	data, err := s.subscribeForm(r, "candor-page", p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Title, p.Data = "Subscribe", data
+	s.render(w, r, st, "subscribe", p)
+}
+
+// subscribe is POST /subscribe: a form post (redirect to the thank-you page) or JSON
+// from fetch. Every way in passes the same validation and anti-bot checks, and the
+// answer never says whether the address was already known.
+func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
+	s.allowSiteOrigin(w, r)
+	f, err := decodePublicForm(r)
+	if err != nil {
+		s.publicFail(w, r, f, err)
+		return
+	}
+	in := newsletter.SubscribeInput{
+		Email: f.get("email"), Name: f.get("name"), Lists: f.all("list"),
+		ConsentVersion: f.get("consent"), Source: f.get("source"),
+	}
+	// Validate first: a typo must not spend the person's solved challenge.
+	signup, err := s.newsletter.Validate(r.Context(), in)
+	if err != nil {
+		s.publicFail(w, r, f, err)
+		return
+	}
+	sub := antibot.Submission{FormID: antibot.FormSubscribe, ClientIP: ClientIP(r.Context())}
+	sub.ReadFields(f.get)
+	if norm, err := pii.NormalizeEmail(in.Email); err == nil {
+		sub.AddressKey = s.newsletter.EmailIndex(norm)
+	}
+	verdict := s.antibot.Check(r.Context(), sub)
+	if err := verdict.Err(); err != nil {
+		s.publicFail(w, r, f, err)
+		return
+	}
+	s.metrics.countForm(antibot.FormSubscribe, string(verdict.Outcome))
+	if verdict.Outcome != antibot.Honeypot {
+		if err := s.newsletter.Join(r.Context(), signup); err != nil {
+			s.publicFail(w, r, f, err)
+			return
+		}
+	}
+	if f.json {
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "message": subscribeMessage})
+		return
+	}
+	to := "/subscribe/thanks"
+	if s.cfg.ThanksURL != "" {
+		to = s.cfg.ThanksURL
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// publicFail answers a rejected public form: JSON for fetch callers; for a plain form
+// post, Candor's own form page with the message and what the person typed (never lost).
+func (s *Server) publicFail(w http.ResponseWriter, r *http.Request, f publicForm, err error) {
+	if f.json || wantsJSON(r) || status(err) >= 500 {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderSubscribe(w, r, status(err), page{Error: errs.PublicOf(err), Field: fieldOf(err),
+		Form: map[string]string{"email": f.get("email"), "name": f.get("name")}})
+}
+
+// subscribeThanks is the default landing page after a plain form post.
+func (s *Server) subscribeThanks(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "subscribe", page{Title: "Almost done", Flash: subscribeMessage,
+		Data: subscribeData{Done: true}})
+}
+
+// isSiteOrigin reports whether origin is one of the vendor's websites.
+func (s *Server) isSiteOrigin(origin string) bool { return slices.Contains(s.cfg.SiteOrigins, origin) }
+
+// allowSiteOrigin lets the vendor's own website read the answer of a fetch call (CORS),
+// and nobody else; cookies are never involved.
+func (s *Server) allowSiteOrigin(w http.ResponseWriter, r *http.Request) {
+	if origin := r.Header.Get("Origin"); s.isSiteOrigin(origin) {
+		w.Header().Set("Access-Control-Allow-Origin", origin)
+	}
+	w.Header().Add("Vary", "Origin")
+}
+
+// preflight answers CORS preflight requests for the public JSON endpoints.
+func (s *Server) preflight(w http.ResponseWriter, r *http.Request) {
+	s.allowSiteOrigin(w, r)
+	if w.Header().Get("Access-Control-Allow-Origin") != "" {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Methods", "POST")
+		h.Set("Access-Control-Allow-Headers", "Content-Type")
+		h.Set("Access-Control-Max-Age", strconv.Itoa(600))
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
