@@ -23,7 +23,7 @@ type token struct {
 	Expires    int64   `json:"e"`
 }
 
-var errBadLink = errs.E(errs.NotFound, "This link is not valid or has expired. Please subscribe again.")
+var errBadLink = errs.E(errs.NotFound, "This link is not valid or has expired.")
 
 func (s *Service) seal(t token) (string, error) {
 	b, err := json.Marshal(t)

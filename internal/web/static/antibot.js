@@ -113,6 +113,9 @@
     busy.add(form);
     var by = ev.submitter && ev.submitter.form === form ? ev.submitter : null;
     take(form).catch(function () {}).then(function () { // failed: send as it is (needs review)
+      setTimeout(resubmit, 0); // a task of its own: requestSubmit() is ignored while the click's submit event is still being dispatched
+    });
+    function resubmit() {
       busy.delete(form);
       passing.add(form);
       try {
@@ -121,7 +124,7 @@
       } finally {
         passing.delete(form);
       }
-    });
+    }
   }
 
   function setup(form) {
