@@ -2,6 +2,7 @@ package newsletter
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/candor-dev/candor/internal/mail"
@@ -112,6 +113,7 @@ type Service struct {
 	opts   Options
 	now    func() time.Time
 	cache  renderCache
+	lists  listCache
 
 	imports importStage // staff imports waiting for confirmation (importflow.go)
 }
@@ -139,8 +141,42 @@ func NewService(store Store, sealer Sealer, auditor Auditor, notify Notifier, op
 // EmailIndex is the blind index of a normalised address (for suppression lookups).
 func (s *Service) EmailIndex(normalized string) string { return s.sealer.Index(indexEmail, normalized) }
 
-// Lists returns the mailing lists (public: they are shown on subscribe forms).
-func (s *Service) Lists(ctx context.Context) ([]List, error) { return s.store.Lists(ctx) }
+// Lists returns the mailing lists (public: they are shown on subscribe forms). They are
+// read at most once every listsTTL: every sign-up needs them and they rarely change.
+func (s *Service) Lists(ctx context.Context) ([]List, error) {
+	return s.lists.get(ctx, s.now(), s.store.Lists)
+}
+
+// listsTTL is how long a change to the lists may take to reach the forms.
+const listsTTL = 10 * time.Second
+
+// listCache holds the lists as last read.
+type listCache struct {
+	mu    sync.Mutex
+	at    time.Time
+	lists []List
+}
+
+func (c *listCache) get(ctx context.Context, now time.Time, load func(context.Context) ([]List, error)) ([]List, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lists != nil && now.Sub(c.at) < listsTTL {
+		return c.lists, nil
+	}
+	lists, err := load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.at, c.lists = now, lists
+	return lists, nil
+}
+
+// forget drops the cached lists after a change made here.
+func (c *listCache) forget() {
+	c.mu.Lock()
+	c.lists = nil
+	c.mu.Unlock()
+}
 
 // Sealer returns the sealer the service seals with (for the outbox view and tests).
 func (s *Service) Sealer() Sealer { return s.sealer }

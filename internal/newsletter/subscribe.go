@@ -131,7 +131,7 @@ func (s *Service) resolveLists(ctx context.Context, slugs []string) ([]int64, er
 	if len(slugs) == 0 {
 		slugs = []string{DefaultList}
 	}
-	all, err := s.store.Lists(ctx)
+	all, err := s.Lists(ctx)
 	if err != nil {
 		return nil, err
 	}

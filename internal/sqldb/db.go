@@ -24,6 +24,16 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	batch   batcher // group commit of concurrent writes (SQLite)
+
+	writeStmts, readStmts *stmtCache
+}
+
+func newDB(d Dialect, write, read *sql.DB) *DB {
+	db := &DB{Dialect: d, write: write, read: read, writeStmts: &stmtCache{pool: write}, readStmts: &stmtCache{pool: read}}
+	if read == write {
+		db.readStmts = db.writeStmts
+	}
+	return db
 }
 
 // ParseDSN splits a Candor DSN ("sqlite:PATH" or "postgres://…") into dialect and the
@@ -95,7 +105,7 @@ func openSQLite(path string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	return &DB{Dialect: SQLite, write: write, read: read}, nil
+	return newDB(SQLite, write, read), nil
 }
 
 func openPostgres(source string) (*DB, error) {
@@ -106,7 +116,7 @@ func openPostgres(source string) (*DB, error) {
 	pool.SetMaxOpenConns(20)
 	pool.SetMaxIdleConns(10)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{Dialect: Postgres, write: pool, read: pool}, nil
+	return newDB(Postgres, pool, pool), nil
 }
 
 // Ping checks that the database answers.
@@ -122,6 +132,8 @@ func (db *DB) Close() error {
 	if db.batch.stop != nil {
 		close(db.batch.stop)
 	}
+	db.writeStmts.close()
+	db.readStmts.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())

@@ -32,25 +32,63 @@ func (r Row) Scan(dest ...any) error {
 
 // Exec runs a statement on the writer.
 func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	res, err := db.write.ExecContext(ctx, db.Dialect.Rebind(query), args...)
+	q := db.Dialect.Rebind(query)
+	st, err := db.writeStmts.get(ctx, q)
+	if err != nil {
+		return nil, translate(err)
+	}
+	var res sql.Result
+	if st != nil {
+		res, err = st.ExecContext(ctx, args...)
+	} else {
+		res, err = db.write.ExecContext(ctx, q, args...)
+	}
 	return res, translate(err)
 }
 
 // Query runs a read on the read pool.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	rows, err := db.read.QueryContext(ctx, db.Dialect.Rebind(query), args...)
+	q := db.Dialect.Rebind(query)
+	st, err := db.readStmts.get(ctx, q)
+	if err != nil {
+		return nil, translate(err)
+	}
+	var rows *sql.Rows
+	if st != nil {
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = db.read.QueryContext(ctx, q, args...)
+	}
 	return rows, translate(err)
 }
 
 // QueryRow runs a one-row read on the read pool.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) Row {
-	return Row{db.read.QueryRowContext(ctx, db.Dialect.Rebind(query), args...)}
+	q := db.Dialect.Rebind(query)
+	if st, err := db.readStmts.get(ctx, q); err == nil && st != nil {
+		return Row{st.QueryRowContext(ctx, args...)}
+	}
+	return Row{db.read.QueryRowContext(ctx, q, args...)}
 }
 
 // Tx is a write transaction.
 type Tx struct {
 	tx      *sql.Tx
 	dialect Dialect
+	stmts   *stmtCache // the writer's prepared statements, used within the transaction
+}
+
+// stmt returns the transaction's use of the cached statement for q, or nil (then the
+// statement is prepared for later transactions once this one is over).
+func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if tx.stmts == nil {
+		return nil // a read-only snapshot on the read pool: not the writer's statements
+	}
+	st := tx.stmts.peek(q)
+	if st == nil {
+		return nil
+	}
+	return tx.tx.StmtContext(ctx, st)
 }
 
 // Dialect reports the dialect of the transaction's database.
@@ -58,19 +96,33 @@ func (tx *Tx) Dialect() Dialect { return tx.dialect }
 
 // Exec runs a statement in the transaction.
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	res, err := tx.tx.ExecContext(ctx, tx.dialect.Rebind(query), args...)
+	q := tx.dialect.Rebind(query)
+	if st := tx.stmt(ctx, q); st != nil {
+		res, err := st.ExecContext(ctx, args...)
+		return res, translate(err)
+	}
+	res, err := tx.tx.ExecContext(ctx, q, args...)
 	return res, translate(err)
 }
 
 // Query runs a read in the transaction.
 func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	rows, err := tx.tx.QueryContext(ctx, tx.dialect.Rebind(query), args...)
+	q := tx.dialect.Rebind(query)
+	if st := tx.stmt(ctx, q); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, translate(err)
+	}
+	rows, err := tx.tx.QueryContext(ctx, q, args...)
 	return rows, translate(err)
 }
 
 // QueryRow runs a one-row read in the transaction.
 func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) Row {
-	return Row{tx.tx.QueryRowContext(ctx, tx.dialect.Rebind(query), args...)}
+	q := tx.dialect.Rebind(query)
+	if st := tx.stmt(ctx, q); st != nil {
+		return Row{st.QueryRowContext(ctx, args...)}
+	}
+	return Row{tx.tx.QueryRowContext(ctx, q, args...)}
 }
 
 // InTx runs fn in a write transaction, committing when fn returns nil and rolling back
@@ -80,6 +132,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return translate(err)
 	}
+	defer db.writeStmts.prepareWanted(context.WithoutCancel(ctx))
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()
@@ -89,7 +142,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{tx: sqlTx, dialect: db.Dialect}); err != nil {
+	if err = fn(&Tx{tx: sqlTx, dialect: db.Dialect, stmts: db.writeStmts}); err != nil {
 		return err
 	}
 	return translate(sqlTx.Commit())
