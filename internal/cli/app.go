@@ -9,6 +9,7 @@ import (
 
 	"github.com/candor-dev/candor/internal/audit"
 	"github.com/candor-dev/candor/internal/config"
+	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/demo"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/mail/smtp"
@@ -30,6 +31,7 @@ type app struct {
 
 	newsletter *newsletter.Service
 	campaigns  *newsletter.Campaigns
+	contact    *contact.Service
 	mailer     *mail.Service
 	relay      *smtp.Relay // nil without --smtp, and for commands that send nothing
 }
@@ -102,6 +104,10 @@ func openApp(ctx context.Context, inv *invocation, needs appNeeds) (*app, error)
 		PostalAddress: cfg.PostalAddress, PendingTTL: cfg.PendingTTL, ConfirmInterval: cfg.ConfirmInterval,
 	})
 	a.campaigns = a.newsletter.Campaigns(newsletterStore)
+	a.contact = contact.NewService(sqldb.ContactStore{DB: db}, a.sealer, a.audit, a.mailer, contact.Options{
+		PublicURL: strings.TrimSuffix(cfg.PublicURL.String(), "/"), MailDomain: mailDomain(cfg), ReplyTo: cfg.ContactReplyTo,
+		RetentionSpam: cfg.RetentionSpam, RetentionReview: cfg.RetentionReview, RetentionClosed: cfg.RetentionClosed,
+	})
 	return a, nil
 }
 

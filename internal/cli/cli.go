@@ -47,6 +47,7 @@ func commands() []command {
 		{"serve", "[--demo]", "run the web server (migrates the database first)", runServe},
 		{"migrate", "[status]", "apply pending database migrations, or list them", runMigrate},
 		{"staff", "add|list|disable|enable|set-role|reset-password|reset-2fa", "manage staff accounts", runStaff},
+		{"lists", "add|list", "manage the newsletter's mailing lists", runLists},
 		{"keys", "rotate", "add a new data key and re-seal personal data with it", runKeys},
 		{"audit", "verify", "check that no audit log entry was changed or removed", runAudit},
 		{"config", "", "print the effective configuration, secrets redacted", runConfig},

@@ -7,19 +7,26 @@ import (
 	"github.com/candor-dev/candor/internal/pii"
 )
 
-func runKeys(ctx context.Context, inv *invocation) error {
-	if len(inv.args) == 0 || inv.args[0] != "rotate" {
+// openSubcommand handles a command with one subcommand (`candor keys rotate`): its
+// --help, a missing or unknown subcommand, the flags, and opening the app.
+func openSubcommand(ctx context.Context, inv *invocation, sub, help string) (*app, error) {
+	if len(inv.args) == 0 || inv.args[0] != sub {
 		if len(inv.args) > 0 && (inv.args[0] == "-h" || inv.args[0] == "--help") {
-			fmt.Fprintln(inv.env.Stdout, "Usage: candor keys rotate [options]\n\nAdds a new data key to the key file and re-seals every sealed value with it.\nWith CANDOR_KEYS set, add the new 'seal' line to your secret store first; rotate then only re-seals.")
-			return nil
+			fmt.Fprintf(inv.env.Stdout, "Usage: candor %s %s [options]\n\n%s\n", inv.cmd.name, sub, help)
+			return nil, errHelpShown
 		}
-		return fmt.Errorf("%w: candor keys rotate", errUsage)
+		return nil, fmt.Errorf("%w: candor %s %s", errUsage, inv.cmd.name, sub)
 	}
 	inv.args = inv.args[1:]
 	if err := inv.parse(); err != nil {
-		return err
+		return nil, err
 	}
-	a, err := openApp(ctx, inv, appNeeds{})
+	return openApp(ctx, inv, appNeeds{})
+}
+
+func runKeys(ctx context.Context, inv *invocation) error {
+	a, err := openSubcommand(ctx, inv, "rotate", "Adds a new data key to the key file and re-seals every sealed value with it.\n"+
+		"With CANDOR_KEYS set, add the new 'seal' line to your secret store first; rotate then only re-seals.")
 	if err != nil {
 		return err
 	}
@@ -46,18 +53,7 @@ func runKeys(ctx context.Context, inv *invocation) error {
 }
 
 func runAudit(ctx context.Context, inv *invocation) error {
-	if len(inv.args) == 0 || inv.args[0] != "verify" {
-		if len(inv.args) > 0 && (inv.args[0] == "-h" || inv.args[0] == "--help") {
-			fmt.Fprintln(inv.env.Stdout, "Usage: candor audit verify [options]\n\nChecks the audit log's hash chain; exits 1 and names the first entry that does not fit.")
-			return nil
-		}
-		return fmt.Errorf("%w: candor audit verify", errUsage)
-	}
-	inv.args = inv.args[1:]
-	if err := inv.parse(); err != nil {
-		return err
-	}
-	a, err := openApp(ctx, inv, appNeeds{})
+	a, err := openSubcommand(ctx, inv, "verify", "Checks the audit log's hash chain; exits 1 and names the first entry that does not fit.")
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func runServe(ctx context.Context, inv *invocation) error {
 	}
 	srv, err := web.NewServer(web.Deps{
 		Config: inv.cfg, Health: a.db, Staff: a.staff, Audit: a.audit, Log: a.log, Version: Version(),
-		Newsletter: a.newsletter, Campaigns: a.campaigns, Antibot: guard,
+		Newsletter: a.newsletter, Campaigns: a.campaigns, Contact: a.contact, Antibot: guard,
 		Outbox: mail.NewOutboxAdmin(sqldb.OutboxAdminStore{DB: a.db}, a.sealer, a.audit),
 	})
 	if err != nil {

@@ -45,6 +45,12 @@ type Config struct {
 	ConfirmInterval time.Duration // at most one confirmation mail per address per interval
 	ThanksURL       string        // where a plain subscribe form post redirects; "" for Candor's own page
 
+	ContactThanksURL string        // where a plain contact form post redirects; "" for Candor's own page
+	ContactReplyTo   string        // Reply-To of inbox replies; "" for none
+	RetentionSpam    time.Duration // contact spam is deleted after this
+	RetentionReview  time.Duration // contact "needs review" is deleted after this
+	RetentionClosed  time.Duration // closed contact conversations are deleted after this
+
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
 	MaxBodyBytes    int64

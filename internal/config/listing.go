@@ -25,6 +25,9 @@ func (c Config) Listing() []Entry {
 		"dkim-domain": c.DKIMDomain, "dkim-selector": c.DKIMSelector, "dkim-key": c.DKIMKey,
 		"postal-address": c.PostalAddress, "antibot-difficulty": strconv.Itoa(c.AntibotDifficulty), "pending-ttl": c.PendingTTL.String(),
 		"confirm-interval": c.ConfirmInterval.String(), "subscribe-thanks-url": c.ThanksURL,
+		"contact-thanks-url": c.ContactThanksURL, "contact-reply-to": c.ContactReplyTo,
+		"retention-spam": c.RetentionSpam.String(), "retention-review": c.RetentionReview.String(),
+		"retention-closed": c.RetentionClosed.String(),
 	}
 	out := make([]Entry, 0, len(settings))
 	for _, s := range settings {

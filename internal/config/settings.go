@@ -160,6 +160,34 @@ var settings = []setting{
 		c.ThanksURL = v
 		return nil
 	}},
+	{name: "contact-thanks-url", help: "where a plain contact form post lands (default Candor's own thank-you page)", set: func(c *Config, v string) error {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("must be an http or https URL")
+		}
+		c.ContactThanksURL = v
+		return nil
+	}},
+	{name: "contact-reply-to", help: "Reply-To address of inbox replies (default none: answers go to --mail-from)", set: func(c *Config, v string) error {
+		a, err := mail.ParseAddress(v)
+		if err != nil || strings.ContainsAny(v, "\r\n") {
+			return fmt.Errorf("must be an email address")
+		}
+		c.ContactReplyTo = a.Address
+		return nil
+	}},
+	{name: "retention-spam", def: "720h", help: "contact messages in the spam folder are deleted this long after they were filed there", set: func(c *Config, v string) (err error) {
+		c.RetentionSpam, err = duration(v, time.Hour, 10*365*24*time.Hour)
+		return err
+	}},
+	{name: "retention-review", def: "720h", help: "contact messages left in \"needs review\" are deleted this long after they arrived there", set: func(c *Config, v string) (err error) {
+		c.RetentionReview, err = duration(v, time.Hour, 10*365*24*time.Hour)
+		return err
+	}},
+	{name: "retention-closed", def: "8760h", help: "closed contact conversations are deleted this long after they were closed", set: func(c *Config, v string) (err error) {
+		c.RetentionClosed, err = duration(v, time.Hour, 10*365*24*time.Hour)
+		return err
+	}},
 	{name: "log-format", def: "text", help: "log format: text or json", set: func(c *Config, v string) error {
 		c.LogFormat = v
 		return oneOf(v, "text", "json")

@@ -10,6 +10,9 @@
 //     the address remains, in the suppression list, so no import can add it back.
 //   - Names never carry URLs, control characters or line breaks; the confirmation mail
 //     echoes nothing the person typed (no backscatter through the form).
+//   - A list's slug (what the website's form posts) never changes; the default list is
+//     never deleted, nor a list that a campaign not yet finished (draft, scheduled,
+//     sending, paused) targets.
 //   - Staff access is checked here (Principal.Require) and every view or export of a
 //     subscriber is audited; campaigns carry no per-recipient open or click tracking.
 package newsletter

@@ -67,6 +67,7 @@ type Store interface {
 	Suppressed(ctx context.Context, index string) (bool, error)
 	PurgePending(ctx context.Context, lastMailBefore time.Time) (int64, error)
 	AdminStore
+	ListStore
 }
 
 // Sealer seals personal fields and computes blind indexes (pii.Sealer).

@@ -120,10 +120,13 @@ func (s NewsletterStore) Confirm(ctx context.Context, id int64, lists []int64, a
 	})
 }
 
+// setMembership sets one list's flag; a list deleted meanwhile (after the sign-up whose
+// confirmation link names it, say) is skipped, so the other lists still take effect.
 func setMembership(ctx context.Context, tx *Tx, id, list int64, on bool, at time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO subscriber_lists (subscriber_id, list_id, subscribed, updated_at) VALUES (?, ?, ?, ?)
+	_, err := tx.Exec(ctx, `INSERT INTO subscriber_lists (subscriber_id, list_id, subscribed, updated_at)
+		SELECT CAST(? AS BIGINT), l.id, CAST(? AS INTEGER), CAST(? AS BIGINT) FROM newsletter_lists l WHERE l.id = ?
 		ON CONFLICT (subscriber_id, list_id) DO UPDATE SET subscribed = excluded.subscribed, updated_at = excluded.updated_at`,
-		id, list, bit(on), toMillis(at))
+		id, bit(on), toMillis(at), list)
 	return err
 }
 

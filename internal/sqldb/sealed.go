@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 
+	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/staff"
@@ -22,6 +23,10 @@ var SealedColumns = []SealedColumn{
 	{"staff", "id", "totp_pending_sealed", staff.SealTOTP},
 	{"subscribers", "id", "email_sealed", newsletter.SealEmail},
 	{"subscribers", "id", "name_sealed", newsletter.SealName},
+	{"contact_conversations", "id", "email_sealed", contact.SealEmail},
+	{"contact_conversations", "id", "name_sealed", contact.SealName},
+	{"contact_conversations", "id", "subject_sealed", contact.SealSubject},
+	{"contact_messages", "id", "body_sealed", contact.SealBody},
 	{"mail_outbox", "id", "to_sealed", mail.SealTo},
 	{"mail_outbox", "id", "content_sealed", mail.SealContent},
 }

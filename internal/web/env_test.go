@@ -23,6 +23,7 @@ import (
 	"github.com/candor-dev/candor/internal/antibot"
 	"github.com/candor-dev/candor/internal/audit"
 	"github.com/candor-dev/candor/internal/config"
+	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/pii"
@@ -106,7 +107,8 @@ func newEnv(t *testing.T, args ...string) *env {
 	}
 	srv, err := NewServer(Deps{
 		Config: cfg, Health: db, Staff: svc, Audit: auditLog, Version: "test",
-		Newsletter: nl, Campaigns: nl.Campaigns(nlStore), Antibot: guard, Outbox: mail.NewOutboxAdmin(sqldb.OutboxAdminStore{DB: db}, sealer, auditLog),
+		Newsletter: nl, Campaigns: nl.Campaigns(nlStore), Antibot: guard,
+		Contact: contact.NewService(sqldb.ContactStore{DB: db}, sealer, auditLog, nil, contact.Options{PublicURL: cfg.PublicURL.String(), MailDomain: "example.com"}), Outbox: mail.NewOutboxAdmin(sqldb.OutboxAdminStore{DB: db}, sealer, auditLog),
 		Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
 	if err != nil {

@@ -44,13 +44,22 @@ func (s *Server) site(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "demo", page{Title: demo.VendorName, Data: demoData{Site: demo.Site(), Subscribe: sub}})
+	con, err := s.contactForm(page{})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, p := range demo.Site().Products {
+		con.Topics = append(con.Topics, p.Name)
+	}
+	s.render(w, r, http.StatusOK, "demo", page{Title: demo.VendorName, Data: demoData{Site: demo.Site(), Subscribe: sub, Contact: con}})
 }
 
 // demoData is the demo site: the vendor's content and Candor's forms in place.
 type demoData struct {
 	Site      demo.SiteData
 	Subscribe subscribeData
+	Contact   contactData
 }
 
 // apiMe describes the signed-in member (for scripts and the route test).

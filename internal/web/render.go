@@ -46,6 +46,7 @@ type navItem struct {
 // navigation lists the admin's sections; the domain issues add theirs here.
 var navigation = []navItem{
 	{Key: "home", Label: "Home", Href: "/admin/"},
+	{Key: "inbox", Label: "Inbox", Href: "/admin/inbox", Perm: staff.ReadInbox},
 	{Key: "subscribers", Label: "Subscribers", Href: "/admin/subscribers", Perm: staff.ManageSubscribers},
 	{Key: "campaigns", Label: "Campaigns", Href: "/admin/campaigns", Perm: staff.ManageCampaigns},
 	{Key: "outbox", Label: "Outbox", Href: "/admin/outbox", Perm: staff.ViewOutbox},

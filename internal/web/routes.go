@@ -58,6 +58,12 @@ func (s *Server) routes() []route {
 		{"GET /preferences/{token}", anyone, false, s.preferencesPage},
 		{"POST /preferences/{token}", anyone, false, s.preferences},
 
+		// Public: the contact form (called from the vendor's website; docs/contact.md).
+		{"GET /contact", anyone, false, s.contactPage},
+		{"POST /contact", anyone, false, s.postContact},
+		{"OPTIONS /contact", anyone, false, s.preflight},
+		{"GET /contact/thanks", anyone, false, s.contactThanks},
+
 		// Any signed-in member: their own account.
 		{"POST /admin/logout", setup, false, s.logout},
 		{"GET /admin/{$}", member_, false, s.home},
@@ -66,6 +72,19 @@ func (s *Server) routes() []route {
 		{"GET /admin/account/2fa", setup, false, s.totpPage},
 		{"POST /admin/account/2fa", setup, false, s.totpConfirm},
 		{"GET /api/v1/me", member_, apiRoute, s.apiMe},
+
+		// The contact inbox: folders, conversations, replies, notes, bulk actions and
+		// exports (support, admins, owners). Every view and export is audited by the domain.
+		{"GET /admin/inbox", can(staff.ReadInbox), false, s.inboxList},
+		{"POST /admin/inbox/bulk", can(staff.ReadInbox), false, s.inboxBulk},
+		{"GET /admin/inbox/export", can(staff.ReadInbox), false, s.inboxExport},
+		{"GET /admin/inbox/{id}", can(staff.ReadInbox), false, s.inboxConversation},
+		{"GET /admin/inbox/{id}/export.csv", can(staff.ReadInbox), false, s.inboxExportOne("csv")},
+		{"GET /admin/inbox/{id}/export.json", can(staff.ReadInbox), false, s.inboxExportOne("json")},
+		{"POST /admin/inbox/{id}/reply", can(staff.ReadInbox), false, s.inboxReply},
+		{"POST /admin/inbox/{id}/note", can(staff.ReadInbox), false, s.inboxNote},
+		{"POST /admin/inbox/{id}/move", can(staff.ReadInbox), false, s.inboxMove},
+		{"POST /admin/inbox/{id}/assign", can(staff.ReadInbox), false, s.inboxAssign},
 
 		// Subscribers: list, search, view, delete, import, export (support, marketing,
 		// admins, owners). Every look at an address is audited by the domain.
@@ -76,6 +95,13 @@ func (s *Server) routes() []route {
 		{"POST /admin/subscribers/import/commit", can(staff.ManageSubscribers), false, s.subscriberImportCommit},
 		{"GET /admin/subscribers/{id}", can(staff.ManageSubscribers), false, s.subscriberDetail},
 		{"POST /admin/subscribers/{id}/delete", can(staff.ManageSubscribers), false, s.subscriberDelete},
+
+		// Mailing lists: create, rename, delete (whoever manages subscribers). Lists hold
+		// no personal data; every change is audited by the domain.
+		{"GET /admin/lists", can(staff.ManageSubscribers), false, s.listsPage},
+		{"POST /admin/lists", can(staff.ManageSubscribers), false, s.listCreate},
+		{"POST /admin/lists/{id}", can(staff.ManageSubscribers), false, s.listUpdate},
+		{"POST /admin/lists/{id}/delete", can(staff.ManageSubscribers), false, s.listDelete},
 
 		// Campaigns: compose, preview, test, schedule, send, follow (marketing, admins,
 		// owners). Aggregate figures only, never per recipient.

@@ -40,6 +40,10 @@ var wantRoutes = []struct {
 	{"POST /unsubscribe/{token}", "public", "all"},
 	{"GET /preferences/{token}", "public", "all"},
 	{"POST /preferences/{token}", "public", "all"},
+	{"GET /contact", "public", "all"},
+	{"POST /contact", "public", "all"},
+	{"OPTIONS /contact", "public", "all"},
+	{"GET /contact/thanks", "public", "all"},
 
 	{"POST /admin/logout", "setup", "all"},
 	{"GET /admin/{$}", "member", "all"},
@@ -48,6 +52,19 @@ var wantRoutes = []struct {
 	{"GET /admin/account/2fa", "setup", "all"},
 	{"POST /admin/account/2fa", "setup", "all"},
 	{"GET /api/v1/me", "member api", "all"},
+
+	// The contact inbox: {id} is the conversation made by inboxFixture; the posts, sent
+	// empty, are refused as invalid (or select nothing) and change nothing.
+	{"GET /admin/inbox", "perm contact.read", "owner admin support"},
+	{"POST /admin/inbox/bulk", "perm contact.read", "owner admin support"},
+	{"GET /admin/inbox/export", "perm contact.read", "owner admin support"},
+	{"GET /admin/inbox/{id}", "perm contact.read", "owner admin support"},
+	{"GET /admin/inbox/{id}/export.csv", "perm contact.read", "owner admin support"},
+	{"GET /admin/inbox/{id}/export.json", "perm contact.read", "owner admin support"},
+	{"POST /admin/inbox/{id}/reply", "perm contact.read", "owner admin support"},
+	{"POST /admin/inbox/{id}/note", "perm contact.read", "owner admin support"},
+	{"POST /admin/inbox/{id}/move", "perm contact.read", "owner admin support"},
+	{"POST /admin/inbox/{id}/assign", "perm contact.read", "owner admin support"},
 
 	// Subscribers, campaigns, outbox: {id} is a fixture made by staffSideFixtures.
 	// The destructive posts come after the pages that need their fixture.
@@ -58,6 +75,11 @@ var wantRoutes = []struct {
 	{"POST /admin/subscribers/import/commit", "perm subscribers.manage", "owner admin support marketing"},
 	{"GET /admin/subscribers/{id}", "perm subscribers.manage", "owner admin support marketing"},
 	{"POST /admin/subscribers/{id}/delete", "perm subscribers.manage", "owner admin support marketing"},
+	// {id} is the default list, which cannot be deleted: the posts change nothing.
+	{"GET /admin/lists", "perm subscribers.manage", "owner admin support marketing"},
+	{"POST /admin/lists", "perm subscribers.manage", "owner admin support marketing"},
+	{"POST /admin/lists/{id}", "perm subscribers.manage", "owner admin support marketing"},
+	{"POST /admin/lists/{id}/delete", "perm subscribers.manage", "owner admin support marketing"},
 	{"GET /admin/campaigns", "perm campaigns.manage", "owner admin marketing"},
 	{"GET /admin/campaigns/new", "perm campaigns.manage", "owner admin marketing"},
 	{"POST /admin/campaigns", "perm campaigns.manage", "owner admin marketing"},
@@ -121,6 +143,7 @@ func (e *env) routePath(pattern string, id int64) (method, path string) {
 		"{action}", "no-such-action", // an allowed caller gets 404, and nothing changes
 		"{token}", "no-such-token",
 		"/antibot/challenge", "/antibot/challenge?form=subscribe",
+		"/admin/inbox/export", "/admin/inbox/export?format=csv&ids="+strconv.FormatInt(id, 10),
 		"/static/{file}", css,
 	).Replace(path)
 	return method, path
@@ -168,6 +191,7 @@ func TestRouteTable(t *testing.T) {
 	}
 	target := e.add("target@example.com", staff.Support)
 	e.staffSideFixtures(target.ID)
+	e.inboxFixture(target.ID)
 	for _, w := range wantRoutes {
 		method, path := e.routePath(w.pattern, target.ID)
 		req, _ := http.NewRequest(method, e.ts.URL+path, nil)

@@ -11,6 +11,7 @@ import (
 	"github.com/candor-dev/candor/internal/antibot/antibothttp"
 	"github.com/candor-dev/candor/internal/audit"
 	"github.com/candor-dev/candor/internal/config"
+	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/staff"
@@ -31,6 +32,7 @@ type Deps struct {
 
 	Newsletter *newsletter.Service
 	Campaigns  *newsletter.Campaigns
+	Contact    *contact.Service  // the contact form and staff inbox
 	Outbox     *mail.OutboxAdmin // the staff view of the mail outbox
 	Antibot    *antibot.Guard
 	Log        *slog.Logger
@@ -47,6 +49,7 @@ type Server struct {
 
 	newsletter *newsletter.Service
 	campaigns  *newsletter.Campaigns
+	contact    *contact.Service
 	outbox     *mail.OutboxAdmin
 	antibot    *antibot.Guard
 
@@ -75,7 +78,7 @@ func NewServer(d Deps) (*Server, error) {
 	}
 	s := &Server{
 		cfg: d.Config, health: d.Health, staff: d.Staff, audit: d.Audit, log: d.Log,
-		newsletter: d.Newsletter, campaigns: d.Campaigns, outbox: d.Outbox, antibot: d.Antibot,
+		newsletter: d.Newsletter, campaigns: d.Campaigns, contact: d.Contact, outbox: d.Outbox, antibot: d.Antibot,
 		metrics: d.Metrics, version: d.Version, assets: a, templates: t,
 	}
 	script, err := staticFiles.ReadFile("static/antibot.js")

@@ -65,7 +65,7 @@ func (e *env) subscriberID(email string) int64 {
 
 // staffSideFixtures makes the subscriber, campaign and outbox message that the route
 // table's {id} stands for: each must get the id the route table uses (all tables start
-// empty, so the first row of each is that id).
+// empty, so the first row of each is that id). For lists, {id} is the default list.
 func (e *env) staffSideFixtures(want int64) {
 	e.t.Helper()
 	e.importSubscribers("email,name\nfixture@example.com,Fixture\n")
@@ -83,6 +83,9 @@ func (e *env) staffSideFixtures(want int64) {
 	}
 	if sub := e.subscriberID("fixture@example.com"); sub != want || camp != want || msg != want {
 		e.t.Fatalf("fixtures got ids subscriber %d, campaign %d, message %d; the route table uses %d for {id}", sub, camp, msg, want)
+	}
+	if list := e.newsListID(); list != want { // the migration's default list, never deleted
+		e.t.Fatalf("the default list has id %d; the route table uses %d for {id}", list, want)
 	}
 }
 

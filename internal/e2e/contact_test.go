@@ -1,0 +1,70 @@
+package e2e
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/candor-dev/candor/internal/antibot"
+	"github.com/candor-dev/candor/internal/canarytest"
+)
+
+// solvedContactForm is the contact form as antibot.js would send it.
+func (b *browser) solvedContactForm(name, email, subject, message string) url.Values {
+	b.t.Helper()
+	r := b.get("/antibot/challenge?form=contact")
+	want(b.t, r, http.StatusOK)
+	var ch antibot.Challenge
+	if err := json.Unmarshal([]byte(r.body), &ch); err != nil {
+		b.t.Fatal(err)
+	}
+	nonce, err := antibot.Solve(ch.PoW)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	time.Sleep(time.Duration(ch.MinWaitMS)*time.Millisecond + 50*time.Millisecond)
+	return url.Values{"name": {name}, "email": {email}, "subject": {subject}, "message": {message},
+		antibot.FieldTime: {ch.TimeToken}, antibot.FieldChallenge: {ch.PoW}, antibot.FieldNonce: {nonce}}
+}
+
+// Promise: what people write through the contact form stays sealed at rest: after a
+// contact flow (a message in, a staff member reading it) the test name, address and
+// text appear nowhere in the data directory (database, WAL, keys) or the logs.
+func TestContactCanary(t *testing.T) {
+	in := newInstall(t)
+	const name, email, subject, text, ownerPW = "Quentin Canary", "quentin.canary@example.com", "Canary subject line",
+		"Canary message body about licence 7731", "owner-password-123"
+	in.canary(name, email, subject, text, ownerPW, "owner@example.com")
+	if out, err := in.candor("", nil, append([]string{"migrate"}, in.args()...)...); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, out)
+	}
+	if out, err := in.candor(ownerPW+"\n", nil, append([]string{"staff", "add", "--email", "owner@example.com", "--role", "owner"}, in.args()...)...); err != nil {
+		t.Fatalf("staff add: %v\n%s", err, out)
+	}
+	s := in.serve("--antibot-difficulty", "4")
+	b := s.browser()
+	wantRedirect(t, b.post("/contact", b.solvedContactForm(name, email, subject, text)), "/contact/thanks")
+	if n := in.count(t, "SELECT COUNT(*) FROM contact_conversations WHERE folder = 'new'"); n != 1 {
+		t.Fatalf("%d conversations in new", n)
+	}
+	if n := in.count(t, "SELECT COUNT(*) FROM mail_outbox WHERE purpose = 'contact.notify'"); n != 1 {
+		t.Fatalf("%d staff notifications; want 1 (the owner)", n)
+	}
+	if n := in.count(t, "SELECT COUNT(*) FROM subscribers"); n != 0 {
+		t.Fatal("a contact address became a subscriber")
+	}
+	staff := s.browser()
+	wantRedirect(t, staff.post("/admin/login", url.Values{"email": {"owner@example.com"}, "password": {ownerPW}}), "/admin/")
+	id := in.count(t, "SELECT MAX(id) FROM contact_conversations")
+	if r := staff.get("/admin/inbox/" + itoa(int64(id))); r.StatusCode == http.StatusOK && !strings.Contains(r.body, text) {
+		t.Errorf("the conversation view does not show the message")
+	}
+	s.stop()
+	canarytest.AssertAbsent(t, "contact data is sealed at rest", []string{in.dir}, name, email, subject, text)
+	for _, hit := range canarytest.FindIn("logs", []byte(in.logs.String()), name, email, subject, text) {
+		t.Errorf("logs contain %q (%s)", hit.Canary, hit.Encoding)
+	}
+}
