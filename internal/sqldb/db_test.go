@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/candor-dev/candor/internal/errs"
@@ -97,5 +98,38 @@ func TestParseDSN(t *testing.T) {
 	}
 	if d, _, err := sqldb.ParseDSN("postgres://u:secret@h/db"); err != nil || d != sqldb.Postgres {
 		t.Errorf("postgres DSN: %v %v", d, err)
+	}
+}
+
+// On PostgreSQL, start-up warns when acknowledged writes could be lost.
+func TestWarningsNameUnsafeDurability(t *testing.T) {
+	ctx := context.Background()
+	dsn := sqldbtest.DSN(t)
+	if !strings.HasPrefix(dsn, "postgres") {
+		t.Skip("PostgreSQL only: SQLite's durability is Candor's own pragma")
+	}
+	db, err := sqldb.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, err := db.Warnings(ctx); err != nil || len(w) != 0 {
+		t.Fatalf("a safe server: warnings %v, %v", w, err)
+	}
+	var name string
+	if err := db.QueryRow(ctx, "SELECT current_database()").Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, "ALTER DATABASE "+name+" SET synchronous_commit = off"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	fresh, err := sqldb.Open(ctx, dsn) // new connections take the database's setting
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	w, err := fresh.Warnings(ctx)
+	if err != nil || len(w) != 1 || !strings.Contains(w[0], "synchronous_commit=off") {
+		t.Fatalf("synchronous_commit off: warnings %v, %v", w, err)
 	}
 }
