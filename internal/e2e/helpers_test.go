@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -16,27 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/candor-dev/candor/internal/canarytest"
 	"github.com/candor-dev/candor/internal/cli"
 	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
 )
-
-// syncBuffer is a goroutine-safe writer that keeps what was written.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
 
 // install is one Candor installation: a data directory and its database (a file in the
 // directory, or a fresh PostgreSQL database). Its logs are every command's stderr.
@@ -44,14 +26,14 @@ type install struct {
 	t       *testing.T
 	dir     string
 	dsn     string // "" for the default SQLite file in dir
-	logs    *syncBuffer
+	logs    *canarytest.Buffer
 	mu      sync.Mutex
 	secrets []string
 }
 
 func newInstall(t *testing.T) *install {
 	t.Helper()
-	in := &install{t: t, dir: t.TempDir(), logs: &syncBuffer{}}
+	in := &install{t: t, dir: t.TempDir(), logs: &canarytest.Buffer{}}
 	if os.Getenv(sqldbtest.PostgresEnv) != "" {
 		in.dsn = sqldbtest.DSN(t)
 	}
@@ -107,7 +89,7 @@ func (in *install) candor(stdin string, env func(string) string, args ...string)
 	if env == nil {
 		env = environ()
 	}
-	var out syncBuffer
+	var out canarytest.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	err := cli.Run(ctx, args, cli.Env{Getenv: env, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: in.logs})
@@ -120,7 +102,7 @@ type server struct {
 	in     *install
 	url    string // http://127.0.0.1:PORT
 	addr   string
-	stdout *syncBuffer
+	stdout *canarytest.Buffer
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -132,7 +114,7 @@ func (in *install) serve(args ...string) *server {
 	in.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	s := &server{t: in.t, in: in, stdout: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	s := &server{t: in.t, in: in, stdout: &canarytest.Buffer{}, cancel: cancel, done: make(chan error, 1)}
 	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(pr)

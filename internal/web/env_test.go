@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/candor-dev/candor/internal/antibot"
 	"github.com/candor-dev/candor/internal/audit"
+	"github.com/candor-dev/candor/internal/canarytest"
 	"github.com/candor-dev/candor/internal/config"
 	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/mail"
@@ -39,24 +39,6 @@ import (
 // testPassword is the password of members made by env.add (at least 12 characters).
 const testPassword = "correct-horse-battery-1"
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 type env struct {
 	t     *testing.T
 	ctx   context.Context
@@ -65,7 +47,7 @@ type env struct {
 	staff *staff.Service
 	srv   *Server
 	ts    *httptest.Server
-	logs  *syncBuffer
+	logs  *canarytest.Buffer
 
 	mu      sync.Mutex
 	secrets []string // canaries: must never appear in the logs
@@ -98,7 +80,7 @@ func newEnv(t *testing.T, args ...string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &canarytest.Buffer{}
 	nlStore := sqldb.NewsletterStore{DB: db}
 	nl := newsletter.NewService(nlStore, sealer, auditLog, nil, newsletter.Options{PublicURL: cfg.PublicURL.String(), MailDomain: "example.com"})
 	guard, err := antibot.New(antibot.Config{MAC: sealer.Index, MinAge: time.Millisecond})
