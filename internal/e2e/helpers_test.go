@@ -11,7 +11,6 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,8 +26,7 @@ type install struct {
 	dir     string
 	dsn     string // "" for the default SQLite file in dir
 	logs    *canarytest.Buffer
-	mu      sync.Mutex
-	secrets []string
+	secrets canarytest.Canaries // must never appear in the logs
 }
 
 func newInstall(t *testing.T) *install {
@@ -52,26 +50,9 @@ func (in *install) args() []string {
 }
 
 // canary registers values that must never reach the logs.
-func (in *install) canary(values ...string) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	for _, v := range values {
-		if v != "" {
-			in.secrets = append(in.secrets, v)
-		}
-	}
-}
+func (in *install) canary(values ...string) { in.secrets.Add(values...) }
 
-func (in *install) checkLogs() {
-	logs := in.logs.String()
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	for _, s := range in.secrets {
-		if strings.Contains(logs, s) {
-			in.t.Errorf("the logs contain the canary %q:\n%s", s, logs)
-		}
-	}
-}
+func (in *install) checkLogs() { in.secrets.AssertNotIn(in.t, "logs", in.logs.String()) }
 
 // environ is a process environment with only the given variables set.
 func environ(vars ...string) func(string) string {

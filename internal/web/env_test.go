@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -49,8 +48,7 @@ type env struct {
 	ts    *httptest.Server
 	logs  *canarytest.Buffer
 
-	mu      sync.Mutex
-	secrets []string // canaries: must never appear in the logs
+	secrets canarytest.Canaries // must never appear in the logs
 }
 
 // newEnv starts a server configured by args (command-line flags, as `candor serve`
@@ -105,26 +103,9 @@ func newEnv(t *testing.T, args ...string) *env {
 }
 
 // canary registers a secret or personal value that must never reach the logs.
-func (e *env) canary(values ...string) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, v := range values {
-		if v != "" {
-			e.secrets = append(e.secrets, v)
-		}
-	}
-}
+func (e *env) canary(values ...string) { e.secrets.Add(values...) }
 
-func (e *env) checkLogs() {
-	logs := e.logs.String()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, s := range e.secrets {
-		if strings.Contains(logs, s) {
-			e.t.Errorf("the logs contain the canary %q:\n%s", s, logs)
-		}
-	}
-}
+func (e *env) checkLogs() { e.secrets.AssertNotIn(e.t, "logs", e.logs.String()) }
 
 // add creates a member as the command line would (no forced password change).
 func (e *env) add(email string, role staff.Role) staff.Member {
