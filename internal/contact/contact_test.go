@@ -462,3 +462,59 @@ func TestExport(t *testing.T) {
 		t.Errorf("export audit:\n%s", log)
 	}
 }
+
+// Promise: retention deletes a conversation "with all their messages", including the
+// copy of each reply kept in the mail outbox (sealed recipient and reply text).
+func TestPurgeDeletesRepliesFromOutbox(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	start := time.Now()
+	e.svc.SetClock(func() time.Time { return start })
+	id := e.receive(t, sample, contact.New)
+	other := e.receive(t, sample, contact.New)
+	if err := e.svc.Reply(ctx, e.support, id, "Yes, sign in and move it."); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Reply(ctx, e.support, other, "Kept: still open."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.Exec(ctx, "UPDATE mail_outbox SET status = 'sent'"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Move(ctx, e.support, []int64{id}, contact.Closed); err != nil {
+		t.Fatal(err)
+	}
+	e.svc.SetClock(func() time.Time { return start.Add(8761 * time.Hour) })
+	if n, err := e.svc.Purge(ctx); err != nil || n != 1 {
+		t.Fatalf("purged %d, %v", n, err)
+	}
+	replies := 0
+	for _, m := range e.outbox(t) {
+		if m.purpose != "contact.reply" {
+			continue
+		}
+		replies++
+		if strings.Contains(m.content.Text, "move it") {
+			t.Error("the reply to a purged conversation is still in the outbox")
+		}
+	}
+	if replies != 1 {
+		t.Errorf("%d replies left in the outbox, want the open conversation's one", replies)
+	}
+}
+
+// Promise: only authorized personnel access personal data, and every export says
+// whose data left: the audit entry of an export names the conversations (ids only).
+func TestExportAuditNamesConversations(t *testing.T) {
+	e := setup(t)
+	a := e.receive(t, sample, contact.New)
+	b := e.receive(t, sample, contact.New)
+	var out strings.Builder
+	if err := e.svc.Export(context.Background(), e.support, []int64{b, a}, "json", &out); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf(`"ids":"%d,%d"`, a, b)
+	if log := auditText(t, e.db); !strings.Contains(log, want) || strings.Contains(log, "Ada") {
+		t.Errorf("export audit entry lacks %s or holds text:\n%s", want, log)
+	}
+}

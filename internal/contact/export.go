@@ -14,8 +14,8 @@ import (
 
 // Export writes the chosen conversations with all their messages to w as "csv" (one
 // row per message; cells that a spreadsheet would run as a formula are prefixed with
-// an apostrophe) or "json". It is audited with the counts only, before anything is
-// written.
+// an apostrophe) or "json". It is audited with the ids and counts only (never text),
+// before anything is written.
 func (s *Service) Export(ctx context.Context, actor staff.Principal, ids []int64, format string, w io.Writer) error {
 	if err := actor.Require(staff.ReadInbox); err != nil {
 		return err
@@ -37,7 +37,7 @@ func (s *Service) Export(ctx context.Context, actor staff.Principal, ids []int64
 		messages += len(c.Messages)
 		convs = append(convs, c)
 	}
-	if err := s.audit.Record(ctx, actor.Name, "contact.export", "", "format", format,
+	if err := s.audit.Record(ctx, actor.Name, "contact.export", "", "format", format, "ids", joinIDs(ids),
 		"conversations", strconv.Itoa(len(convs)), "messages", strconv.Itoa(messages)); err != nil {
 		return err
 	}

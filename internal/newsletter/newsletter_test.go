@@ -204,3 +204,36 @@ func TestPendingPurge(t *testing.T) {
 		t.Fatalf("PurgePending = %d, %v; want 1", n, err)
 	}
 }
+
+// Promise: contact data is used for identification only — a stranger who knows a
+// confirmed subscriber's address cannot rewrite the name stored with it by posting the
+// public form (a sign-up changes nothing before its confirmation).
+func TestSignupCannotRenameConfirmedSubscriber(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t)
+	if err := e.svc.Subscribe(ctx, newsletter.SubscribeInput{Email: "ana@example.com", Name: "Ana"}); err != nil {
+		t.Fatal(err)
+	}
+	_, c := e.queuedMail(t)
+	if err := e.svc.Confirm(ctx, linkToken(t, c.Text, "https://candor.example/subscribe/confirm/")); err != nil {
+		t.Fatal(err)
+	}
+	// Past the confirmation-mail interval, a stranger posts the form with the address.
+	if _, err := e.db.Exec(ctx, "UPDATE subscribers SET confirmation_sent_at = 0"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Subscribe(ctx, newsletter.SubscribeInput{Email: "ana@example.com", Name: "Mallory"}); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	if err := e.db.QueryRow(ctx, "SELECT id FROM subscribers").Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	d, err := e.svc.GetSubscriber(ctx, staff.CLI, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Name != "Ana" || d.Status != newsletter.Confirmed {
+		t.Fatalf("after a stranger's sign-up: name %q, status %s", d.Name, d.Status)
+	}
+}

@@ -96,7 +96,9 @@ func (s *Service) Join(ctx context.Context, v Signup) error {
 	if rec.EmailSealed, err = s.sealer.SealString(SealEmail, norm); err != nil {
 		return err
 	}
-	if name != "" || rec.NameSealed == "" {
+	// A confirmed subscriber's name changes only with their confirmation: anyone who
+	// knows an address can post the form, and must not rewrite what it is stored with.
+	if rec.Status != Confirmed && (name != "" || rec.NameSealed == "") {
 		if rec.NameSealed, err = s.sealName(name); err != nil {
 			return err
 		}

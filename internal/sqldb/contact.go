@@ -250,10 +250,18 @@ func (s ContactStore) AddMessage(ctx context.Context, m contact.MessageRecord, o
 }
 
 // Purge hard-deletes the conversations of a folder (their messages cascade) whose
-// folder changed before the cut-off.
+// folder changed before the cut-off, and the outbox rows of their replies.
 func (s ContactStore) Purge(ctx context.Context, folder contact.Folder, before time.Time) (int64, error) {
 	var n int64
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
+		// The replies' copies in the outbox (sealed recipient and text) go too: they are
+		// tied to the conversation only by their Message-ID.
+		if _, err := tx.Exec(ctx, `DELETE FROM mail_outbox WHERE campaign_id IS NULL AND message_id IN
+			(SELECT m.message_id FROM contact_messages m JOIN contact_conversations c ON c.id = m.conversation_id
+			 WHERE c.folder = ? AND c.folder_changed_at < ? AND m.kind = 'out' AND m.message_id <> '')`,
+			string(folder), toMillis(before)); err != nil {
+			return err
+		}
 		// Messages first: no reliance on ON DELETE CASCADE being enforced.
 		if _, err := tx.Exec(ctx, `DELETE FROM contact_messages WHERE conversation_id IN
 			(SELECT id FROM contact_conversations WHERE folder = ? AND folder_changed_at < ?)`, string(folder), toMillis(before)); err != nil {
