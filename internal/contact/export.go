@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/candor-dev/candor/internal/csvsafe"
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/staff"
 )
@@ -126,7 +127,7 @@ func writeCSV(w io.Writer, convs []Conversation) error {
 				stamp(c.CreatedAt), strconv.FormatInt(m.ID, 10), string(m.Kind), strconv.FormatInt(m.AuthorID, 10),
 				stamp(m.CreatedAt), m.Body}
 			for i := range row {
-				row[i] = SafeCell(row[i])
+				row[i] = csvsafe.Cell(row[i])
 			}
 			if err := cw.Write(row); err != nil {
 				return err
@@ -135,15 +136,6 @@ func writeCSV(w io.Writer, convs []Conversation) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// SafeCell neutralises a CSV cell that a spreadsheet would evaluate as a formula: one
-// starting with =, +, -, @, a tab or a carriage return gets a leading apostrophe.
-func SafeCell(v string) string {
-	if v != "" && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r') {
-		return "'" + v
-	}
-	return v
 }
 
 func stamp(t time.Time) string {

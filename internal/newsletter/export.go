@@ -8,21 +8,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/candor-dev/candor/internal/csvsafe"
 	"github.com/candor-dev/candor/internal/staff"
 )
 
 // ExportHeader is the header line of a subscriber export. ParseImport reads such a file
 // back (as the plain format: email, name and status are used).
 var ExportHeader = []string{"email", "name", "status", "lists", "consent_source", "consent_text_hash", "signed_up", "confirmed"}
-
-// CSVSafe neutralises a cell that a spreadsheet would run as a formula: a cell starting
-// with =, +, -, @, a tab or a carriage return gets a leading single quote.
-func CSVSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
 
 func exportTime(t time.Time) string {
 	if t.IsZero() {
@@ -68,8 +60,8 @@ func (s *Service) ExportSubscribers(ctx context.Context, actor staff.Principal, 
 		}
 		written++
 		return cw.Write([]string{
-			CSVSafe(sub.Email.Reveal()), CSVSafe(sub.Name), string(sub.Status), CSVSafe(strings.Join(slugs, " ")),
-			CSVSafe(sub.ConsentSource), CSVSafe(r.ConsentTextHash), exportTime(sub.CreatedAt), exportTime(sub.ConfirmedAt),
+			csvsafe.Cell(sub.Email.Reveal()), csvsafe.Cell(sub.Name), string(sub.Status), csvsafe.Cell(strings.Join(slugs, " ")),
+			csvsafe.Cell(sub.ConsentSource), csvsafe.Cell(r.ConsentTextHash), exportTime(sub.CreatedAt), exportTime(sub.ConfirmedAt),
 		})
 	})
 	cw.Flush()

@@ -64,7 +64,8 @@ type Store interface {
 	Erase(ctx context.Context, id int64, reason string, campaignID int64, at time.Time) error
 	Memberships(ctx context.Context, id int64) ([]Membership, error)
 	SetMemberships(ctx context.Context, id int64, subscribed map[int64]bool, at time.Time) error
-	Suppressed(ctx context.Context, index string) (bool, error)
+	// Suppression returns why an address (by blind index) must not be mailed, "" if not.
+	Suppression(ctx context.Context, index string) (string, error)
 	PurgePending(ctx context.Context, lastMailBefore time.Time) (int64, error)
 	AdminStore
 	ListStore

@@ -237,3 +237,37 @@ func TestSignupCannotRenameConfirmedSubscriber(t *testing.T) {
 		t.Fatalf("after a stranger's sign-up: name %q, status %s", d.Name, d.Status)
 	}
 }
+
+// An address staff suppressed (or that hard-bounced) gets no confirmation mail from the
+// public form, and the form answers as usual; one the person unsubscribed themselves may
+// subscribe again with double opt-in.
+func TestSuppressedAddressGetsNoConfirmation(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t)
+	for _, reason := range []string{"manual", "hard_bounce"} {
+		addr := reason + "@example.com"
+		if _, err := e.db.Exec(ctx, "INSERT INTO suppressions (email_index, reason, created_at) VALUES (?, ?, 0)",
+			e.svc.EmailIndex(addr), reason); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.Subscribe(ctx, newsletter.SubscribeInput{Email: addr}); err != nil {
+			t.Fatalf("%s: the answer must not differ: %v", reason, err)
+		}
+	}
+	if n := count(t, e.db, "SELECT COUNT(*) FROM subscribers"); n != 0 {
+		t.Fatalf("%d subscribers from suppressed addresses", n)
+	}
+	if n := count(t, e.db, "SELECT COUNT(*) FROM mail_outbox"); n != 0 {
+		t.Fatalf("%d confirmation mails to suppressed addresses", n)
+	}
+	if _, err := e.db.Exec(ctx, "INSERT INTO suppressions (email_index, reason, created_at) VALUES (?, 'unsubscribed', 0)",
+		e.svc.EmailIndex("came-back@example.com")); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Subscribe(ctx, newsletter.SubscribeInput{Email: "came-back@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, e.db, "SELECT COUNT(*) FROM mail_outbox"); n != 1 {
+		t.Fatalf("%d mails; want the confirmation to the returning subscriber", n)
+	}
+}

@@ -84,6 +84,14 @@ func (s *Service) Join(ctx context.Context, v Signup) error {
 	norm, name, lists := v.email, v.name, v.lists
 	index := s.EmailIndex(norm)
 	now := s.now().UTC()
+	// Staff suppressed the address, or it bounced: no confirmation mail goes there, and
+	// the answer stays the same. (An "unsubscribed" suppression is the person's own
+	// choice, which a new double opt-in may reverse.)
+	if reason, err := s.store.Suppression(ctx, index); err != nil {
+		return err
+	} else if reason != "" && reason != "unsubscribed" {
+		return nil
+	}
 	rec, err := s.store.SubscriberByIndex(ctx, index)
 	switch {
 	case errs.Is(err, errs.NotFound):

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/newsletter"
 )
@@ -187,11 +188,14 @@ func (s NewsletterStore) SetMemberships(ctx context.Context, id int64, subscribe
 	})
 }
 
-// Suppressed reports whether an address (by blind index) must not be mailed or imported.
-func (s NewsletterStore) Suppressed(ctx context.Context, index string) (bool, error) {
-	var n int
-	err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM suppressions WHERE email_index = ?", index).Scan(&n)
-	return n > 0, err
+// Suppression returns the reason an address (by blind index) is suppressed, "" if not.
+func (s NewsletterStore) Suppression(ctx context.Context, index string) (string, error) {
+	var reason string
+	err := s.DB.QueryRow(ctx, "SELECT reason FROM suppressions WHERE email_index = ?", index).Scan(&reason)
+	if errs.Is(err, errs.NotFound) {
+		return "", nil
+	}
+	return reason, err
 }
 
 // PurgePending deletes unconfirmed sign-ups whose last confirmation mail went out before

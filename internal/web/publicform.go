@@ -42,14 +42,49 @@ func decodePublicForm(r *http.Request) (publicForm, error) {
 		}
 		return checkedForm(r.PostForm, false)
 	case "multipart/form-data":
-		if err := r.ParseMultipartForm(1 << 20); err != nil {
-			return publicForm{}, badBody(err)
+		values, err := readMultipartFields(r)
+		if err != nil {
+			return publicForm{}, err
 		}
-		return checkedForm(r.MultipartForm.Value, false)
+		return checkedForm(values, false)
 	case "application/json":
 		return decodeJSONForm(r.Body)
 	}
 	return publicForm{}, errUnsupportedType
+}
+
+// readMultipartFields reads the text fields of a multipart body in memory and discards
+// file parts unread: ParseMultipartForm would spill large parts to a temporary file,
+// and nothing a visitor sends may reach the disk unsealed.
+func readMultipartFields(r *http.Request) (map[string][]string, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, badBody(err)
+	}
+	values := map[string][]string{}
+	for n := 0; ; n++ {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return values, nil
+		}
+		if err != nil {
+			return nil, badBody(err)
+		}
+		if n >= maxPublicFields {
+			part.Close()
+			return nil, errs.E(errs.Invalid, "The form has too many fields.")
+		}
+		if part.FileName() != "" || part.FormName() == "" {
+			part.Close() // files are not accepted by any public form
+			continue
+		}
+		b, err := io.ReadAll(io.LimitReader(part, maxPublicFieldBytes+1))
+		part.Close()
+		if err != nil {
+			return nil, badBody(err)
+		}
+		values[part.FormName()] = append(values[part.FormName()], string(b))
+	}
 }
 
 // badBody keeps an oversized body a 413 (the status table looks for *http.MaxBytesError

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -210,4 +212,29 @@ func FuzzDecodePublicForm(f *testing.F) {
 			t.Fatalf("%d fields passed", n)
 		}
 	})
+}
+
+// A file part in a public multipart form is discarded unread (readMultipartFields never
+// spills a part to a temporary file, as ParseMultipartForm would), and the text fields
+// around it still arrive.
+func TestPublicMultipartIgnoresFileParts(t *testing.T) {
+	e := newEnv(t, "--max-body", "8388608")
+	c := e.client()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	for k, v := range e.solvedFields() {
+		_ = w.WriteField(k, v[0])
+	}
+	_ = w.WriteField("email", "multipart@example.com")
+	f, _ := w.CreateFormFile("attachment", "big.bin")
+	_, _ = f.Write(bytes.Repeat([]byte("canary-file-content "), 200_000)) // 4 MB
+	_ = w.Close()
+	req := c.newRequest(http.MethodPost, "/subscribe", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	if r := c.do(req); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("multipart sign-up with a file part: %d\n%.500s", r.StatusCode, r.body)
+	}
+	if n := e.count("SELECT COUNT(*) FROM subscribers"); n != 1 {
+		t.Fatalf("%d subscribers; the text fields of the multipart form were not read", n)
+	}
 }
