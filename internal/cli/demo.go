@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/candor-dev/candor/internal/analytics"
 	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
 )
 
@@ -29,6 +31,10 @@ func seedDemo(ctx context.Context, a *app, out io.Writer) error {
 	}
 	if err != nil {
 		return fmt.Errorf("seeding the demo: %w", err)
+	}
+	// The demo site "/" counts its own visits with the tracker: register it (once).
+	if _, err := analytics.NewSites(sqldb.AnalyticsStore{DB: a.db}, nil).Add(ctx, staff.CLI, "demo", "127.0.0.1"); err != nil && !errs.Is(err, errs.Conflict) {
+		return fmt.Errorf("seeding the demo site: %w", err)
 	}
 	fmt.Fprintf(out, "Demo owner: %s  one-time password: %s  (you will choose your own at first sign-in)\n", DemoOwnerEmail, pw)
 	return nil

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/crypto/acme/autocert"
 
+	"github.com/candor-dev/candor/internal/analytics"
 	"github.com/candor-dev/candor/internal/antibot"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/sqldb"
@@ -54,9 +55,15 @@ func runServe(ctx context.Context, inv *invocation) error {
 		ln.Close()
 		return err
 	}
+	// Visitor statistics: the site list (cached) and the in-memory aggregator that
+	// flushes sums every few seconds (minimal wiring by the collection side; issue 5).
+	statsStore := sqldb.AnalyticsStore{DB: a.db}
+	sites := analytics.NewSites(statsStore, nil)
+	agg := analytics.NewAggregator(statsStore, analytics.Options{SiteHost: sites.Host})
 	srv, err := web.NewServer(web.Deps{
 		Config: inv.cfg, Health: a.db, Staff: a.staff, Audit: a.audit, Log: a.log, Version: Version(),
 		Newsletter: a.newsletter, Campaigns: a.campaigns, Contact: a.contact, Antibot: guard,
+		Stats: agg, Sites: sites, SiteList: sites, Reports: analytics.NewReports(statsStore, 5, 10),
 		Outbox: mail.NewOutboxAdmin(sqldb.OutboxAdminStore{DB: a.db}, a.sealer, a.audit),
 	})
 	if err != nil {
@@ -81,7 +88,15 @@ func runServe(ctx context.Context, inv *invocation) error {
 			a.log.Error("mail worker stopped", "error", err)
 		}
 	}()
-	defer func() { cancel(); <-mailDone }() // in-flight sends finish before the database closes
+	statsDone := make(chan struct{})
+	go func() {
+		defer close(statsDone)
+		if err := agg.Run(ctx); err != nil {
+			a.log.Error("the last statistics flush failed", "error", err)
+		}
+	}()
+	// In-flight sends and the last statistics flush finish before the database closes.
+	defer func() { cancel(); <-mailDone; <-statsDone }()
 	return serveUntilDone(ctx, a, inv, hs, ln)
 }
 

@@ -41,6 +41,8 @@ type Config struct {
 
 	AntibotDifficulty int // proof-of-work bits a public form's browser must find
 
+	StatsRespectDNT bool // drop statistics hits whose request carries Sec-GPC: 1 or DNT: 1
+
 	PendingTTL      time.Duration // unconfirmed subscriptions are deleted after this
 	ConfirmInterval time.Duration // at most one confirmation mail per address per interval
 	ThanksURL       string        // where a plain subscribe form post redirects; "" for Candor's own page

@@ -23,7 +23,7 @@ func (c Config) Listing() []Entry {
 		"max-body": itoa(c.MaxBodyBytes), "smtp": urlText(c.SMTP), "smtp-allow-private": boolText(c.SMTPAllowPrivate), "smtp-ca-file": c.SMTPCAFile,
 		"smtp-rate": strconv.FormatFloat(c.SMTPRate, 'f', -1, 64), "mail-from": c.MailFrom.String(),
 		"dkim-domain": c.DKIMDomain, "dkim-selector": c.DKIMSelector, "dkim-key": c.DKIMKey,
-		"postal-address": c.PostalAddress, "antibot-difficulty": strconv.Itoa(c.AntibotDifficulty), "pending-ttl": c.PendingTTL.String(),
+		"postal-address": c.PostalAddress, "antibot-difficulty": strconv.Itoa(c.AntibotDifficulty), "stats-respect-dnt": boolText(c.StatsRespectDNT), "pending-ttl": c.PendingTTL.String(),
 		"confirm-interval": c.ConfirmInterval.String(), "subscribe-thanks-url": c.ThanksURL,
 		"contact-thanks-url": c.ContactThanksURL, "contact-reply-to": c.ContactReplyTo,
 		"retention-spam": c.RetentionSpam.String(), "retention-review": c.RetentionReview.String(),

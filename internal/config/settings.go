@@ -144,6 +144,10 @@ var settings = []setting{
 		}
 		return err
 	}},
+	{name: "stats-respect-dnt", bool: true, def: "false", help: "drop visitor-statistics hits from browsers that send Sec-GPC: 1 or DNT: 1", set: func(c *Config, v string) (err error) {
+		c.StatsRespectDNT, err = strconv.ParseBool(v)
+		return err
+	}},
 	{name: "pending-ttl", def: "168h", help: "unconfirmed newsletter subscriptions are deleted after this long", set: func(c *Config, v string) (err error) {
 		c.PendingTTL, err = duration(v, time.Hour, 90*24*time.Hour)
 		return err

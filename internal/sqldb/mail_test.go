@@ -82,11 +82,14 @@ func TestMailClaimOrderAndCampaignStatus(t *testing.T) {
 	ctx := context.Background()
 	db := sqldbtest.Open(t)
 	s := sqldb.MailStore{DB: db}
-	now := time.Now().UTC().Truncate(time.Millisecond)
 	camp, err := mailtest.SeedCampaign(ctx, db, testSealer(t), 10, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The campaign's rows are due from the moment they were seeded (the real clock), so
+	// the claims happen a second later: claiming at a time taken before seeding made the
+	// test fail whenever the clock ticked a millisecond in between.
+	now := time.Now().UTC().Truncate(time.Millisecond).Add(time.Second)
 	tx := queueTransactional(t, db, 3, now.Add(-time.Second))
 
 	setCampaignStatus(t, db, camp, "paused")

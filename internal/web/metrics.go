@@ -18,6 +18,7 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	forms    *prometheus.CounterVec
+	hits     *prometheus.CounterVec
 }
 
 // NewMetrics builds the registry.
@@ -34,8 +35,11 @@ func NewMetrics() *Metrics {
 		forms: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "candor_form_submissions_total", Help: "Public form submissions by form and anti-bot outcome.",
 		}, []string{"form", "outcome"}),
+		hits: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "candor_stats_hits_total", Help: "Visitor-statistics hits (beacon and pixel) by outcome.",
+		}, []string{"outcome"}),
 	}
-	m.Registry.MustRegister(m.requests, m.duration, m.forms,
+	m.Registry.MustRegister(m.requests, m.duration, m.forms, m.hits,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -50,3 +54,7 @@ func (m *Metrics) handler() http.Handler {
 }
 
 func (m *Metrics) countForm(form, outcome string) { m.forms.WithLabelValues(form, outcome).Inc() }
+
+// countHit counts one visitor-statistics hit by outcome (accepted, unknown_site, full,
+// dnt, disabled, error): never by site, path or anything else a visitor sent.
+func (m *Metrics) countHit(outcome string) { m.hits.WithLabelValues(outcome).Inc() }

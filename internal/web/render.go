@@ -49,6 +49,7 @@ var navigation = []navItem{
 	{Key: "inbox", Label: "Inbox", Href: "/admin/inbox", Perm: staff.ReadInbox},
 	{Key: "subscribers", Label: "Subscribers", Href: "/admin/subscribers", Perm: staff.ManageSubscribers},
 	{Key: "campaigns", Label: "Campaigns", Href: "/admin/campaigns", Perm: staff.ManageCampaigns},
+	{Key: "stats", Label: "Statistics", Href: "/admin/stats", Perm: staff.ViewStats},
 	{Key: "outbox", Label: "Outbox", Href: "/admin/outbox", Perm: staff.ViewOutbox},
 	{Key: "staff", Label: "Staff", Href: "/admin/staff", Perm: staff.ManageStaff},
 	{Key: "audit", Label: "Audit log", Href: "/admin/audit", Perm: staff.ViewAudit},

@@ -46,6 +46,14 @@ func (s *Server) routes() []route {
 		{"GET /antibot.js", anyone, false, s.antibotScript},
 		{"GET /antibot/challenge", anyone, false, s.antibotChallenge},
 
+		// Public: visitor statistics (the vendor's pages send them; docs/collect.md).
+		// Cookieless, answered from memory; POST /collect bypasses the cross-origin check
+		// (see NewServer) because it changes no state a visitor could abuse.
+		{"GET /tracker.js", anyone, false, s.trackerScript},
+		{"POST /collect", anyone, false, s.collect},
+		{"OPTIONS /collect", anyone, false, s.collectPreflight},
+		{"GET /pixel.gif", anyone, false, s.pixel},
+
 		// Public: the newsletter (called from the vendor's website; docs/newsletter.md).
 		{"GET /subscribe", anyone, false, s.subscribePage},
 		{"POST /subscribe", anyone, false, s.subscribe},
@@ -121,6 +129,10 @@ func (s *Server) routes() []route {
 		{"POST /admin/campaigns/{id}/resume", can(staff.ManageCampaigns), false, s.campaignResume},
 		{"POST /admin/campaigns/{id}/cancel", can(staff.ManageCampaigns), false, s.campaignCancel},
 		{"GET /api/v1/campaigns/{id}/progress", can(staff.ManageCampaigns), apiRoute, s.apiCampaignProgress},
+
+		// Visitor statistics: the dashboard (analysts, admins, owners). Aggregates only,
+		// small-count suppression applied by analytics.Reports.
+		{"GET /admin/stats", can(staff.ViewStats), false, s.statsPage},
 
 		// The mail outbox: what was sent, what waits, dead letters (admins, owners).
 		{"GET /admin/outbox", can(staff.ViewOutbox), false, s.outboxList},

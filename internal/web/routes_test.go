@@ -30,6 +30,10 @@ var wantRoutes = []struct {
 
 	{"GET /antibot.js", "public", "all"},
 	{"GET /antibot/challenge", "public", "all"},
+	{"GET /tracker.js", "public", "all"},
+	{"POST /collect", "public", "all"},
+	{"OPTIONS /collect", "public", "all"},
+	{"GET /pixel.gif", "public", "all"},
 	{"GET /subscribe", "public", "all"},
 	{"POST /subscribe", "public", "all"},
 	{"OPTIONS /subscribe", "public", "all"},
@@ -96,6 +100,7 @@ var wantRoutes = []struct {
 	{"POST /admin/campaigns/{id}/resume", "perm campaigns.manage", "owner admin marketing"},
 	{"POST /admin/campaigns/{id}/cancel", "perm campaigns.manage", "owner admin marketing"},
 	{"GET /api/v1/campaigns/{id}/progress", "perm campaigns.manage api", "owner admin marketing"},
+	{"GET /admin/stats", "perm stats.view", "owner admin analyst"},
 	{"GET /admin/outbox", "perm mail.outbox", "owner admin"},
 	{"GET /admin/outbox/{id}", "perm mail.outbox", "owner admin"},
 	{"POST /admin/outbox/{id}/requeue", "perm mail.outbox", "owner admin"},

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Measures page views per second accepted by POST /collect (answered from memory, the
+# aggregator flushing its sums every 5 s) beside a plain net/http handler answering 204,
+# under the same load in the same run, on one machine shared by server and generator.
+# Candor runs `serve --demo` (the demo registers the site 127.0.0.1) with --trusted-proxy
+# so the generator can vary visitors by X-Forwarded-For.
+#   C=64 D=10s bash bench/collect.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+port=${PORT:-18090}
+bport=$((port + 1))
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+go build -o "$work/candor" ./cmd/candor
+go build -o "$work/load" ./bench/collect
+CANDOR_DATA_DIR="$work/data" "$work/candor" serve --demo --addr "127.0.0.1:$port" --trusted-proxy 127.0.0.1/32 \
+  --log-level warn >/dev/null 2>&1 &
+pids+=($!)
+"$work/load" -serve-baseline "127.0.0.1:$bport" &
+pids+=($!)
+until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && curl -s "http://127.0.0.1:$bport/" >/dev/null 2>&1; do sleep 0.05; done
+"$work/load" -candor "http://127.0.0.1:$port" -baseline "http://127.0.0.1:$bport" -c "${C:-64}" -d "${D:-10s}"

@@ -1,0 +1,389 @@
+package analytics
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/axiomhq/hyperloglog"
+)
+
+// Store writes aggregates. Merge adds each aggregate to the stored one of the same
+// (site, day, dimension, value), counters summed and sketches merged with MergeSketches,
+// all in one transaction: either every aggregate is merged or none is.
+type Store interface {
+	Merge(ctx context.Context, aggs []Aggregate) error
+}
+
+// Defaults of Options.
+const (
+	DefaultFlushEvery  = 5 * time.Second
+	DefaultMaxPending  = 200_000
+	DefaultMaxVisits   = 500_000
+	DefaultMaxValues   = 1000
+	DefaultMinCount    = 5
+	VisitIdle          = 30 * time.Minute // a visit ends after this long without a page view
+	maxDimensionValue  = 512              // bytes kept of any dimension value
+	flushOnStopTimeout = 30 * time.Second
+)
+
+// Options configure an Aggregator; zero fields take the defaults.
+type Options struct {
+	FlushEvery time.Duration      // how often Run flushes; DefaultFlushEvery
+	MaxPending int                // pending aggregates held before Record refuses; DefaultMaxPending
+	MaxVisits  int                // live visits tracked before Record refuses new visitors; DefaultMaxVisits
+	MaxValues  int                // distinct values per site, day and dimension; beyond, Other; DefaultMaxValues
+	MinCount   int                // k of small-count suppression (used by Reports); DefaultMinCount, never below 2
+	KeepParams []string           // query parameters kept in paths (classify.Path)
+	SiteHost   func(int64) string // the site's own domain, so that internal referrers are recognised; optional
+	Now        func() time.Time   // the clock; time.Now
+}
+
+func (o Options) withDefaults() Options {
+	if o.FlushEvery <= 0 {
+		o.FlushEvery = DefaultFlushEvery
+	}
+	if o.MaxPending <= 0 {
+		o.MaxPending = DefaultMaxPending
+	}
+	if o.MaxVisits <= 0 {
+		o.MaxVisits = DefaultMaxVisits
+	}
+	if o.MaxValues <= 0 {
+		o.MaxValues = DefaultMaxValues
+	}
+	o.MinCount = minCount(o.MinCount)
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+func minCount(k int) int {
+	if k == 0 {
+		return DefaultMinCount
+	}
+	return max(k, 2)
+}
+
+// Aggregator classifies hits, counts them in memory and flushes the sums to a Store.
+// It is safe for concurrent use.
+type Aggregator struct {
+	store Store
+	opts  Options
+
+	flushMu sync.Mutex // one flush at a time
+
+	mu      sync.Mutex
+	salt    [32]byte
+	saltDay int64
+	pending map[cellKey]*cell
+	visits  map[visitorKey]*visit
+	values  map[capKey]map[string]struct{} // distinct values seen per site, day and dimension
+
+	accepted, refused, bots atomic.Int64
+}
+
+type cellKey struct {
+	site, day  int64
+	dim, value string
+}
+
+type capKey struct {
+	site, day int64
+	dim       string
+}
+
+type cell struct {
+	c  Counters
+	sk *hyperloglog.Sketch
+}
+
+type visitorKey [16]byte
+
+// visit is one visitor's current visit: only what is needed to count its sums.
+type visit struct {
+	day         int64
+	last        time.Time
+	pages       int
+	entry, exit string
+	attrs       [len(visitDims)]string
+}
+
+// NewAggregator returns an aggregator that flushes to store; call Run to flush on a
+// schedule. Its salt is new: hashes from an earlier run never match.
+func NewAggregator(store Store, opts Options) *Aggregator {
+	a := &Aggregator{store: store, opts: opts.withDefaults()}
+	a.pending = map[cellKey]*cell{}
+	a.visits = map[visitorKey]*visit{}
+	a.values = map[capKey]map[string]struct{}{}
+	a.rotate(DayOf(a.opts.Now()))
+	return a
+}
+
+// rotate replaces the salt and forgets every visit keyed by the old one. Callers hold mu
+// (or own a).
+func (a *Aggregator) rotate(day int64) {
+	if _, err := rand.Read(a.salt[:]); err != nil {
+		panic("analytics: no randomness for the salt: " + err.Error())
+	}
+	a.saltDay = day
+	clear(a.visits)
+}
+
+// Counts reports how many hits were accepted, refused for lack of room, and dropped as bots.
+func (a *Aggregator) Counts() (accepted, refused, bots int64) {
+	return a.accepted.Load(), a.refused.Load(), a.bots.Load()
+}
+
+// MinCount is the k of small-count suppression this aggregator was configured with.
+func (a *Aggregator) MinCount() int { return a.opts.MinCount }
+
+// Record counts one hit. It never waits for storage: it returns false, counting the
+// refusal, when memory is full (the collector answers 503), and true otherwise, bots
+// included (they are only counted). The hit's IP and user agent are forgotten on return.
+func (a *Aggregator) Record(h Hit) bool {
+	c, ok := a.classify(h)
+	if !ok {
+		a.bots.Add(1)
+		return true
+	}
+	now := a.opts.Now()
+	if c.t.IsZero() {
+		c.t = now
+	}
+	c.t = c.t.UTC()
+	day := DayOf(c.t)
+
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if d := DayOf(now); d != a.saltDay {
+		a.rotate(d)
+	}
+	if len(a.pending) >= a.opts.MaxPending {
+		a.refused.Add(1)
+		return false
+	}
+	key, x := a.visitorKey(h)
+	if h.Kind == KindEvent {
+		a.event(c, day, x)
+		a.accepted.Add(1)
+		return true
+	}
+	v := a.visits[key]
+	if v == nil || c.t.Sub(v.last) > VisitIdle || v.day != day {
+		if v == nil && len(a.visits) >= a.opts.MaxVisits {
+			a.sweep(now)
+			if len(a.visits) >= a.opts.MaxVisits {
+				a.refused.Add(1)
+				return false
+			}
+		}
+		v = &visit{day: day}
+		for i, dim := range visitDims {
+			v.attrs[i] = a.capped(h.SiteID, day, dim, c.attrs[i])
+		}
+		a.startVisit(h.SiteID, v, a.capped(h.SiteID, day, DimPage, c.path), c.t, x)
+		a.visits[key] = v
+	} else {
+		a.continueVisit(h.SiteID, v, a.capped(h.SiteID, day, DimPage, c.path), c.t, x)
+	}
+	a.accepted.Add(1)
+	return true
+}
+
+// visitorKey hashes site, IP and user agent with the day's salt. Callers hold mu.
+func (a *Aggregator) visitorKey(h Hit) (visitorKey, uint64) {
+	m := hmac.New(sha256.New, a.salt[:])
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(h.SiteID))
+	m.Write(b[:])
+	ip := h.IP.Unmap().As16()
+	m.Write(ip[:])
+	m.Write([]byte(h.UserAgent))
+	var sum [sha256.Size]byte
+	m.Sum(sum[:0])
+	var k visitorKey
+	copy(k[:], sum[:16])
+	return k, binary.LittleEndian.Uint64(sum[16:24])
+}
+
+// capped returns value, or Other once the site's dimension has MaxValues distinct
+// values that day. Callers hold mu.
+func (a *Aggregator) capped(site, day int64, dim, value string) string {
+	ck := capKey{site, day, dim}
+	seen := a.values[ck]
+	if seen == nil {
+		seen = map[string]struct{}{}
+		a.values[ck] = seen
+	}
+	if _, ok := seen[value]; ok {
+		return value
+	}
+	if len(seen) >= a.opts.MaxValues {
+		return Other
+	}
+	seen[value] = struct{}{}
+	return value
+}
+
+// add adds c to a pending cell and the visitor to its sketch. Callers hold mu.
+func (a *Aggregator) add(site, day int64, dim, value string, c Counters, visitor uint64) {
+	k := cellKey{site, day, dim, value}
+	p := a.pending[k]
+	if p == nil {
+		p = &cell{sk: newSketch()}
+		a.pending[k] = p
+	}
+	p.c.add(c)
+	if visitor != 0 {
+		p.sk.InsertHash(visitor)
+	}
+}
+
+func (a *Aggregator) startVisit(site int64, v *visit, path string, t time.Time, x uint64) {
+	v.last, v.pages, v.entry, v.exit = t, 1, path, path
+	start := Counters{Pageviews: 1, Visits: 1, Bounces: 1}
+	a.add(site, v.day, DimTotal, "", start, x)
+	for i, dim := range visitDims {
+		a.add(site, v.day, dim, v.attrs[i], start, x)
+	}
+	a.add(site, v.day, DimPage, path, Counters{Pageviews: 1}, x)
+	a.add(site, v.day, DimEntry, path, Counters{Visits: 1, Bounces: 1}, x)
+	a.add(site, v.day, DimExit, path, Counters{Visits: 1}, x)
+}
+
+// continueVisit counts a further page view of a visit: no longer a bounce, longer by
+// the time since the last page view, and ending (for now) on this page.
+func (a *Aggregator) continueVisit(site int64, v *visit, path string, t time.Time, x uint64) {
+	more := Counters{Pageviews: 1, DurationMs: max(t.Sub(v.last).Milliseconds(), 0)}
+	if v.pages == 1 {
+		more.Bounces = -1
+	}
+	a.add(site, v.day, DimTotal, "", more, x)
+	for i, dim := range visitDims {
+		a.add(site, v.day, dim, v.attrs[i], more, x)
+	}
+	a.add(site, v.day, DimPage, path, Counters{Pageviews: 1}, x)
+	a.add(site, v.day, DimEntry, v.entry, Counters{Bounces: more.Bounces, DurationMs: more.DurationMs}, 0)
+	if v.exit != path {
+		a.add(site, v.day, DimExit, v.exit, Counters{Visits: -1}, 0)
+		a.add(site, v.day, DimExit, path, Counters{Visits: 1}, x)
+	}
+	v.last, v.exit = t, path
+	v.pages++
+}
+
+func (a *Aggregator) event(c classified, day int64, x uint64) {
+	a.add(c.site, day, DimTotal, "", Counters{Events: 1}, 0)
+	a.add(c.site, day, DimEvent, a.capped(c.site, day, DimEvent, c.event), Counters{Events: 1}, x)
+}
+
+// sweep forgets visits idle for longer than VisitIdle. Callers hold mu.
+func (a *Aggregator) sweep(now time.Time) {
+	for k, v := range a.visits {
+		if now.Sub(v.last) > VisitIdle {
+			delete(a.visits, k)
+		}
+	}
+}
+
+// Pending reports how many aggregates wait for the next flush, and how many visits are live.
+func (a *Aggregator) Pending() (aggregates, visits int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.pending), len(a.visits)
+}
+
+// Flush writes every pending aggregate to the store in one transaction. When the store
+// fails, the aggregates go back to memory for the next flush, and the error is returned.
+func (a *Aggregator) Flush(ctx context.Context) error {
+	a.flushMu.Lock()
+	defer a.flushMu.Unlock()
+	now := a.opts.Now()
+	a.mu.Lock()
+	batch := a.pending
+	a.pending = map[cellKey]*cell{}
+	a.sweep(now)
+	yesterday := DayOf(now) - 24*time.Hour.Milliseconds()
+	for k := range a.values {
+		if k.day < yesterday {
+			delete(a.values, k)
+		}
+	}
+	a.mu.Unlock()
+	if len(batch) == 0 {
+		return nil
+	}
+	aggs := make([]Aggregate, 0, len(batch))
+	for k, c := range batch {
+		sk, err := c.sk.MarshalBinary()
+		if err != nil {
+			a.putBack(batch)
+			return err
+		}
+		aggs = append(aggs, Aggregate{SiteID: k.site, Day: k.day, Dim: k.dim, Value: k.value, Counters: c.c, Visitors: sk})
+	}
+	// One order for every writer, so that concurrent instances lock rows in the same order.
+	sort.Slice(aggs, func(i, j int) bool { return aggs[i].less(aggs[j]) })
+	if err := a.store.Merge(ctx, aggs); err != nil {
+		a.putBack(batch)
+		return err
+	}
+	return nil
+}
+
+func (x Aggregate) less(y Aggregate) bool {
+	if x.SiteID != y.SiteID {
+		return x.SiteID < y.SiteID
+	}
+	if x.Day != y.Day {
+		return x.Day < y.Day
+	}
+	if x.Dim != y.Dim {
+		return x.Dim < y.Dim
+	}
+	return x.Value < y.Value
+}
+
+// putBack returns an unwritten batch to the pending aggregates.
+func (a *Aggregator) putBack(batch map[cellKey]*cell) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for k, c := range batch {
+		if p := a.pending[k]; p != nil {
+			p.c.add(c.c)
+			_ = p.sk.Merge(c.sk)
+		} else {
+			a.pending[k] = c
+		}
+	}
+}
+
+// Run flushes every FlushEvery until ctx ends, then flushes everything once more (with
+// its own deadline) and returns that flush's error. A flush that fails is retried at the
+// next tick; nothing is lost but a process killed outright loses what is pending: at
+// most one flush interval.
+func (a *Aggregator) Run(ctx context.Context) error {
+	t := time.NewTicker(a.opts.FlushEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flushOnStopTimeout)
+			defer cancel()
+			return a.Flush(fctx)
+		case <-t.C:
+			_ = a.Flush(ctx) // kept in memory and retried at the next tick
+		}
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

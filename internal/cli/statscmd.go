@@ -1,0 +1,204 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/candor-dev/candor/internal/analytics"
+	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/sqldb"
+	"github.com/candor-dev/candor/internal/staff"
+)
+
+const sitesUsage = "candor sites add NAME --domain example.com | list"
+
+// runSites manages the sites whose visits are counted, as staff.CLI.
+func runSites(ctx context.Context, inv *invocation) error {
+	if len(inv.args) == 0 || strings.HasPrefix(inv.args[0], "-") {
+		if len(inv.args) > 0 && (inv.args[0] == "-h" || inv.args[0] == "--help" || inv.args[0] == "-help") {
+			fmt.Fprintln(inv.env.Stdout, "Usage: "+sitesUsage)
+			fmt.Fprintln(inv.env.Stdout, "\nManage the websites whose visits are counted. Run 'candor sites add --help' for the options.")
+			return nil
+		}
+		return fmt.Errorf("%w: %s", errUsage, sitesUsage)
+	}
+	sub := inv.args[0]
+	inv.args = inv.args[1:]
+	var domain *string
+	switch sub {
+	case "add":
+		inv.cmd.args = "add NAME --domain example.com"
+		inv.cmd.summary = "add a website; NAME (a–z, 0–9, '.', '-') is how commands name it, the domain is where its pages are served"
+		domain = inv.fs.String("domain", "", "the host the site's pages are served from, e.g. example.com")
+	case "list":
+		inv.cmd.args = "list"
+		inv.cmd.summary = "list the websites whose visits are counted"
+	default:
+		return fmt.Errorf("%w: unknown sites command %q; %s", errUsage, sub, sitesUsage)
+	}
+	pos, err := inv.parseInterleaved()
+	if err != nil {
+		return err
+	}
+	var name string
+	if sub == "add" && len(pos) > 0 {
+		name, pos = pos[0], pos[1:]
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: unexpected %q; %s", errUsage, pos[0], sitesUsage)
+	}
+	if sub == "add" && (name == "" || *domain == "") {
+		return fmt.Errorf("%w: candor sites add needs a NAME and --domain", errUsage)
+	}
+	a, err := openApp(ctx, inv, appNeeds{})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	sites := analytics.NewSites(sqldb.AnalyticsStore{DB: a.db}, nil)
+	if sub == "list" {
+		list, err := sites.List(ctx, staff.CLI)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(inv.env.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tDOMAIN")
+		for _, s := range list {
+			fmt.Fprintf(tw, "%d\t%s\t%s\n", s.ID, s.Name, s.Domain)
+		}
+		return tw.Flush()
+	}
+	s, err := sites.Add(ctx, staff.CLI, name, *domain)
+	if err != nil {
+		return fieldError(err, map[string]string{"name": "NAME", "domain": "--domain"})
+	}
+	fmt.Fprintf(inv.env.Stdout, "added site %d: %s (%s)\n", s.ID, s.Name, s.Domain)
+	return nil
+}
+
+// runStats prints what the dashboard shows for a range, small-count suppression applied.
+func runStats(ctx context.Context, inv *invocation) error {
+	site := inv.fs.String("site", "", "the site's NAME (see candor sites list)")
+	from := inv.fs.String("from", "", "the first day, YYYY-MM-DD (UTC); default 29 days before --to")
+	to := inv.fs.String("to", "", "the last day, YYYY-MM-DD (UTC), inclusive; default today")
+	asJSON := inv.fs.Bool("json", false, "print JSON instead of tables")
+	top := inv.fs.Int("top", analytics.DefaultTopN, "values shown per dimension before (other)")
+	pos, err := inv.parseInterleaved()
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: unexpected %q", errUsage, pos[0])
+	}
+	if *site == "" {
+		return fmt.Errorf("%w: candor stats needs --site NAME", errUsage)
+	}
+	end := time.Now().UTC()
+	if *to != "" {
+		if end, err = time.Parse(time.DateOnly, *to); err != nil {
+			return fmt.Errorf("%w: --to must be YYYY-MM-DD", errUsage)
+		}
+	}
+	start := end.AddDate(0, 0, -29)
+	if *from != "" {
+		if start, err = time.Parse(time.DateOnly, *from); err != nil {
+			return fmt.Errorf("%w: --from must be YYYY-MM-DD", errUsage)
+		}
+	}
+	a, err := openApp(ctx, inv, appNeeds{})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	store := sqldb.AnalyticsStore{DB: a.db}
+	s, err := analytics.NewSites(store, nil).ByName(ctx, *site)
+	if err != nil {
+		if errs.Is(err, errs.NotFound) {
+			return fmt.Errorf("--site: no site named %q (see candor sites list)", *site)
+		}
+		return err
+	}
+	rep, err := analytics.NewReports(store, 0, *top).Summary(ctx, staff.CLI, s.ID, start, end)
+	if err != nil {
+		return fieldError(err, nil)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(inv.env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Site string `json:"site"`
+			analytics.Report
+		}{s.Name, rep})
+	}
+	printReport(inv, s, rep)
+	return nil
+}
+
+func printReport(inv *invocation, s analytics.Site, rep analytics.Report) {
+	w := inv.env.Stdout
+	k := rep.MinCount
+	t := rep.Totals
+	fmt.Fprintf(w, "%s (%s), %s to %s (UTC). Cells of fewer than %d visitors show as \"< %d\".\n\n", s.Name, s.Domain, rep.From, rep.To, k, k)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	if t.Suppressed {
+		fmt.Fprintf(tw, "visitors\t< %d\n", k)
+	} else {
+		fmt.Fprintf(tw, "visitors\t%d\npage views\t%d\nvisits\t%d\nbounce rate\t%.0f%%\nvisit duration\t%s\nevents\t%d\n",
+			t.Visitors, t.Pageviews, t.Visits, 100*t.BounceRate, (time.Duration(t.AvgDurationMs) * time.Millisecond).Round(time.Second), t.Events)
+	}
+	_ = tw.Flush()
+	for _, d := range rep.Dimensions {
+		if len(d.Rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s\n", strings.ToUpper(strings.ReplaceAll(d.Name, "_", " ")))
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		second := "PAGE VIEWS"
+		switch d.Name {
+		case analytics.DimEntry, analytics.DimExit:
+			second = "VISITS"
+		case analytics.DimEvent:
+			second = "EVENTS"
+		}
+		fmt.Fprintf(tw, "  VALUE\tVISITORS\t%s\n", second)
+		for _, r := range d.Rows {
+			n := r.Pageviews
+			switch d.Name {
+			case analytics.DimEntry, analytics.DimExit:
+				n = r.Visits
+			case analytics.DimEvent:
+				n = r.Events
+			}
+			v := r.Value
+			if v == "" {
+				v = "(none)"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", printable(v), analytics.Label(r.Visitors, r.Suppressed, k), analytics.Label(n, r.Suppressed, k))
+		}
+		_ = tw.Flush()
+	}
+}
+
+// printable escapes what a terminal would interpret, for values that came from visitors.
+func printable(s string) string {
+	q := fmt.Sprintf("%q", s)
+	return q[1 : len(q)-1]
+}
+
+// fieldError turns a refusal by the domain into its public message, naming the argument
+// at fault; other errors pass unchanged.
+func fieldError(err error, args map[string]string) error {
+	var ce *errs.Error
+	if !errors.As(err, &ce) || ce.Code == errs.Internal || ce.Public == "" {
+		return err
+	}
+	if arg := args[ce.Field]; arg != "" {
+		return fmt.Errorf("%s: %s", arg, ce.Public)
+	}
+	return errors.New(ce.Public)
+}

@@ -1,0 +1,277 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/candor-dev/candor/internal/analytics"
+	"github.com/candor-dev/candor/internal/errs"
+)
+
+// Visitor statistics collection (docs/collect.md): POST /collect from the tracker
+// script and GET /pixel.gif from a <noscript> image. Both build one analytics.Hit in
+// memory and hand it to the aggregator; nothing here writes to disk, logs a field of the
+// hit, reads or sets a cookie, or answers differently for a registered and an unknown
+// site (an unknown site is 204 too, so the list of sites cannot be enumerated).
+
+// Collector receives hits; Record never blocks and reports false when its bounded
+// queue is full (the hit is dropped: back-pressure, not an unbounded queue).
+type Collector interface {
+	Record(h analytics.Hit) bool
+}
+
+// SiteFinder finds a registered site by its domain (cached by the implementation).
+type SiteFinder interface {
+	ByDomain(ctx context.Context, domain string) (analytics.Site, error)
+}
+
+const (
+	collectBodyLimit = 4 << 10 // the largest beacon accepted
+	collectFieldCap  = 2 << 10 // bytes kept of any one text field before the classifier
+)
+
+// beacon is the JSON body of POST /collect. Unknown fields are refused.
+type beacon struct {
+	Site        string            `json:"site"`
+	Kind        string            `json:"kind"`  // "pageview" (default) or "event"
+	Event       string            `json:"event"` // the event name, for kind "event"
+	Path        string            `json:"path"`
+	Referrer    string            `json:"referrer"`
+	Width       int               `json:"width"`
+	Lang        string            `json:"lang"`
+	UTMSource   string            `json:"utm_source"`
+	UTMMedium   string            `json:"utm_medium"`
+	UTMCampaign string            `json:"utm_campaign"`
+	Props       map[string]string `json:"props"` // accepted for compatibility; not stored
+}
+
+var errBadBeacon = errs.E(errs.Invalid, "Malformed hit.")
+
+// decodeBeacon parses one beacon strictly: one JSON object, known fields only, a site,
+// a known kind, an event name exactly for events, a plausible screen width.
+func decodeBeacon(body []byte) (beacon, error) {
+	var b beacon
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&b); err != nil {
+		return beacon{}, errBadBeacon
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return beacon{}, errBadBeacon // trailing data
+	}
+	switch {
+	case b.Site == "" || len(b.Site) > 253:
+		return beacon{}, errBadBeacon
+	case b.Kind == "":
+		b.Kind = "pageview"
+		fallthrough
+	case b.Kind == "pageview":
+		if b.Event != "" {
+			return beacon{}, errBadBeacon
+		}
+	case b.Kind == "event":
+		if b.Event == "" {
+			return beacon{}, errBadBeacon
+		}
+	default:
+		return beacon{}, errBadBeacon
+	}
+	if b.Width < 0 || b.Width > 100_000 || len(b.Props) > 10 {
+		return beacon{}, errBadBeacon
+	}
+	return b, nil
+}
+
+var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// collect is POST /collect.
+func (s *Server) collect(w http.ResponseWriter, r *http.Request) {
+	s.allowStatsOrigin(w, r)
+	if r.ContentLength > collectBodyLimit {
+		collectStatus(w, http.StatusRequestEntityTooLarge)
+		return
+	}
+	if !collectType(r.Header.Get("Content-Type")) {
+		collectStatus(w, http.StatusUnsupportedMediaType)
+		return
+	}
+	buf := bodyPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bodyPool.Put(buf)
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, collectBodyLimit)); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			collectStatus(w, http.StatusRequestEntityTooLarge)
+		} else {
+			collectStatus(w, http.StatusBadRequest)
+		}
+		return
+	}
+	b, err := decodeBeacon(buf.Bytes())
+	if err != nil {
+		collectStatus(w, http.StatusBadRequest)
+		return
+	}
+	s.record(w, r, b.Site, analytics.Hit{
+		Kind: b.Kind, Event: b.Event, Path: b.Path, Referrer: b.Referrer, Language: b.Lang,
+		ScreenWidth: b.Width, UTMSource: b.UTMSource, UTMMedium: b.UTMMedium, UTMCampaign: b.UTMCampaign,
+	})
+}
+
+// collectType reports whether a Content-Type is text/plain or application/json, with
+// any parameters (sendBeacon sends "text/plain;charset=UTF-8"). No allocation: this is
+// the hot path.
+func collectType(ct string) bool {
+	media, _, _ := strings.Cut(ct, ";")
+	media = strings.TrimSpace(media)
+	return strings.EqualFold(media, "text/plain") || strings.EqualFold(media, "application/json")
+}
+
+// collectPreflight is OPTIONS /collect, for a client that posts application/json with
+// fetch in cors mode (the tracker itself sends text/plain and needs none).
+func (s *Server) collectPreflight(w http.ResponseWriter, r *http.Request) {
+	s.allowStatsOrigin(w, r)
+	if w.Header().Get("Access-Control-Allow-Origin") != "" {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Methods", "POST")
+		h.Set("Access-Control-Allow-Headers", "Content-Type")
+		h.Set("Access-Control-Max-Age", "600")
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// pixelGIF is a 1×1 transparent GIF.
+var pixelGIF = []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+
+// pixel is GET /pixel.gif?site=…&path=…&ref=…, the tracker for pages without
+// JavaScript. site and path default to the Referer header's host and path (the page
+// that shows the image, when its referrer policy lets the URL through); the language
+// is the first of Accept-Language. It always answers the GIF, whatever happened.
+func (s *Server) pixel(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	site, path := q.Get("site"), q.Get("path")
+	if ref, err := url.Parse(r.Header.Get("Referer")); err == nil && ref.Host != "" {
+		if site == "" {
+			site = ref.Hostname()
+		}
+		if path == "" {
+			path = ref.EscapedPath()
+		}
+	}
+	if path == "" {
+		path = "/"
+	}
+	h := analytics.Hit{Kind: "pageview", Path: path, Referrer: q.Get("ref"), Language: firstLanguage(r.Header.Get("Accept-Language"))}
+	pw := &pixelWriter{ResponseWriter: w}
+	s.record(pw, r, site, h)
+	hd := w.Header()
+	hd.Set("Content-Type", "image/gif")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(pixelGIF)
+}
+
+// pixelWriter swallows the status record writes, so the pixel is always an image.
+type pixelWriter struct{ http.ResponseWriter }
+
+func (pixelWriter) WriteHeader(int) {}
+
+// record completes h from the request (site, client IP, user agent, time) and hands it
+// to the aggregator; it answers 204 unless the aggregator is full (503).
+func (s *Server) record(w http.ResponseWriter, r *http.Request, domain string, h analytics.Hit) {
+	if s.stats == nil || s.sites == nil {
+		s.metrics.countHit("disabled")
+		collectStatus(w, http.StatusNoContent)
+		return
+	}
+	if s.cfg.StatsRespectDNT && (r.Header.Get("Sec-GPC") == "1" || r.Header.Get("DNT") == "1") {
+		s.metrics.countHit("dnt")
+		collectStatus(w, http.StatusNoContent)
+		return
+	}
+	site, err := s.sites.ByDomain(r.Context(), strings.ToLower(strings.TrimSuffix(domain, ".")))
+	if err != nil {
+		if errs.CodeOf(err) != errs.NotFound {
+			s.metrics.countHit("error")
+			collectStatus(w, http.StatusServiceUnavailable)
+			return
+		}
+		s.metrics.countHit("unknown_site") // silently: the answer is the same as for a known site
+		collectStatus(w, http.StatusNoContent)
+		return
+	}
+	h.SiteID = site.ID
+	h.Path, h.Referrer, h.Event = capField(h.Path), capField(h.Referrer), capField(h.Event)
+	h.Language, h.UTMSource = capField(h.Language), capField(h.UTMSource)
+	h.UTMMedium, h.UTMCampaign = capField(h.UTMMedium), capField(h.UTMCampaign)
+	h.IP, _ = netip.ParseAddr(ClientIP(r.Context()))
+	h.UserAgent = capField(r.Header.Get("User-Agent"))
+	h.Time = time.Now().UTC()
+	if !s.stats.Record(h) {
+		s.metrics.countHit("full")
+		collectStatus(w, http.StatusServiceUnavailable)
+		return
+	}
+	s.metrics.countHit("accepted")
+	collectStatus(w, http.StatusNoContent)
+}
+
+// collectStatus answers with a bare status: nothing of the request is ever echoed.
+func collectStatus(w http.ResponseWriter, st int) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(st)
+}
+
+// allowStatsOrigin lets a registered site's pages (https://DOMAIN, https://www.DOMAIN)
+// and the configured site origins read /collect's answers. It looks at the Origin header
+// only, never at the site named in the body, so the answer's headers do not tell which
+// site names are registered.
+func (s *Server) allowStatsOrigin(w http.ResponseWriter, r *http.Request) {
+	w.Header().Add("Vary", "Origin")
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return
+	}
+	if s.isSiteOrigin(origin) {
+		w.Header().Set("Access-Control-Allow-Origin", origin)
+		return
+	}
+	host, ok := strings.CutPrefix(origin, "https://")
+	if !ok || s.sites == nil || strings.ContainsAny(host, ":/") {
+		return
+	}
+	if _, err := s.sites.ByDomain(r.Context(), strings.TrimPrefix(host, "www.")); err == nil {
+		w.Header().Set("Access-Control-Allow-Origin", origin)
+	}
+}
+
+// capField keeps at most collectFieldCap bytes of v, cut on a rune boundary, so that a
+// hostile hit holds little memory until the classifier truncates it further.
+func capField(v string) string {
+	if len(v) <= collectFieldCap {
+		return v
+	}
+	n := collectFieldCap
+	for n > 0 && !utf8.RuneStart(v[n]) {
+		n-- // v[n] continues a rune that would be cut in half
+	}
+	return v[:n]
+}
+
+// firstLanguage is the first tag of an Accept-Language header ("de-CH,de;q=0.9" → "de-CH").
+func firstLanguage(h string) string {
+	tag, _, _ := strings.Cut(h, ",")
+	tag, _, _ = strings.Cut(tag, ";")
+	return strings.TrimSpace(tag)
+}
