@@ -62,7 +62,7 @@ func runIngestLog(ctx context.Context, inv *invocation) error {
 	agg := analytics.NewAggregator(store, analytics.Options{SiteHost: sites.Host})
 	in := &accesslog.Ingester{
 		Site: s.ID, Format: f, Filter: filter, Recorder: agg, Stdin: inv.env.Stdin, FlushEvery: *flushEvery,
-		State:    ingestStates{a.db},
+		State:    sqldb.IngestStore{DB: a.db},
 		HeadHash: func(line []byte) string { return a.sealer.Index("ingest.head", string(line)) },
 	}
 	start := time.Now()
@@ -123,26 +123,4 @@ func printIngestReport(w io.Writer, st accesslog.Stats, bots int64, files int, t
 	if st.Partial > 0 {
 		fmt.Fprintf(w, "unfinished last line left for the next run: %d bytes\n", st.Partial)
 	}
-}
-
-// ingestStates keeps accesslog.State in the ingest_logs table (migration 0005).
-// TODO(analytics storage): move into package sqldb beside AnalyticsStore.
-type ingestStates struct{ db *sqldb.DB }
-
-func (s ingestStates) IngestState(ctx context.Context, site int64, head string) (accesslog.State, error) {
-	st := accesslog.State{SiteID: site, Head: head}
-	var dev, ino, at int64
-	err := s.db.QueryRow(ctx, `SELECT device, inode, ingested_bytes, updated_at FROM ingest_logs WHERE site_id = ? AND head_hash = ?`,
-		site, head).Scan(&dev, &ino, &st.Offset, &at)
-	st.Device, st.Inode, st.UpdatedAt = uint64(dev), uint64(ino), time.UnixMilli(at).UTC()
-	return st, err
-}
-
-func (s ingestStates) SaveIngestState(ctx context.Context, st accesslog.State) error {
-	_, err := s.db.Exec(ctx, `INSERT INTO ingest_logs (site_id, head_hash, device, inode, ingested_bytes, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (site_id, head_hash) DO UPDATE SET device = excluded.device, inode = excluded.inode,
-			ingested_bytes = excluded.ingested_bytes, updated_at = excluded.updated_at`,
-		st.SiteID, st.Head, int64(st.Device), int64(st.Inode), st.Offset, st.UpdatedAt.UnixMilli())
-	return err
 }
