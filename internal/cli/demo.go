@@ -32,9 +32,18 @@ func seedDemo(ctx context.Context, a *app, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("seeding the demo: %w", err)
 	}
-	// The demo site "/" counts its own visits with the tracker: register it (once).
-	if _, err := analytics.NewSites(sqldb.AnalyticsStore{DB: a.db}, nil).Add(ctx, staff.CLI, "demo", "127.0.0.1"); err != nil && !errs.Is(err, errs.Conflict) {
+	// The demo site "/" counts its own visits with the tracker: register it (once), with
+	// a month of sample visits so the statistics have something to show.
+	sites := analytics.NewSites(sqldb.AnalyticsStore{DB: a.db}, nil)
+	site, err := sites.Add(ctx, staff.CLI, "demo", "127.0.0.1")
+	if errs.Is(err, errs.Conflict) {
+		site, err = sites.ByName(ctx, "demo")
+	}
+	if err != nil {
 		return fmt.Errorf("seeding the demo site: %w", err)
+	}
+	if err := seedDemoStats(ctx, a, site); err != nil {
+		return err
 	}
 	fmt.Fprintf(out, "Demo owner: %s  one-time password: %s  (you will choose your own at first sign-in)\n", DemoOwnerEmail, pw)
 	return nil
