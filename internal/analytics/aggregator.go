@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
+	"hash"
 	"sort"
 	"strconv"
 	"sync"
@@ -84,6 +85,8 @@ type Aggregator struct {
 	mu      sync.Mutex
 	salt    [32]byte
 	saltDay int64
+	mac     hash.Hash // HMAC-SHA-256 keyed with salt, reset before each use; guarded by mu
+	macBuf  [256]byte // visitorKey's input and output buffer (guarded by mu): no allocation
 	pending map[cellKey]*cell
 	visits  map[visitorKey]*visit
 	values  map[capKey]map[string]struct{} // distinct values seen per site, day and dimension
@@ -91,14 +94,51 @@ type Aggregator struct {
 	accepted, refused, bots atomic.Int64
 }
 
+// Pending cells and value caps are keyed by a small dimension number rather than the
+// dimension's name: one string less to hash and compare in every map lookup of Record.
 type cellKey struct {
-	site, day  int64
-	dim, value string
+	site, day int64
+	dim       dimID
+	value     string
 }
 
 type capKey struct {
 	site, day int64
-	dim       string
+	dim       dimID
+}
+
+// dimID numbers the dimensions; dimNames gives their names.
+type dimID uint8
+
+const (
+	dTotal dimID = iota
+	dPage
+	dEntry
+	dExit
+	dSource
+	dReferrer
+	dUTMCampaign
+	dCountry
+	dLanguage
+	dBrowser
+	dOS
+	dDevice
+	dScreen
+	dEvent
+)
+
+var dimNames = [...]string{DimTotal, DimPage, DimEntry, DimExit, DimSource, DimReferrer, DimUTMCampaign,
+	DimCountry, DimLanguage, DimBrowser, DimOS, DimDevice, DimScreen, DimEvent}
+
+// visitDimIDs are visitDims by number, in the same order.
+var visitDimIDs = [len(visitDims)]dimID{dSource, dReferrer, dUTMCampaign, dCountry, dLanguage, dBrowser, dOS, dDevice, dScreen}
+
+func init() {
+	for i, d := range visitDimIDs {
+		if dimNames[d] != visitDims[i] {
+			panic("analytics: visitDimIDs out of step with visitDims")
+		}
+	}
 }
 
 type cell struct {
@@ -135,6 +175,7 @@ func (a *Aggregator) rotate(day int64) {
 		panic("analytics: no randomness for the salt: " + err.Error())
 	}
 	a.saltDay = day
+	a.mac = hmac.New(sha256.New, a.salt[:])
 	clear(a.visits)
 }
 
@@ -187,13 +228,13 @@ func (a *Aggregator) Record(h Hit) bool {
 			}
 		}
 		v = &visit{day: day}
-		for i, dim := range visitDims {
+		for i, dim := range visitDimIDs {
 			v.attrs[i] = a.capped(h.SiteID, day, dim, c.attrs[i])
 		}
-		a.startVisit(h.SiteID, v, a.capped(h.SiteID, day, DimPage, c.path), c.t, x)
+		a.startVisit(h.SiteID, v, a.capped(h.SiteID, day, dPage, c.path), c.t, x)
 		a.visits[key] = v
 	} else {
-		a.continueVisit(h.SiteID, v, a.capped(h.SiteID, day, DimPage, c.path), c.t, x)
+		a.continueVisit(h.SiteID, v, a.capped(h.SiteID, day, dPage, c.path), c.t, x)
 	}
 	a.accepted.Add(1)
 	return true
@@ -201,15 +242,22 @@ func (a *Aggregator) Record(h Hit) bool {
 
 // visitorKey hashes site, IP and user agent with the day's salt. Callers hold mu.
 func (a *Aggregator) visitorKey(h Hit) (visitorKey, uint64) {
-	m := hmac.New(sha256.New, a.salt[:])
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], uint64(h.SiteID))
-	m.Write(b[:])
+	m := a.mac
+	m.Reset()
+	b := a.macBuf[:]
+	binary.BigEndian.PutUint64(b[:8], uint64(h.SiteID))
 	ip := h.IP.Unmap().As16()
-	m.Write(ip[:])
-	m.Write([]byte(h.UserAgent))
-	var sum [sha256.Size]byte
-	m.Sum(sum[:0])
+	copy(b[8:24], ip[:])
+	n := 24
+	for ua := h.UserAgent; ; { // the same bytes as before, fed through the buffer
+		c := copy(b[n:], ua)
+		m.Write(b[:n+c])
+		ua, n = ua[c:], 0
+		if ua == "" {
+			break
+		}
+	}
+	sum := m.Sum(b[:0])
 	var k visitorKey
 	copy(k[:], sum[:16])
 	return k, binary.LittleEndian.Uint64(sum[16:24])
@@ -217,7 +265,7 @@ func (a *Aggregator) visitorKey(h Hit) (visitorKey, uint64) {
 
 // capped returns value, or Other once the site's dimension has MaxValues distinct
 // values that day. Callers hold mu.
-func (a *Aggregator) capped(site, day int64, dim, value string) string {
+func (a *Aggregator) capped(site, day int64, dim dimID, value string) string {
 	ck := capKey{site, day, dim}
 	seen := a.values[ck]
 	if seen == nil {
@@ -235,7 +283,7 @@ func (a *Aggregator) capped(site, day int64, dim, value string) string {
 }
 
 // add adds c to a pending cell and the visitor to its sketch. Callers hold mu.
-func (a *Aggregator) add(site, day int64, dim, value string, c Counters, visitor uint64) {
+func (a *Aggregator) add(site, day int64, dim dimID, value string, c Counters, visitor uint64) {
 	k := cellKey{site, day, dim, value}
 	p := a.pending[k]
 	if p == nil {
@@ -251,13 +299,13 @@ func (a *Aggregator) add(site, day int64, dim, value string, c Counters, visitor
 func (a *Aggregator) startVisit(site int64, v *visit, path string, t time.Time, x uint64) {
 	v.last, v.pages, v.entry, v.exit = t, 1, path, path
 	start := Counters{Pageviews: 1, Visits: 1, Bounces: 1}
-	a.add(site, v.day, DimTotal, "", start, x)
-	for i, dim := range visitDims {
+	a.add(site, v.day, dTotal, "", start, x)
+	for i, dim := range visitDimIDs {
 		a.add(site, v.day, dim, v.attrs[i], start, x)
 	}
-	a.add(site, v.day, DimPage, path, Counters{Pageviews: 1}, x)
-	a.add(site, v.day, DimEntry, path, Counters{Visits: 1, Bounces: 1}, x)
-	a.add(site, v.day, DimExit, path, Counters{Visits: 1}, x)
+	a.add(site, v.day, dPage, path, Counters{Pageviews: 1}, x)
+	a.add(site, v.day, dEntry, path, Counters{Visits: 1, Bounces: 1}, x)
+	a.add(site, v.day, dExit, path, Counters{Visits: 1}, x)
 }
 
 // continueVisit counts a further page view of a visit: no longer a bounce, longer by
@@ -267,23 +315,23 @@ func (a *Aggregator) continueVisit(site int64, v *visit, path string, t time.Tim
 	if v.pages == 1 {
 		more.Bounces = -1
 	}
-	a.add(site, v.day, DimTotal, "", more, x)
-	for i, dim := range visitDims {
+	a.add(site, v.day, dTotal, "", more, x)
+	for i, dim := range visitDimIDs {
 		a.add(site, v.day, dim, v.attrs[i], more, x)
 	}
-	a.add(site, v.day, DimPage, path, Counters{Pageviews: 1}, x)
-	a.add(site, v.day, DimEntry, v.entry, Counters{Bounces: more.Bounces, DurationMs: more.DurationMs}, 0)
+	a.add(site, v.day, dPage, path, Counters{Pageviews: 1}, x)
+	a.add(site, v.day, dEntry, v.entry, Counters{Bounces: more.Bounces, DurationMs: more.DurationMs}, 0)
 	if v.exit != path {
-		a.add(site, v.day, DimExit, v.exit, Counters{Visits: -1}, 0)
-		a.add(site, v.day, DimExit, path, Counters{Visits: 1}, x)
+		a.add(site, v.day, dExit, v.exit, Counters{Visits: -1}, 0)
+		a.add(site, v.day, dExit, path, Counters{Visits: 1}, x)
 	}
 	v.last, v.exit = t, path
 	v.pages++
 }
 
 func (a *Aggregator) event(c classified, day int64, x uint64) {
-	a.add(c.site, day, DimTotal, "", Counters{Events: 1}, 0)
-	a.add(c.site, day, DimEvent, a.capped(c.site, day, DimEvent, c.event), Counters{Events: 1}, x)
+	a.add(c.site, day, dTotal, "", Counters{Events: 1}, 0)
+	a.add(c.site, day, dEvent, a.capped(c.site, day, dEvent, c.event), Counters{Events: 1}, x)
 }
 
 // sweep forgets visits idle for longer than VisitIdle. Callers hold mu.
@@ -329,7 +377,7 @@ func (a *Aggregator) Flush(ctx context.Context) error {
 			a.putBack(batch)
 			return err
 		}
-		aggs = append(aggs, Aggregate{SiteID: k.site, Day: k.day, Dim: k.dim, Value: k.value, Counters: c.c, Visitors: sk})
+		aggs = append(aggs, Aggregate{SiteID: k.site, Day: k.day, Dim: dimNames[k.dim], Value: k.value, Counters: c.c, Visitors: sk})
 	}
 	// One order for every writer, so that concurrent instances lock rows in the same order.
 	sort.Slice(aggs, func(i, j int) bool { return aggs[i].less(aggs[j]) })

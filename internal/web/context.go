@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/netip"
 
 	"github.com/candor-dev/candor/internal/staff"
 )
@@ -9,22 +10,30 @@ import (
 type ctxKey int
 
 const (
-	keyRequestID ctxKey = iota
-	keyClientIP
+	keyRequest ctxKey = iota // *requestValues: the request id and the client address
 	keyMember
 	keySessionToken
 )
 
 // RequestID returns the request's id ("" outside a request).
 func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(keyRequestID).(string)
-	return id
+	if v, ok := ctx.Value(keyRequest).(*requestValues); ok {
+		return v.id
+	}
+	return ""
 }
 
 // ClientIP returns the client address as decided by the trusted-proxy rules.
 func ClientIP(ctx context.Context) string {
-	ip, _ := ctx.Value(keyClientIP).(string)
-	return ip
+	return addrString(clientAddrOf(ctx))
+}
+
+// clientAddrOf is ClientIP as an address (invalid outside a request or without a peer).
+func clientAddrOf(ctx context.Context) netip.Addr {
+	if v, ok := ctx.Value(keyRequest).(*requestValues); ok {
+		return v.ip
+	}
+	return netip.Addr{}
 }
 
 // member returns the signed-in staff member, if any.

@@ -8,18 +8,32 @@ const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-s
 
 // securityHeaders sets the headers every response carries.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	tls := s.cfg.TLS()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Cross-Origin-Resource-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()")
-		if s.cfg.TLS() {
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		h["Content-Security-Policy"] = hdrCSP
+		h["X-Content-Type-Options"] = hdrNosniff
+		h["X-Frame-Options"] = hdrDeny
+		h["Referrer-Policy"] = hdrNoReferrer
+		h["Cross-Origin-Opener-Policy"] = hdrSameOrigin
+		h["Cross-Origin-Resource-Policy"] = hdrSameOrigin
+		h["Permissions-Policy"] = hdrPermissions
+		if tls {
+			h["Strict-Transport-Security"] = hdrHSTS
 		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// The security headers' values (see fixedValue).
+var (
+	hdrCSP         = fixedValue(contentSecurityPolicy)
+	hdrNosniff     = fixedValue("nosniff")
+	hdrDeny        = fixedValue("DENY")
+	hdrNoReferrer  = fixedValue("no-referrer")
+	hdrSameOrigin  = fixedValue("same-origin")
+	hdrPermissions = fixedValue("camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()")
+	hdrHSTS        = fixedValue("max-age=63072000; includeSubDomains")
+	hdrNoStore     = fixedValue("no-store")
+	hdrVaryOrigin  = fixedValue("Origin")
+)
