@@ -5,6 +5,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/axiomhq/hyperloglog"
+
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/staff"
 )
@@ -81,7 +83,35 @@ type Row struct {
 
 type merged struct {
 	c  Counters
-	sk []byte
+	sk *hyperloglog.Sketch // decoded once per stored row and merged in place
+}
+
+// add merges one stored aggregate into m.
+func (m *merged) add(ag Aggregate) error {
+	m.c.add(ag.Counters)
+	if len(ag.Visitors) == 0 {
+		return nil
+	}
+	sk, err := decodeSketch(ag.Visitors)
+	if err != nil {
+		return err
+	}
+	if m.sk == nil {
+		m.sk = sk
+		return nil
+	}
+	if err := m.sk.Merge(sk); err != nil {
+		return errs.Wrap(errs.Internal, "", err)
+	}
+	return nil
+}
+
+// visitors estimates the distinct visitors of m.
+func (m *merged) visitors() int64 {
+	if m.sk == nil {
+		return 0
+	}
+	return int64(m.sk.Estimate())
 }
 
 // Summary reports a site's figures from one UTC day to another, inclusive. The actor
@@ -106,8 +136,7 @@ func (r *Reports) Summary(ctx context.Context, actor staff.Principal, siteID int
 			m = &merged{}
 			cells[k] = m
 		}
-		m.c.add(ag.Counters)
-		if m.sk, err = MergeSketches(m.sk, ag.Visitors); err != nil {
+		if err := m.add(ag); err != nil {
 			return Report{}, err
 		}
 	}
@@ -121,20 +150,14 @@ func (r *Reports) Summary(ctx context.Context, actor staff.Principal, siteID int
 		return Report{}, err
 	}
 	byDim := map[string][]Row{}
-	sketches := map[string][][]byte{}
 	for k, m := range cells {
 		if k[0] == DimTotal {
 			continue
 		}
-		v, err := estimate(m.sk)
-		if err != nil {
-			return Report{}, err
-		}
-		byDim[k[0]] = append(byDim[k[0]], Row{Value: k[1], Visitors: v, Pageviews: m.c.Pageviews, Visits: m.c.Visits, Events: m.c.Events})
-		sketches[k[0]+"\x00"+k[1]] = [][]byte{m.sk}
+		byDim[k[0]] = append(byDim[k[0]], Row{Value: k[1], Visitors: m.visitors(), Pageviews: m.c.Pageviews, Visits: m.c.Visits, Events: m.c.Events})
 	}
 	for _, dim := range Dimensions {
-		rows, err := r.suppress(byDim[dim], func(value string) []byte { return sketches[dim+"\x00"+value][0] })
+		rows, err := r.suppress(byDim[dim], func(value string) *hyperloglog.Sketch { return cells[[2]string{dim, value}].sk })
 		if err != nil {
 			return Report{}, err
 		}
@@ -144,14 +167,10 @@ func (r *Reports) Summary(ctx context.Context, actor staff.Principal, siteID int
 }
 
 func (r *Reports) totals(m *merged) (Totals, error) {
-	v, err := estimate(m.sk)
-	if err != nil {
-		return Totals{}, err
-	}
-	if v < int64(r.k) {
+	if v := m.visitors(); v < int64(r.k) {
 		return Totals{Suppressed: true}, nil
 	}
-	t := Totals{Visitors: v, Pageviews: m.c.Pageviews, Visits: m.c.Visits, Events: m.c.Events}
+	t := Totals{Visitors: m.visitors(), Pageviews: m.c.Pageviews, Visits: m.c.Visits, Events: m.c.Events}
 	if m.c.Visits > 0 {
 		t.BounceRate = float64(max(m.c.Bounces, 0)) / float64(m.c.Visits)
 		t.AvgDurationMs = max(m.c.DurationMs, 0) / m.c.Visits
@@ -162,7 +181,7 @@ func (r *Reports) totals(m *merged) (Totals, error) {
 // suppress orders rows by visitors and folds into one Other row every row beyond the
 // top N, every row of fewer than k visitors, and any stored Other; that row is
 // suppressed in turn when its merged visitors are fewer than k.
-func (r *Reports) suppress(rows []Row, sketch func(string) []byte) ([]Row, error) {
+func (r *Reports) suppress(rows []Row, sketch func(string) *hyperloglog.Sketch) ([]Row, error) {
 	sort.Slice(rows, func(i, j int) bool {
 		if rows[i].Visitors != rows[j].Visitors {
 			return rows[i].Visitors > rows[j].Visitors
@@ -174,7 +193,7 @@ func (r *Reports) suppress(rows []Row, sketch func(string) []byte) ([]Row, error
 	})
 	var out []Row
 	other := Row{Value: Other}
-	var otherSk []byte
+	otherSk := newSketch()
 	folded := false
 	for _, row := range rows {
 		if row.Value != Other && row.Visitors >= int64(r.k) && len(out) < r.topN {
@@ -185,22 +204,19 @@ func (r *Reports) suppress(rows []Row, sketch func(string) []byte) ([]Row, error
 		other.Pageviews += row.Pageviews
 		other.Visits += row.Visits
 		other.Events += row.Events
-		var err error
-		if otherSk, err = MergeSketches(otherSk, sketch(row.Value)); err != nil {
-			return nil, err
+		if sk := sketch(row.Value); sk != nil {
+			if err := otherSk.Merge(sk); err != nil {
+				return nil, errs.Wrap(errs.Internal, "", err)
+			}
 		}
 	}
 	if !folded {
 		return out, nil
 	}
-	v, err := estimate(otherSk)
-	if err != nil {
-		return nil, err
-	}
-	if v < int64(r.k) {
+	if v := int64(otherSk.Estimate()); v < int64(r.k) {
 		other = Row{Value: Other, Suppressed: true}
 	} else {
-		other.Visitors = v
+		other.Visitors = int64(otherSk.Estimate())
 	}
 	return append(out, other), nil
 }
