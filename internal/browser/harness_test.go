@@ -48,10 +48,16 @@ var (
 // password from what it prints. The server stops when the test ends.
 func startServer(t *testing.T) *server {
 	t.Helper()
+	return startServerWith(t, t.TempDir())
+}
+
+// startServerWith is startServer with data as the data directory and extra flags.
+func startServerWith(t *testing.T, data string, extra ...string) *server {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	srv := &server{log: &lockedBuffer{}}
-	args := []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir()}
+	args := append([]string{"serve", "--demo", "--addr", "127.0.0.1:0", "--data-dir", data}, extra...)
 	env := cli.Env{
 		Getenv: func(string) string { return "" }, // the host's CANDOR_* must not leak in
 		Stdin:  strings.NewReader(""),

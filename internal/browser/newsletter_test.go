@@ -1,11 +1,9 @@
 package browser
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -19,7 +17,6 @@ import (
 	"github.com/chromedp/chromedp"
 	_ "modernc.org/sqlite" // driver "sqlite", to read the server's database file
 
-	"github.com/candor-dev/candor/internal/cli"
 	"github.com/candor-dev/candor/internal/mailtest"
 )
 
@@ -180,70 +177,6 @@ func startRelay(t *testing.T) *mailtest.Mailpit {
 		t.Fatal("mailpit not found: go install github.com/axllent/mailpit@v1.33.1")
 	}
 	return mailtest.StartMailpit(t, mailtest.MailpitOptions{}) // fails under CI, skips otherwise
-}
-
-// startServerWith runs `candor serve --demo` with extra flags on a free loopback port,
-// with data as its data directory, like startServer. The server stops when the test ends.
-func startServerWith(t *testing.T, data string, extra ...string) *server {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	srv := &server{log: &lockedBuffer{}}
-	args := append([]string{"serve", "--demo", "--addr", "127.0.0.1:0", "--data-dir", data}, extra...)
-	env := cli.Env{
-		Getenv: func(string) string { return "" }, // the host's CANDOR_* must not leak in
-		Stdin:  strings.NewReader(""),
-		Stdout: pw,
-		Stderr: srv.log,
-	}
-	done := make(chan error, 1)
-	go func() {
-		err := cli.Run(ctx, args, env)
-		pw.CloseWithError(io.EOF)
-		done <- err
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("candor serve ended with: %v", err)
-			}
-		case <-time.After(15 * time.Second):
-			t.Error("candor serve did not stop within 15s of its context ending")
-		}
-		if t.Failed() {
-			t.Logf("server log:\n%s", srv.log.String())
-		}
-	})
-	ready := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			line := sc.Text()
-			srv.log.WriteString("stdout: " + line + "\n")
-			if m := listeningRe.FindStringSubmatch(line); m != nil {
-				select {
-				case ready <- m[1]:
-				default:
-				}
-			}
-		}
-		_, _ = io.Copy(io.Discard, pr)
-	}()
-	select {
-	case srv.URL = <-ready:
-	case err := <-done:
-		t.Fatalf("candor serve stopped before it listened: %v\n%s", err, srv.log.String())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("candor serve printed no address within 60s:\n%s", srv.log.String())
-	}
-	u, err := url.Parse(srv.URL)
-	if err != nil {
-		t.Fatalf("bad listening address %q: %v", srv.URL, err)
-	}
-	srv.Host = u.Host
-	return srv
 }
 
 // openSQLite opens the server's SQLite file alongside it, for reading.
