@@ -93,15 +93,7 @@ func (s *Server) postContact(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if f.json {
-		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "message": contactMessage})
-		return
-	}
-	to := "/contact/thanks"
-	if s.cfg.ContactThanksURL != "" {
-		to = s.cfg.ContactThanksURL
-	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	publicAccepted(w, r, f, contactMessage, s.cfg.ContactThanksURL, "/contact/thanks")
 }
 
 // contactFail answers a refused contact message: JSON for fetch callers; for a plain

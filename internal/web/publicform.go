@@ -180,3 +180,17 @@ func (f publicForm) all(name string) []string {
 	}
 	return out
 }
+
+// publicAccepted answers an accepted public form: JSON for fetch callers; otherwise a
+// redirect to the configured thank-you page, or Candor's own (ownPage).
+func publicAccepted(w http.ResponseWriter, r *http.Request, f publicForm, message, configured, ownPage string) {
+	if f.json {
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "message": message})
+		return
+	}
+	to := ownPage
+	if configured != "" {
+		to = configured
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}

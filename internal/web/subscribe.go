@@ -93,15 +93,7 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if f.json {
-		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "message": subscribeMessage})
-		return
-	}
-	to := "/subscribe/thanks"
-	if s.cfg.ThanksURL != "" {
-		to = s.cfg.ThanksURL
-	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	publicAccepted(w, r, f, subscribeMessage, s.cfg.ThanksURL, "/subscribe/thanks")
 }
 
 // publicFail answers a rejected public form: JSON for fetch callers; for a plain form
