@@ -191,9 +191,8 @@ func (s *Server) campaignEdit(w http.ResponseWriter, r *http.Request) {
 
 // campaignUpdate saves the edit form.
 func (s *Server) campaignUpdate(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := s.pathIDOr404(w, r, "campaign")
 	if !ok {
-		s.fail(w, r, errs.E(errs.NotFound, "There is no such campaign."))
 		return
 	}
 	c, err := campaignFromForm(r)
@@ -258,13 +257,8 @@ func (s *Server) campaignAction(w http.ResponseWriter, r *http.Request, err erro
 
 // campaignTest queues a test message to an address the staff member types.
 func (s *Server) campaignTest(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := s.postedID(w, r, "campaign")
 	if !ok {
-		s.fail(w, r, errs.E(errs.NotFound, "There is no such campaign."))
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	to := r.PostFormValue("to")
@@ -274,13 +268,8 @@ func (s *Server) campaignTest(w http.ResponseWriter, r *http.Request) {
 
 // campaignSchedule sets the start time; the field is a UTC date and time.
 func (s *Server) campaignSchedule(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := s.postedID(w, r, "campaign")
 	if !ok {
-		s.fail(w, r, errs.E(errs.NotFound, "There is no such campaign."))
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	raw := strings.TrimSpace(r.PostFormValue("at"))
@@ -322,13 +311,8 @@ func (s *Server) campaignSendConfirm(w http.ResponseWriter, r *http.Request) {
 
 // campaignSend starts the campaign; the form must carry the confirmation.
 func (s *Server) campaignSend(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := s.postedID(w, r, "campaign")
 	if !ok {
-		s.fail(w, r, errs.E(errs.NotFound, "There is no such campaign."))
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	if r.PostFormValue("confirm") != "yes" {
@@ -341,9 +325,8 @@ func (s *Server) campaignSend(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) campaignMove(move func(*newsletter.Campaigns, *http.Request, int64) error, done string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := pathID(r)
+		id, ok := s.pathIDOr404(w, r, "campaign")
 		if !ok {
-			s.fail(w, r, errs.E(errs.NotFound, "There is no such campaign."))
 			return
 		}
 		s.campaignAction(w, r, move(s.campaigns, r, id), done, nil)

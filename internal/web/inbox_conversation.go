@@ -85,9 +85,8 @@ func (s *Server) inboxConversation(w http.ResponseWriter, r *http.Request) {
 // renderConversation renders the conversation page; p carries an error and what
 // was typed when a reply or note was refused, so nothing typed is lost.
 func (s *Server) renderConversation(w http.ResponseWriter, r *http.Request, st int, p page) {
-	id, ok := pathID(r)
+	id, ok := s.pathIDOr404(w, r, "conversation")
 	if !ok {
-		s.fail(w, r, errs.E(errs.NotFound, "There is no such conversation."))
 		return
 	}
 	me := principal(r)
@@ -160,13 +159,8 @@ func (s *Server) inboxNote(w http.ResponseWriter, r *http.Request) {
 // inboxWrite handles the two text forms: a refusal shows the page again with the
 // text still in its box.
 func (s *Server) inboxWrite(w http.ResponseWriter, r *http.Request, field string, do func(int64, string) error, done string) {
-	id, ok := pathID(r)
+	id, ok := s.postedID(w, r, "conversation")
 	if !ok {
-		s.fail(w, r, errs.E(errs.NotFound, "There is no such conversation."))
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	text := r.PostFormValue(field)
@@ -183,13 +177,8 @@ func (s *Server) inboxWrite(w http.ResponseWriter, r *http.Request, field string
 
 // inboxMove moves the conversation to another folder.
 func (s *Server) inboxMove(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := s.postedID(w, r, "conversation")
 	if !ok {
-		s.fail(w, r, errs.E(errs.NotFound, "There is no such conversation."))
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	to, ok := folderOf(r.PostFormValue("folder"))
@@ -206,13 +195,8 @@ func (s *Server) inboxMove(w http.ResponseWriter, r *http.Request) {
 
 // inboxAssign assigns the conversation: "me", "none", or a member's id.
 func (s *Server) inboxAssign(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := s.postedID(w, r, "conversation")
 	if !ok {
-		s.fail(w, r, errs.E(errs.NotFound, "There is no such conversation."))
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	var to int64
@@ -281,9 +265,8 @@ func (s *Server) inboxExportIDs(w http.ResponseWriter, r *http.Request, ids []in
 // inboxExportOne downloads one conversation (export.csv or export.json).
 func (s *Server) inboxExportOne(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := pathID(r)
+		id, ok := s.pathIDOr404(w, r, "conversation")
 		if !ok {
-			s.fail(w, r, errs.E(errs.NotFound, "There is no such conversation."))
 			return
 		}
 		s.inboxExportIDs(w, r, []int64{id}, format, "conversation-"+strconv.FormatInt(id, 10))

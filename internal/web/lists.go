@@ -85,13 +85,8 @@ func (s *Server) listCreate(w http.ResponseWriter, r *http.Request) {
 
 // listUpdate renames a list or changes its description.
 func (s *Server) listUpdate(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := s.postedID(w, r, "list")
 	if !ok {
-		s.fail(w, r, errs.E(errs.NotFound, "There is no such list."))
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	form := map[string]string{"name": r.PostFormValue("name"), "description": r.PostFormValue("description")}
@@ -105,9 +100,8 @@ func (s *Server) listUpdate(w http.ResponseWriter, r *http.Request) {
 // listDelete deletes a list (refused for the default list and lists that a campaign
 // not yet finished targets: the page says which).
 func (s *Server) listDelete(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := s.pathIDOr404(w, r, "list")
 	if !ok {
-		s.fail(w, r, errs.E(errs.NotFound, "There is no such list."))
 		return
 	}
 	if err := s.newsletter.DeleteList(r.Context(), principal(r), id); err != nil {

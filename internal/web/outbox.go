@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/mail"
 )
 
@@ -117,9 +116,8 @@ type outboxDetailData struct {
 // outboxDetail shows one message; for transactional mail its recipient and content
 // (audited by the domain before it returns them).
 func (s *Server) outboxDetail(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := s.pathIDOr404(w, r, "message in the outbox")
 	if !ok {
-		s.fail(w, r, errs.E(errs.NotFound, "There is no such message in the outbox."))
 		return
 	}
 	m, err := s.outbox.Open(r.Context(), principal(r), id)
@@ -133,9 +131,8 @@ func (s *Server) outboxDetail(w http.ResponseWriter, r *http.Request) {
 
 // outboxRequeue puts a dead letter back in the queue.
 func (s *Server) outboxRequeue(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := s.pathIDOr404(w, r, "message in the outbox")
 	if !ok {
-		s.fail(w, r, errs.E(errs.NotFound, "There is no such message in the outbox."))
 		return
 	}
 	if err := s.outbox.Requeue(r.Context(), principal(r), id); err != nil {

@@ -196,11 +196,33 @@ func pathID(r *http.Request) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-// subscriberDetail shows one subscriber: address, name, consent record, lists, history.
-func (s *Server) subscriberDetail(w http.ResponseWriter, r *http.Request) {
+// pathIDOr404 reads the {id} path value, answering "There is no such <what>." (404)
+// when it is not a positive number.
+func (s *Server) pathIDOr404(w http.ResponseWriter, r *http.Request, what string) (int64, bool) {
 	id, ok := pathID(r)
 	if !ok {
-		s.fail(w, r, errs.E(errs.NotFound, "There is no such subscriber."))
+		s.fail(w, r, errs.E(errs.NotFound, "There is no such "+what+"."))
+	}
+	return id, ok
+}
+
+// postedID is pathIDOr404 for a form post: it also parses the form (errors answered).
+func (s *Server) postedID(w http.ResponseWriter, r *http.Request, what string) (int64, bool) {
+	id, ok := s.pathIDOr404(w, r, what)
+	if !ok {
+		return 0, false
+	}
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, err)
+		return 0, false
+	}
+	return id, true
+}
+
+// subscriberDetail shows one subscriber: address, name, consent record, lists, history.
+func (s *Server) subscriberDetail(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.pathIDOr404(w, r, "subscriber")
+	if !ok {
 		return
 	}
 	d, err := s.newsletter.GetSubscriber(r.Context(), principal(r), id)
@@ -214,13 +236,8 @@ func (s *Server) subscriberDetail(w http.ResponseWriter, r *http.Request) {
 
 // subscriberDelete deletes a subscriber for good, optionally suppressing the address.
 func (s *Server) subscriberDelete(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := s.postedID(w, r, "subscriber")
 	if !ok {
-		s.fail(w, r, errs.E(errs.NotFound, "There is no such subscriber."))
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	suppress := r.PostFormValue("suppress") == "1"
