@@ -42,6 +42,17 @@ type Config struct {
 	AntibotDifficulty int // proof-of-work bits a public form's browser must find
 
 	StatsRespectDNT bool // drop statistics hits whose request carries Sec-GPC: 1 or DNT: 1
+	StatsK          int  // small-count suppression threshold (visitors), at least 2
+
+	Payment             string         // test, hosted or pass-through
+	StripeKey           string         // secret API key
+	StripeAPI           *url.URL       // Stripe's API base (stripe-mock in tests)
+	StripeWebhookSecret string         // whsec_…
+	LicenceKey          string         // Ed25519 private key, PEM; empty: generated into DataDir
+	TaxRates            map[string]int // country code → rate in basis points (1900 = 19 %)
+	PricesIncludeTax    bool
+	DownloadTTL         time.Duration // signed download links expire after this
+	OrderLinkTTL        time.Duration // signed order-page links expire after this
 
 	PendingTTL      time.Duration // unconfirmed subscriptions are deleted after this
 	ConfirmInterval time.Duration // at most one confirmation mail per address per interval
@@ -60,6 +71,22 @@ type Config struct {
 
 // KeyFile is where generated keys are written when CANDOR_KEYS is not set.
 func (c Config) KeyFile() string { return filepath.Join(c.DataDir, "keys") }
+
+// LicenceKeyFile is where the licence signing key is generated when CANDOR_LICENCE_KEY
+// is not set.
+func (c Config) LicenceKeyFile() string { return filepath.Join(c.DataDir, "licence.key") }
+
+// Production reports whether real customers can reach this installation: its public
+// URL is https on a name or address that is not loopback. The built-in test processor
+// is refused there.
+func (c Config) Production() bool {
+	if c.PublicURL == nil || c.PublicURL.Scheme != "https" {
+		return false
+	}
+	h := c.PublicURL.Hostname()
+	ip, err := netip.ParseAddr(h)
+	return h != "localhost" && (err != nil || !ip.IsLoopback())
+}
 
 // TLS reports whether Candor terminates TLS itself.
 func (c Config) TLS() bool { return c.TLSCert != "" || len(c.ACMEDomains) > 0 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -27,7 +28,11 @@ func (c Config) Listing() []Entry {
 		"confirm-interval": c.ConfirmInterval.String(), "subscribe-thanks-url": c.ThanksURL,
 		"contact-thanks-url": c.ContactThanksURL, "contact-reply-to": c.ContactReplyTo,
 		"retention-spam": c.RetentionSpam.String(), "retention-review": c.RetentionReview.String(),
-		"retention-closed": c.RetentionClosed.String(),
+		"retention-closed": c.RetentionClosed.String(), "stats-k": strconv.Itoa(c.StatsK),
+		"payment": c.Payment, "stripe-key": c.StripeKey, "stripe-api": c.StripeAPI.String(),
+		"stripe-webhook-secret": c.StripeWebhookSecret, "licence-key": c.LicenceKey,
+		"tax-rate": taxRates(c.TaxRates), "prices-include-tax": boolText(c.PricesIncludeTax),
+		"download-ttl": c.DownloadTTL.String(), "order-link-ttl": c.OrderLinkTTL.String(),
 	}
 	out := make([]Entry, 0, len(settings))
 	for _, s := range settings {
@@ -70,3 +75,13 @@ func prefixes(c Config) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// taxRates lists tax rates as CC=PERCENT, sorted by country.
+func taxRates(m map[string]int) string {
+	out := make([]string, 0, len(m))
+	for cc, bp := range m {
+		out = append(out, cc+"="+strconv.FormatFloat(float64(bp)/100, 'f', -1, 64))
+	}
+	slices.Sort(out)
+	return strings.Join(out, ",")
+}

@@ -125,6 +125,12 @@ func (c *Config) finish() error {
 		return errors.New("setting --acme-domain: choose certificate files (--tls-cert) or ACME, not both")
 	case c.Demo && !IsLoopback(c.Addr):
 		return fmt.Errorf("setting --addr (CANDOR_ADDR): --demo listens only on a loopback address such as 127.0.0.1:8080, not %q", c.Addr)
+	case c.Payment == "test" && c.Production():
+		return fmt.Errorf("setting --payment (CANDOR_PAYMENT): the built-in test processor is refused when --public-url is a public https address (%s); use hosted or pass-through with --stripe-key", c.PublicURL)
+	case c.Payment != "test" && c.StripeKey == "":
+		return fmt.Errorf("setting --stripe-key (CANDOR_STRIPE_KEY): --payment %s needs a Stripe secret key", c.Payment)
+	case c.Payment == "test" && c.StripeKey != "":
+		return errors.New("setting --payment (CANDOR_PAYMENT): a Stripe key is set but --payment is test; choose hosted or pass-through")
 	case c.SessionAbsolute < c.SessionIdle:
 		return errors.New("setting --session-max: must not be shorter than --session-idle")
 	}

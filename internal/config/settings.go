@@ -192,6 +192,61 @@ var settings = []setting{
 		c.RetentionClosed, err = duration(v, time.Hour, 10*365*24*time.Hour)
 		return err
 	}},
+	{name: "stats-k", def: "5", help: "small-count suppression: statistics cells standing for fewer visitors than this are shown as \"< k\" (at least 2)", set: func(c *Config, v string) (err error) {
+		c.StatsK, err = strconv.Atoi(v)
+		if err == nil && (c.StatsK < 2 || c.StatsK > 1000) {
+			err = fmt.Errorf("must be between 2 and 1000")
+		}
+		return err
+	}},
+	{name: "payment", def: "test", help: "how cards are paid: test (built-in test processor, never in production), hosted (Stripe Checkout) or pass-through (Candor's card form, forwarded to Stripe)", set: func(c *Config, v string) error {
+		c.Payment = v
+		return oneOf(v, "test", "hosted", "pass-through")
+	}},
+	{name: "stripe-key", help: "Stripe secret API key (sk_live_… or sk_test_…) for --payment hosted or pass-through", secret: true, set: func(c *Config, v string) error {
+		c.StripeKey = v
+		return nil
+	}},
+	{name: "stripe-api", def: "https://api.stripe.com", help: "Stripe API base URL (change only for stripe-mock in tests)", set: func(c *Config, v string) error {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("%q is not an http(s) URL", v)
+		}
+		c.StripeAPI = u
+		return nil
+	}},
+	{name: "stripe-webhook-secret", help: "signing secret of the Stripe webhook endpoint POST /webhooks/stripe (whsec_…)", secret: true, set: func(c *Config, v string) error {
+		c.StripeWebhookSecret = v
+		return nil
+	}},
+	{name: "licence-key", help: "Ed25519 private key that signs licence keys (PEM, PKCS #8); default: generated into DATA-DIR/licence.key", secret: true, set: func(c *Config, v string) error {
+		c.LicenceKey = v
+		return nil
+	}},
+	{name: "tax-rate", list: true, help: "sales tax (VAT) rate of a buyer's country, CC=PERCENT, e.g. DE=19 (repeatable); countries not listed pay none", set: func(c *Config, v string) error {
+		cc, pct, ok := strings.Cut(v, "=")
+		bp, err := percentBasisPoints(pct)
+		if !ok || len(cc) != 2 || strings.ToUpper(cc) != cc || err != nil {
+			return fmt.Errorf("%q is not COUNTRY=PERCENT like DE=19 or IE=23", v)
+		}
+		if c.TaxRates == nil {
+			c.TaxRates = map[string]int{}
+		}
+		c.TaxRates[cc] = bp
+		return nil
+	}},
+	{name: "prices-include-tax", bool: true, def: "false", help: "catalogue prices include tax (shown as \"incl. VAT\"); otherwise tax is added at checkout", set: func(c *Config, v string) (err error) {
+		c.PricesIncludeTax, err = strconv.ParseBool(v)
+		return err
+	}},
+	{name: "download-ttl", def: "24h", help: "how long a signed download link works", set: func(c *Config, v string) (err error) {
+		c.DownloadTTL, err = duration(v, time.Minute, 30*24*time.Hour)
+		return err
+	}},
+	{name: "order-link-ttl", def: "720h", help: "how long a customer's signed order-page link works (\"find my orders\" mails fresh ones)", set: func(c *Config, v string) (err error) {
+		c.OrderLinkTTL, err = duration(v, time.Hour, 366*24*time.Hour)
+		return err
+	}},
 	{name: "log-format", def: "text", help: "log format: text or json", set: func(c *Config, v string) error {
 		c.LogFormat = v
 		return oneOf(v, "text", "json")
@@ -215,4 +270,27 @@ var settings = []setting{
 		}
 		return err
 	}},
+}
+
+// percentBasisPoints parses a percentage between 0 and 100 with at most two decimals
+// ("19", "7.7", "8.25") into basis points (1900, 770, 825).
+func percentBasisPoints(v string) (int, error) {
+	whole, frac, _ := strings.Cut(v, ".")
+	if len(frac) > 2 {
+		return 0, fmt.Errorf("more than two decimals")
+	}
+	w, err := strconv.Atoi(whole)
+	if err != nil || w < 0 || strings.HasPrefix(whole, "+") {
+		return 0, fmt.Errorf("not a percentage")
+	}
+	f := 0
+	if frac != "" {
+		if f, err = strconv.Atoi(frac + strings.Repeat("0", 2-len(frac))); err != nil || f < 0 {
+			return 0, fmt.Errorf("not a percentage")
+		}
+	}
+	if bp := w*100 + f; bp <= 100*100 {
+		return bp, nil
+	}
+	return 0, fmt.Errorf("above 100")
 }
