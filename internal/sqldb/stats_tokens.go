@@ -1,0 +1,87 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/candor-dev/candor/internal/analytics"
+)
+
+// StatsTokenStore keeps the statistics API tokens (their hashes, never their secrets);
+// it implements analytics.TokenStore.
+type StatsTokenStore struct{ DB *DB }
+
+var _ analytics.TokenStore = StatsTokenStore{}
+
+const statsTokenColumns = "id, name, site_id, created_by, created_at, last_used_at, revoked_at"
+
+func scanStatsToken(sc interface{ Scan(...any) error }) (analytics.Token, error) {
+	var t analytics.Token
+	var site sql.NullInt64
+	var created, used, revoked int64
+	if err := sc.Scan(&t.ID, &t.Name, &site, &t.CreatedBy, &created, &used, &revoked); err != nil {
+		return t, translate(err) // Row.Scan: no row is not_found
+	}
+	t.SiteID = site.Int64
+	t.CreatedAt, t.LastUsed, t.RevokedAt = millis(created), millis(used), millis(revoked)
+	return t, nil
+}
+
+// AddToken stores a new token with the hash of its secret.
+func (s StatsTokenStore) AddToken(ctx context.Context, t analytics.Token, hash string) (analytics.Token, error) {
+	var site any
+	if t.SiteID > 0 {
+		site = t.SiteID
+	}
+	err := s.DB.InTx(ctx, func(tx *Tx) error {
+		var err error
+		t.ID, err = InsertID(ctx, tx, `INSERT INTO stats_tokens (name, token_hash, site_id, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?)`, t.Name, hash, site, t.CreatedBy, toMillis(t.CreatedAt))
+		return err
+	})
+	return t, err
+}
+
+// Tokens returns every token, newest first.
+func (s StatsTokenStore) Tokens(ctx context.Context) ([]analytics.Token, error) {
+	rows, err := s.DB.Query(ctx, "SELECT "+statsTokenColumns+" FROM stats_tokens ORDER BY id DESC")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []analytics.Token
+	for rows.Next() {
+		t, err := scanStatsToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, translate(rows.Err())
+}
+
+// TokenByHash returns the token with that secret hash, revoked or not; not_found when none.
+func (s StatsTokenStore) TokenByHash(ctx context.Context, hash string) (analytics.Token, error) {
+	return scanStatsToken(s.DB.QueryRow(ctx, "SELECT "+statsTokenColumns+" FROM stats_tokens WHERE token_hash = ?", hash))
+}
+
+// RevokeToken marks a valid token revoked at at; not_found when it is unknown or
+// already revoked.
+func (s StatsTokenStore) RevokeToken(ctx context.Context, id int64, at time.Time) (analytics.Token, error) {
+	var t analytics.Token
+	err := s.DB.InTx(ctx, func(tx *Tx) error {
+		var err error
+		t, err = scanStatsToken(tx.QueryRow(ctx, `UPDATE stats_tokens SET revoked_at = ? WHERE id = ? AND revoked_at = 0
+			RETURNING `+statsTokenColumns, toMillis(at), id))
+		return err
+	})
+	return t, err
+}
+
+// TouchToken records that a token was used at at.
+func (s StatsTokenStore) TouchToken(ctx context.Context, id int64, at time.Time) error {
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		return Affected(tx.Exec(ctx, "UPDATE stats_tokens SET last_used_at = ? WHERE id = ?", toMillis(at), id))
+	})
+}
