@@ -11,12 +11,14 @@ type access struct {
 	public bool             // anyone, signed in or not
 	perm   staff.Permission // for staff routes: the permission needed ("" = any member)
 	setup  bool             // reachable while a password change or 2FA enrolment is owed
+	bearer bool             // a statistics API token only (withStatsToken); never a session cookie
 }
 
 var (
 	anyone   = access{public: true}
 	member_  = access{}
 	setup    = access{setup: true}
+	bearer   = access{public: true, bearer: true} // the guard lets it pass; withStatsToken demands the token
 	can      = func(p staff.Permission) access { return access{perm: p} }
 	apiRoute = true
 )
@@ -133,6 +135,15 @@ func (s *Server) routes() []route {
 		// Visitor statistics: the dashboard (analysts, admins, owners). Aggregates only,
 		// small-count suppression applied by analytics.Reports.
 		{"GET /admin/stats", can(staff.ViewStats), false, s.statsPage},
+		{"GET /admin/stats/export.csv", can(staff.ViewStats), false, s.statsExport},
+		{"GET /admin/stats/tokens", can(staff.ViewStats), false, s.statsTokensPage},
+		{"POST /admin/stats/tokens", can(staff.ViewStats), false, s.statsTokenCreate},
+		{"POST /admin/stats/tokens/{id}/revoke", can(staff.ViewStats), false, s.statsTokenRevoke},
+
+		// The statistics API: read-only, by "Authorization: Bearer TOKEN" only (tokens made
+		// on /admin/stats/tokens or with candor stats token add), rate-limited per token.
+		{"GET /api/stats", bearer, apiRoute, s.withStatsToken(s.apiStats)},
+		{"GET /api/stats.csv", bearer, apiRoute, s.withStatsToken(s.apiStatsCSV)},
 
 		// The mail outbox: what was sent, what waits, dead letters (admins, owners).
 		{"GET /admin/outbox", can(staff.ViewOutbox), false, s.outboxList},

@@ -16,7 +16,8 @@ import (
 //
 // access: "public", "member" (any signed-in member), "setup" (any signed-in member, even
 // one who owes a password change or a second factor) or "perm P" (permission P), plus
-// " api" for routes that answer JSON. roles: who may call it ("all" or role names).
+// " api" for routes that answer JSON; "token" is a statistics API token and nothing else
+// (every session is refused: roles "none"). roles: who may call it ("all" or role names).
 var wantRoutes = []struct {
 	pattern, access, roles string
 }{
@@ -101,6 +102,12 @@ var wantRoutes = []struct {
 	{"POST /admin/campaigns/{id}/cancel", "perm campaigns.manage", "owner admin marketing"},
 	{"GET /api/v1/campaigns/{id}/progress", "perm campaigns.manage api", "owner admin marketing"},
 	{"GET /admin/stats", "perm stats.view", "owner admin analyst"},
+	{"GET /admin/stats/export.csv", "perm stats.view", "owner admin analyst"},
+	{"GET /admin/stats/tokens", "perm stats.view", "owner admin analyst"},
+	{"POST /admin/stats/tokens", "perm stats.view", "owner admin analyst"},
+	{"POST /admin/stats/tokens/{id}/revoke", "perm stats.view", "owner admin analyst"},
+	{"GET /api/stats", "token api", "none"},
+	{"GET /api/stats.csv", "token api", "none"},
 	{"GET /admin/outbox", "perm mail.outbox", "owner admin"},
 	{"GET /admin/outbox/{id}", "perm mail.outbox", "owner admin"},
 	{"POST /admin/outbox/{id}/requeue", "perm mail.outbox", "owner admin"},
@@ -117,6 +124,8 @@ var wantRoutes = []struct {
 func accessText(rt route) string {
 	var s string
 	switch {
+	case rt.access.bearer:
+		s = "token"
 	case rt.access.public:
 		s = "public"
 	case rt.access.perm != "":
@@ -150,6 +159,7 @@ func (e *env) routePath(pattern string, id int64) (method, path string) {
 		"/antibot/challenge", "/antibot/challenge?form=subscribe",
 		"/admin/inbox/export", "/admin/inbox/export?format=csv&ids="+strconv.FormatInt(id, 10),
 		"/static/{file}", css,
+		"/admin/stats/export.csv", "/admin/stats/export.csv?site=shop",
 	).Replace(path)
 	return method, path
 }
@@ -197,6 +207,7 @@ func TestRouteTable(t *testing.T) {
 	target := e.add("target@example.com", staff.Support)
 	e.staffSideFixtures(target.ID)
 	e.inboxFixture(target.ID)
+	statsFixture(t, e, true)
 	for _, w := range wantRoutes {
 		method, path := e.routePath(w.pattern, target.ID)
 		req, _ := http.NewRequest(method, e.ts.URL+path, nil)
@@ -231,6 +242,9 @@ func TestRouteTable(t *testing.T) {
 				switch {
 				case strings.HasSuffix(w.access, " api"):
 					want(t, r, http.StatusUnauthorized)
+					if w.access == "token api" && r.Header.Get("WWW-Authenticate") == "" {
+						t.Errorf("%s: 401 without a WWW-Authenticate challenge", w.pattern)
+					}
 					if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") || r.errorCode(t) != "unauthorized" {
 						t.Errorf("%s: %s %s\n%s; want a JSON unauthorized error", w.pattern, r.Header.Get("Content-Type"), r.Status, r.body)
 					}
@@ -260,6 +274,11 @@ func TestRouteTable(t *testing.T) {
 			}
 			allowed := w.roles == "all" || strings.Contains(" "+w.roles+" ", " "+string(role)+" ")
 			switch {
+			case w.access == "token api":
+				if r.StatusCode != http.StatusUnauthorized {
+					t.Errorf("%s with %s's session cookie = %d; want 401 (a token only)", w.pattern, role, r.StatusCode)
+				}
+				return
 			case !allowed && r.StatusCode != http.StatusForbidden:
 				t.Errorf("%s as %s = %d; want 403\n%.500s", w.pattern, role, r.StatusCode, r.body)
 			case allowed && method == http.MethodGet && r.StatusCode != http.StatusOK:

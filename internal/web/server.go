@@ -13,6 +13,7 @@ import (
 	"github.com/candor-dev/candor/internal/audit"
 	"github.com/candor-dev/candor/internal/config"
 	"github.com/candor-dev/candor/internal/contact"
+	"github.com/candor-dev/candor/internal/limiter"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/staff"
@@ -40,6 +41,7 @@ type Deps struct {
 	Sites      SiteFinder         // the sites whose visits are counted
 	Reports    *analytics.Reports // the dashboard's figures, suppression applied (nil: no dashboard)
 	SiteList   SiteLister         // the sites the dashboard can show (analytics.Sites)
+	StatsAPI   StatsTokens        // the statistics API's tokens (analytics.Tokens; nil: every API call is 401)
 	Log        *slog.Logger
 	Metrics    *Metrics
 	Version    string
@@ -61,6 +63,9 @@ type Server struct {
 	sites      SiteFinder
 	reports    *analytics.Reports
 	siteList   SiteLister
+
+	statsTokens   StatsTokens
+	statsAPILimit *limiter.Limiter // per API token
 
 	antibotScript, antibotChallenge, trackerScript http.HandlerFunc
 
@@ -89,6 +94,7 @@ func NewServer(d Deps) (*Server, error) {
 		cfg: d.Config, health: d.Health, staff: d.Staff, audit: d.Audit, log: d.Log,
 		newsletter: d.Newsletter, campaigns: d.Campaigns, contact: d.Contact, outbox: d.Outbox, antibot: d.Antibot,
 		stats: d.Stats, sites: d.Sites, reports: d.Reports, siteList: d.SiteList,
+		statsTokens: d.StatsAPI, statsAPILimit: limiter.New(statsAPIBurst, statsAPIEvery, 10_000),
 		metrics: d.Metrics, version: d.Version, assets: a, templates: t,
 	}
 	script, err := staticFiles.ReadFile("static/antibot.js")

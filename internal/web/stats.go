@@ -60,6 +60,7 @@ type statsData struct {
 	Chart      *statsChart
 	Tables     []statsTable
 	K          int
+	ExportURL  string // the "Download CSV" link for this site and range
 	NoSites    bool
 	NoData     bool
 	Invalid    string
@@ -152,6 +153,7 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
 	var from, to time.Time
 	d.Range, from, to, d.Invalid = statsRange(r.URL.Query(), time.Now())
 	d.From, d.To = from.Format(time.DateOnly), to.Format(time.DateOnly)
+	d.ExportURL = statsExportURL(d.Site.Name, d.From, d.To)
 	siteParam := d.Site.ID
 	if len(sites) == 1 {
 		siteParam = 0
