@@ -39,6 +39,13 @@ if ! command -v mailpit >/dev/null 2>&1; then
 fi
 mailpit version --no-release-check 2>&1 | sed -n 1p
 
+say "stripe-mock (Stripe's API mock for the payment tests, which start it themselves)"
+if ! command -v stripe-mock >/dev/null 2>&1; then
+  go install github.com/stripe/stripe-mock@v0.203.0
+fi
+stripe-mock -version 2>&1 | sed -n 1p
+export CANDOR_REQUIRE_STRIPEMOCK=1
+
 say "PostgreSQL"
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || psql "$PG_URL" -qAtc 'SELECT 1' >/dev/null 2>&1; }
 if ! pg_up && command -v pg_ctlcluster >/dev/null 2>&1; then
