@@ -48,8 +48,11 @@ func Verify(pub ed25519.PublicKey, key string, now time.Time) (Licence, error) {
 	if err != nil {
 		return Licence{}, err
 	}
-	if len(raw) < minRaw || len(raw) > maxRaw {
-		return Licence{}, fmt.Errorf("%w: %d bytes, outside %d to %d", ErrMalformed, len(raw), minRaw, maxRaw)
+	if len(raw) < minRaw {
+		return Licence{}, fmt.Errorf("%w: too short (%d bytes; a key has at least %d)", ErrMalformed, len(raw), minRaw)
+	}
+	if len(raw) > maxRaw {
+		return Licence{}, fmt.Errorf("%w: too long (%d bytes; a key has at most %d)", ErrMalformed, len(raw), maxRaw)
 	}
 	if raw[0] != version {
 		return Licence{}, fmt.Errorf("%w: unknown version %d", ErrMalformed, raw[0])
