@@ -59,11 +59,11 @@ func runServe(ctx context.Context, inv *invocation) error {
 	// flushes sums every few seconds (minimal wiring by the collection side; issue 5).
 	statsStore := sqldb.AnalyticsStore{DB: a.db}
 	sites := analytics.NewSites(statsStore, nil)
-	agg := analytics.NewAggregator(statsStore, analytics.Options{SiteHost: sites.Host})
+	agg := analytics.NewAggregator(statsStore, analytics.Options{SiteHost: sites.Host, MinCount: inv.cfg.StatsK})
 	srv, err := web.NewServer(web.Deps{
 		Config: inv.cfg, Health: a.db, Staff: a.staff, Audit: a.audit, Log: a.log, Version: Version(),
 		Newsletter: a.newsletter, Campaigns: a.campaigns, Contact: a.contact, Antibot: guard,
-		Stats: agg, Sites: sites, SiteList: sites, Reports: analytics.NewReports(statsStore, 5, 10),
+		Stats: agg, Sites: sites, SiteList: sites, Reports: a.statsReports(analytics.DefaultTopN), StatsAPI: a.statsTokens(),
 		Outbox: mail.NewOutboxAdmin(sqldb.OutboxAdminStore{DB: a.db}, a.sealer, a.audit),
 	})
 	if err != nil {

@@ -81,12 +81,17 @@ func runSites(ctx context.Context, inv *invocation) error {
 	return nil
 }
 
-// runStats prints what the dashboard shows for a range, small-count suppression applied.
+// runStats prints what the dashboard shows for a range, small-count suppression applied
+// with the configured k (--stats-k); `candor stats token …` manages the API tokens.
 func runStats(ctx context.Context, inv *invocation) error {
+	if len(inv.args) > 0 && inv.args[0] == "token" {
+		inv.args = inv.args[1:]
+		return runStatsToken(ctx, inv)
+	}
 	site := inv.fs.String("site", "", "the site's NAME (see candor sites list)")
 	from := inv.fs.String("from", "", "the first day, YYYY-MM-DD (UTC); default 29 days before --to")
 	to := inv.fs.String("to", "", "the last day, YYYY-MM-DD (UTC), inclusive; default today")
-	asJSON := inv.fs.Bool("json", false, "print JSON instead of tables")
+	asJSON := inv.fs.Bool("json", false, "print JSON (with the daily series, at most 400 days) instead of tables")
 	top := inv.fs.Int("top", analytics.DefaultTopN, "values shown per dimension before (other)")
 	pos, err := inv.parseInterleaved()
 	if err != nil {
@@ -115,25 +120,23 @@ func runStats(ctx context.Context, inv *invocation) error {
 		return err
 	}
 	defer a.Close()
-	store := sqldb.AnalyticsStore{DB: a.db}
-	s, err := analytics.NewSites(store, nil).ByName(ctx, *site)
+	s, err := siteByName(ctx, a, *site)
 	if err != nil {
-		if errs.Is(err, errs.NotFound) {
-			return fmt.Errorf("--site: no site named %q (see candor sites list)", *site)
-		}
 		return err
 	}
-	rep, err := analytics.NewReports(store, 0, *top).Summary(ctx, staff.CLI, s.ID, start, end)
-	if err != nil {
-		return fieldError(err, nil)
-	}
+	reports := a.statsReports(*top)
 	if *asJSON {
+		x, err := reports.Export(ctx, staff.CLI, s, start, end)
+		if err != nil {
+			return fieldError(err, nil)
+		}
 		enc := json.NewEncoder(inv.env.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			Site string `json:"site"`
-			analytics.Report
-		}{s.Name, rep})
+		return enc.Encode(x)
+	}
+	rep, err := reports.Summary(ctx, staff.CLI, s.ID, start, end)
+	if err != nil {
+		return fieldError(err, nil)
 	}
 	printReport(inv, s, rep)
 	return nil
