@@ -6,6 +6,7 @@ import (
 	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/newsletter"
+	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/staff"
 )
 
@@ -27,6 +28,8 @@ var SealedColumns = []SealedColumn{
 	{"contact_conversations", "id", "name_sealed", contact.SealName},
 	{"contact_conversations", "id", "subject_sealed", contact.SealSubject},
 	{"contact_messages", "id", "body_sealed", contact.SealBody},
+	{"shop_orders", "id", "email_sealed", shop.SealEmail},
+	{"shop_orders", "id", "name_sealed", shop.SealName},
 	{"mail_outbox", "id", "to_sealed", mail.SealTo},
 	{"mail_outbox", "id", "content_sealed", mail.SealContent},
 }

@@ -1,0 +1,235 @@
+package sqldb
+
+import (
+	"context"
+	"time"
+
+	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/mail"
+	"github.com/candor-dev/candor/internal/shop"
+)
+
+const orderColumns = `id, ref, status, mode, email_index, email_sealed, name_sealed, country, product_id, edition_id,
+	product_slug, edition_slug, product_name, edition_name, seats, term_days, quantity, currency, unit_amount,
+	subtotal, discount, tax, tax_rate, tax_inclusive, total, COALESCE(coupon_id, 0), coupon_code, refunded,
+	refund_reserved, attempt, attempt_state, attempt_at, last_error, method_id, payment_id, session_id,
+	card_brand, card_last4, card_exp_month, card_exp_year, COALESCE(invoice_no, 0), created_at, updated_at, paid_at`
+
+func scanOrder(sc interface{ Scan(...any) error }) (shop.Order, error) {
+	var o shop.Order
+	var inclusive int
+	var attemptAt, created, updated, paid int64
+	err := sc.Scan(&o.ID, &o.Ref, &o.Status, &o.Mode, &o.EmailIndex, &o.EmailSealed, &o.NameSealed, &o.Country,
+		&o.ProductID, &o.EditionID, &o.ProductSlug, &o.EditionSlug, &o.ProductName, &o.EditionName, &o.Seats,
+		&o.TermDays, &o.Quantity, &o.Currency, &o.UnitAmount, &o.Subtotal, &o.Discount, &o.Tax, &o.TaxRate,
+		&inclusive, &o.Total, &o.CouponID, &o.CouponCode, &o.Refunded, &o.RefundHeld, &o.Attempt, &o.AttemptState,
+		&attemptAt, &o.LastError, &o.MethodID, &o.PaymentID, &o.SessionID, &o.CardBrand, &o.CardLast4,
+		&o.CardExpMonth, &o.CardExpYear, &o.InvoiceNo, &created, &updated, &paid)
+	o.TaxInclusive = inclusive != 0
+	o.AttemptAt, o.CreatedAt, o.UpdatedAt, o.PaidAt = millis(attemptAt), millis(created), millis(updated), millis(paid)
+	if err != nil {
+		return o, translate(err)
+	}
+	return o, nil
+}
+
+// orderWhere is the condition that finds an order by the first field of k that is set.
+func orderWhere(k shop.OrderKey) (string, any, error) {
+	switch {
+	case k.ID != 0:
+		return "id = ?", k.ID, nil
+	case k.Ref != "":
+		return "ref = ?", k.Ref, nil
+	case k.PaymentID != "":
+		return "payment_id = ?", k.PaymentID, nil
+	case k.SessionID != "":
+		return "session_id = ?", k.SessionID, nil
+	}
+	return "", nil, errs.E(errs.NotFound, "No such order.")
+}
+
+// CreateOrder inserts an order and reserves a use of its coupon in one transaction.
+func (s ShopStore) CreateOrder(ctx context.Context, o *shop.Order) error {
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		if o.CouponID != 0 {
+			err := Affected(tx.Exec(ctx, `UPDATE shop_coupons SET used = used + 1 WHERE id = ? AND (max_uses = 0 OR used < max_uses)`, o.CouponID))
+			if errs.CodeOf(err) == errs.NotFound {
+				return errs.E(errs.Conflict, "This coupon has been used up.")
+			} else if err != nil {
+				return err
+			}
+		}
+		var err error
+		o.ID, err = InsertID(ctx, tx, `INSERT INTO shop_orders (ref, status, mode, email_index, email_sealed, name_sealed,
+			country, product_id, edition_id, product_slug, edition_slug, product_name, edition_name, seats, term_days,
+			quantity, currency, unit_amount, subtotal, discount, tax, tax_rate, tax_inclusive, total, coupon_id,
+			coupon_code, attempt_state, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			o.Ref, string(o.Status), o.Mode, o.EmailIndex, o.EmailSealed, o.NameSealed, o.Country, o.ProductID,
+			o.EditionID, o.ProductSlug, o.EditionSlug, o.ProductName, o.EditionName, o.Seats, o.TermDays, o.Quantity,
+			o.Currency, o.UnitAmount, o.Subtotal, o.Discount, o.Tax, o.TaxRate, boolInt(o.TaxInclusive), o.Total,
+			nullIfZero(o.CouponID), o.CouponCode, string(o.AttemptState), toMillis(o.CreatedAt), toMillis(o.UpdatedAt))
+		return err
+	})
+}
+
+// Order returns one order.
+func (s ShopStore) Order(ctx context.Context, k shop.OrderKey) (shop.Order, error) {
+	where, arg, err := orderWhere(k)
+	if err != nil {
+		return shop.Order{}, err
+	}
+	o, err := scanOrder(s.DB.QueryRow(ctx, `SELECT `+orderColumns+` FROM shop_orders WHERE `+where, arg))
+	if errs.CodeOf(err) == errs.NotFound {
+		err = errs.E(errs.NotFound, "No such order.")
+	}
+	return o, err
+}
+
+// Orders returns a page of orders, newest first, and how many match.
+func (s ShopStore) Orders(ctx context.Context, f shop.OrderFilter) ([]shop.Order, int, error) {
+	where, args := "1 = 1", []any{}
+	if f.Status != "" {
+		where, args = where+" AND status = ?", append(args, string(f.Status))
+	}
+	if f.EmailIndex != "" {
+		where, args = where+" AND email_index = ?", append(args, f.EmailIndex)
+	}
+	if f.Ref != "" {
+		where, args = where+" AND ref = ?", append(args, f.Ref)
+	}
+	var total int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM shop_orders WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := s.DB.Query(ctx, `SELECT `+orderColumns+` FROM shop_orders WHERE `+where+` ORDER BY id DESC LIMIT ? OFFSET ?`,
+		append(args, limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	out, err := collectOrders(rows)
+	return out, total, err
+}
+
+func collectOrders(rows interface {
+	Next() bool
+	Scan(...any) error
+	Close() error
+	Err() error
+}) ([]shop.Order, error) {
+	defer rows.Close()
+	var out []shop.Order
+	for rows.Next() {
+		o, err := scanOrder(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, translate(rows.Err())
+}
+
+// Licences returns an order's licences, oldest first.
+func (s ShopStore) Licences(ctx context.Context, orderID int64) ([]shop.Licence, error) {
+	rows, err := s.DB.Query(ctx, `SELECT id, order_id, licence_id, licence_key, seats, expires_at, revoked_at, created_at
+		FROM shop_licences WHERE order_id = ? ORDER BY id`, orderID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []shop.Licence
+	for rows.Next() {
+		var l shop.Licence
+		var exp, rev, created int64
+		if err := rows.Scan(&l.ID, &l.OrderID, &l.LicenceID, &l.Key, &l.Seats, &exp, &rev, &created); err != nil {
+			return nil, translate(err)
+		}
+		l.ExpiresAt, l.RevokedAt, l.CreatedAt = millis(exp), millis(rev), millis(created)
+		out = append(out, l)
+	}
+	return out, translate(rows.Err())
+}
+
+const refundColumns = `id, order_id, amount, idempotency_key, processor_id, status, COALESCE(staff_id, 0), created_at, updated_at`
+
+// Refunds returns an order's refunds, oldest first.
+func (s ShopStore) Refunds(ctx context.Context, orderID int64) ([]shop.Refund, error) {
+	return s.refunds(ctx, `order_id = ? ORDER BY id`, orderID)
+}
+
+// PendingRefunds returns refunds pending since before t.
+func (s ShopStore) PendingRefunds(ctx context.Context, t time.Time, limit int) ([]shop.Refund, error) {
+	return s.refunds(ctx, `status = 'pending' AND updated_at < ? ORDER BY id LIMIT ?`, toMillis(t), limit)
+}
+
+func (s ShopStore) refunds(ctx context.Context, where string, args ...any) ([]shop.Refund, error) {
+	rows, err := s.DB.Query(ctx, `SELECT `+refundColumns+` FROM shop_refunds WHERE `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []shop.Refund
+	for rows.Next() {
+		var r shop.Refund
+		var created, updated int64
+		if err := rows.Scan(&r.ID, &r.OrderID, &r.Amount, &r.IdempotencyKey, &r.ProcessorID, &r.Status, &r.StaffID, &created, &updated); err != nil {
+			return nil, translate(err)
+		}
+		r.CreatedAt, r.UpdatedAt = millis(created), millis(updated)
+		out = append(out, r)
+	}
+	return out, translate(rows.Err())
+}
+
+// Unsettled returns orders whose attempt has been charging, unknown or awaiting
+// action since before t, and open pending orders created before abandon.
+func (s ShopStore) Unsettled(ctx context.Context, t, abandon time.Time, limit int) ([]shop.Order, error) {
+	rows, err := s.DB.Query(ctx, `SELECT `+orderColumns+` FROM shop_orders WHERE status = 'pending' AND
+		((attempt_state IN ('charging', 'unknown', 'action') AND attempt_at < ?) OR (attempt_state = 'open' AND created_at < ?))
+		ORDER BY id LIMIT ?`, toMillis(t), toMillis(abandon), limit)
+	if err != nil {
+		return nil, err
+	}
+	return collectOrders(rows)
+}
+
+// SalesReport sums paid orders per UTC day, product and currency in [from, to).
+func (s ShopStore) SalesReport(ctx context.Context, from, to time.Time) ([]shop.SalesRow, error) {
+	rows, err := s.DB.Query(ctx, `SELECT paid_at / 86400000, product_name, currency, COUNT(*), SUM(quantity), SUM(total), SUM(tax), SUM(refunded)
+		FROM shop_orders WHERE paid_at >= ? AND paid_at < ? AND status IN ('paid', 'fulfilled', 'refunded', 'disputed')
+		GROUP BY paid_at / 86400000, product_name, currency ORDER BY 1, 2, 3`, toMillis(from), toMillis(to))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []shop.SalesRow
+	for rows.Next() {
+		var r shop.SalesRow
+		var day int64
+		if err := rows.Scan(&day, &r.Product, &r.Currency, &r.Orders, &r.Units, &r.Gross, &r.Tax, &r.Refunded); err != nil {
+			return nil, translate(err)
+		}
+		r.Day = time.UnixMilli(day * 86400000).UTC()
+		out = append(out, r)
+	}
+	return out, translate(rows.Err())
+}
+
+// Queue puts one message into the mail outbox.
+func (s ShopStore) Queue(ctx context.Context, q mail.Queued) error {
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		_, err := InsertOutbox(ctx, tx, q)
+		return err
+	})
+}
+
+func nullIfZero(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}

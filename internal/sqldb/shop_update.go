@@ -1,0 +1,102 @@
+package sqldb
+
+import (
+	"context"
+	"time"
+
+	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/mail"
+	"github.com/candor-dev/candor/internal/shop"
+)
+
+// Update locks one order, lets fn change it and act in the transaction (invoice
+// number, licences, refunds, outbox), and writes it back. With eventID set the webhook
+// event is recorded first, and a repeated event returns shop.ErrDuplicateEvent with
+// nothing changed. On PostgreSQL the order row is locked FOR UPDATE; SQLite has one
+// writer, so its write transactions are serial anyway.
+func (s ShopStore) Update(ctx context.Context, k shop.OrderKey, eventID, eventType string, fn func(o *shop.Order, tx shop.OrderTx) error) error {
+	where, arg, err := orderWhere(k)
+	if err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		now := time.Now().UnixMilli()
+		if eventID != "" {
+			res, err := tx.Exec(ctx, `INSERT INTO shop_payment_events (event_id, type, received_at) VALUES (?, ?, ?)
+				ON CONFLICT (event_id) DO NOTHING`, eventID, eventType, now)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				return shop.ErrDuplicateEvent
+			}
+		}
+		o, err := scanOrder(tx.QueryRow(ctx, `SELECT `+orderColumns+` FROM shop_orders WHERE `+where+tx.Dialect().ForUpdate(), arg))
+		if errs.CodeOf(err) == errs.NotFound {
+			return errs.E(errs.NotFound, "No such order.")
+		} else if err != nil {
+			return err
+		}
+		if err := fn(&o, orderTx{tx}); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE shop_orders SET status = ?, refunded = ?, refund_reserved = ?, attempt = ?,
+			attempt_state = ?, attempt_at = ?, last_error = ?, method_id = ?, payment_id = ?, session_id = ?,
+			card_brand = ?, card_last4 = ?, card_exp_month = ?, card_exp_year = ?, invoice_no = ?, updated_at = ?,
+			paid_at = ? WHERE id = ?`,
+			string(o.Status), o.Refunded, o.RefundHeld, o.Attempt, string(o.AttemptState), toMillis(o.AttemptAt),
+			o.LastError, o.MethodID, o.PaymentID, o.SessionID, o.CardBrand, o.CardLast4, o.CardExpMonth,
+			o.CardExpYear, nullIfZero(o.InvoiceNo), now, toMillis(o.PaidAt), o.ID)
+		return err
+	})
+}
+
+// orderTx is shop.OrderTx inside Update's transaction.
+type orderTx struct{ tx *Tx }
+
+func (t orderTx) NextInvoiceNumber(ctx context.Context) (int64, error) {
+	var n int64
+	err := t.tx.QueryRow(ctx, `UPDATE shop_invoice_seq SET last = last + 1 WHERE id = 1 RETURNING last`).Scan(&n)
+	return n, err
+}
+
+func (t orderTx) AddLicence(ctx context.Context, l *shop.Licence) (err error) {
+	l.ID, err = InsertID(ctx, t.tx, `INSERT INTO shop_licences (order_id, licence_id, licence_key, seats, expires_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, l.OrderID, l.LicenceID, l.Key, l.Seats, toMillis(l.ExpiresAt), toMillis(l.CreatedAt))
+	return err
+}
+
+func (t orderTx) RevokeLicences(ctx context.Context, orderID int64, licenceID string, at time.Time) (int64, error) {
+	q, args := `UPDATE shop_licences SET revoked_at = ? WHERE order_id = ? AND revoked_at = 0`, []any{toMillis(at), orderID}
+	if licenceID != "" {
+		q, args = q+` AND licence_id = ?`, append(args, licenceID)
+	}
+	res, err := t.tx.Exec(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return n, translate(err)
+}
+
+func (t orderTx) AddRefund(ctx context.Context, r *shop.Refund) (err error) {
+	r.ID, err = InsertID(ctx, t.tx, `INSERT INTO shop_refunds (order_id, amount, idempotency_key, status, staff_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, r.OrderID, r.Amount, r.IdempotencyKey, string(r.Status), nullIfZero(r.StaffID),
+		toMillis(r.CreatedAt), toMillis(r.UpdatedAt))
+	return err
+}
+
+func (t orderTx) SetRefund(ctx context.Context, id int64, status shop.RefundStatus, processorID string, at time.Time) error {
+	return Affected(t.tx.Exec(ctx, `UPDATE shop_refunds SET status = ?, processor_id = ?, updated_at = ? WHERE id = ?`,
+		string(status), processorID, toMillis(at), id))
+}
+
+func (t orderTx) Queue(ctx context.Context, q mail.Queued) error {
+	_, err := InsertOutbox(ctx, t.tx, q)
+	return err
+}
+
+func (t orderTx) ReleaseCoupon(ctx context.Context, couponID int64) error {
+	_, err := t.tx.Exec(ctx, `UPDATE shop_coupons SET used = used - 1 WHERE id = ? AND used > 0`, couponID)
+	return err
+}
