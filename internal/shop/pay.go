@@ -59,7 +59,9 @@ func (s *Service) PayCard(ctx context.Context, ref string, card *payment.Card) (
 }
 
 // ReturnURL is where the customer comes back after 3-D Secure or the hosted page.
-func (s *Service) ReturnURL(ref string) string { return s.opts.PublicURL + "/checkout/" + ref + "/return" }
+func (s *Service) ReturnURL(ref string) string {
+	return s.opts.PublicURL + "/checkout/" + ref + "/return"
+}
 
 // payRequest is the processor request of the order's current attempt: the same on
 // every retry, so the idempotency key is honoured.
