@@ -16,6 +16,9 @@ import (
 	"github.com/candor-dev/candor/internal/limiter"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/newsletter"
+	"github.com/candor-dev/candor/internal/payment"
+	"github.com/candor-dev/candor/internal/payment/sandbox"
+	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/staff"
 )
 
@@ -37,11 +40,14 @@ type Deps struct {
 	Contact    *contact.Service  // the contact form and staff inbox
 	Outbox     *mail.OutboxAdmin // the staff view of the mail outbox
 	Antibot    *antibot.Guard
-	Stats      Collector          // visitor statistics: the aggregator (nil: hits are dropped)
-	Sites      SiteFinder         // the sites whose visits are counted
-	Reports    *analytics.Reports // the dashboard's figures, suppression applied (nil: no dashboard)
-	SiteList   SiteLister         // the sites the dashboard can show (analytics.Sites)
-	StatsAPI   StatsTokens        // the statistics API's tokens (analytics.Tokens; nil: every API call is 401)
+	Stats      Collector             // visitor statistics: the aggregator (nil: hits are dropped)
+	Sites      SiteFinder            // the sites whose visits are counted
+	Reports    *analytics.Reports    // the dashboard's figures, suppression applied (nil: no dashboard)
+	SiteList   SiteLister            // the sites the dashboard can show (analytics.Sites)
+	StatsAPI   StatsTokens           // the statistics API's tokens (analytics.Tokens; nil: every API call is 401)
+	Shop       *shop.Service         // the shop (nil: no shop pages)
+	Sandbox    *sandbox.Sandbox      // the built-in test processor, in test mode only (its 3-D Secure page)
+	Webhooks   payment.WebhookParser // the processor's signed webhooks (nil: POST /webhooks/stripe answers 404)
 	Log        *slog.Logger
 	Metrics    *Metrics
 	Version    string
@@ -65,6 +71,9 @@ type Server struct {
 	siteList   SiteLister
 
 	statsTokens   StatsTokens
+	shop          *shop.Service
+	sandbox       *sandbox.Sandbox
+	webhooks      payment.WebhookParser
 	statsAPILimit *limiter.Limiter // per API token
 
 	antibotScript, antibotChallenge, trackerScript http.HandlerFunc
@@ -95,6 +104,7 @@ func NewServer(d Deps) (*Server, error) {
 		newsletter: d.Newsletter, campaigns: d.Campaigns, contact: d.Contact, outbox: d.Outbox, antibot: d.Antibot,
 		stats: d.Stats, sites: d.Sites, reports: d.Reports, siteList: d.SiteList,
 		statsTokens: d.StatsAPI, statsAPILimit: limiter.New(statsAPIBurst, statsAPIEvery, 10_000),
+		shop: d.Shop, sandbox: d.Sandbox, webhooks: d.Webhooks,
 		metrics: d.Metrics, version: d.Version, assets: a, templates: t,
 	}
 	script, err := staticFiles.ReadFile("static/antibot.js")
