@@ -42,3 +42,7 @@ func MergeSketches(a, b []byte) ([]byte, error) {
 	}
 	return x.MarshalBinary()
 }
+
+// SketchEstimate returns how many distinct visitors a serialised sketch counts (0 for an
+// empty one). Reports apply suppression to it; this raw figure is for storage tests.
+func SketchEstimate(b []byte) (int64, error) { return estimate(b) }

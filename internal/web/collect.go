@@ -312,6 +312,12 @@ func (s *Server) pixel(w http.ResponseWriter, r *http.Request) {
 		path = "/"
 	}
 	h := analytics.Hit{Kind: "pageview", Path: path, Referrer: q.Get("ref"), Language: firstLanguage(r.Header.Get("Accept-Language"))}
+	if _, query, ok := strings.Cut(path, "?"); ok && strings.Contains(query, "utm_") {
+		// The campaign of a page without JavaScript is in its URL, as in an access log.
+		if pq, err := url.ParseQuery(query); err == nil {
+			h.UTMSource, h.UTMMedium, h.UTMCampaign = pq.Get("utm_source"), pq.Get("utm_medium"), pq.Get("utm_campaign")
+		}
+	}
 	pw := &pixelWriter{ResponseWriter: w}
 	s.record(pw, r, site, h)
 	hd := w.Header()
