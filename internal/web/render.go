@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/staff"
 )
 
@@ -97,8 +98,11 @@ func parseTemplates(a assets) (map[string]*template.Template, error) {
 		"can": func(m *staff.Member, p string) bool {
 			return m != nil && m.Role.Can(staff.Permission(p))
 		},
-		"nav":  func() []navItem { return navigation },
-		"time": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"nav": func() []navItem { return navigation },
+		// The shop's money and invoice numbers, printed one way everywhere.
+		"money":   shop.FormatMoney,
+		"invoice": shop.InvoiceNumber,
+		"time":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	}
 	pages, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
