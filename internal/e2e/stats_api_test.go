@@ -14,19 +14,27 @@ import (
 	"github.com/candor-dev/candor/internal/sqldb"
 )
 
-// sixVisitors records six visitors of site 1 on day, as a server's aggregator would.
-func (in *install) sixVisitors(day time.Time) {
+// statsDB opens the installation's database, for tests that record or read aggregates
+// directly; it is closed when the test ends.
+func (in *install) statsDB() *sqldb.DB {
 	in.t.Helper()
 	dsn := in.dsn
 	if dsn == "" {
 		dsn = "sqlite:" + filepath.Join(in.dir, "candor.db")
 	}
-	ctx := context.Background()
-	db, err := sqldb.Open(ctx, dsn)
+	db, err := sqldb.Open(context.Background(), dsn)
 	if err != nil {
 		in.t.Fatal(err)
 	}
-	defer db.Close()
+	in.t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// sixVisitors records six visitors of site 1 on day, as a server's aggregator would.
+func (in *install) sixVisitors(day time.Time) {
+	in.t.Helper()
+	ctx := context.Background()
+	db := in.statsDB()
 	agg := analytics.NewAggregator(sqldb.AnalyticsStore{DB: db}, analytics.Options{Now: func() time.Time { return day }})
 	for v := range 6 {
 		agg.Record(analytics.Hit{SiteID: 1, Kind: analytics.KindPageview, Path: "/", IP: netip.AddrFrom4([4]byte{8, 8, 8, byte(v)}),
@@ -35,6 +43,7 @@ func (in *install) sixVisitors(day time.Time) {
 	if err := agg.Flush(ctx); err != nil {
 		in.t.Fatal(err)
 	}
+	db.Close()
 }
 
 // Promise: the small-count threshold is the operator's to raise (--stats-k), and it

@@ -121,15 +121,7 @@ func TestBeaconPixelAndLogAgree(t *testing.T) {
 		t.Fatalf("ingest-log: %v\n%s", err, out)
 	}
 
-	dsn := in.dsn
-	if dsn == "" {
-		dsn = "sqlite:" + filepath.Join(in.dir, "candor.db")
-	}
-	db, err := sqldb.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := in.statsDB()
 	excluded := map[string]bool{analytics.DimScreen: true, analytics.DimLanguage: true}
 	cells := map[string]map[string]string{}
 	for name, id := range sites {
