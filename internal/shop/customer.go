@@ -116,3 +116,13 @@ func (s *Service) FindOrders(ctx context.Context, email string) error {
 	s.wake()
 	return nil
 }
+
+// EmailKey is the blind index of an email address, for rate limits kept per address
+// in memory; "" for an address that is not valid.
+func (s *Service) EmailKey(email string) string {
+	addr, err := pii.NewEmail(email)
+	if err != nil {
+		return ""
+	}
+	return s.sealer.Index(indexEmail, addr.Reveal())
+}

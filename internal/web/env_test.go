@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -25,7 +26,9 @@ import (
 	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/newsletter"
+	"github.com/candor-dev/candor/internal/payment/sandbox"
 	"github.com/candor-dev/candor/internal/pii"
+	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
 	"github.com/candor-dev/candor/internal/staff"
@@ -47,6 +50,9 @@ type env struct {
 	srv   *Server
 	ts    *httptest.Server
 	logs  *canarytest.Buffer
+	shop  *shop.Service // in test mode, over the built-in sandbox
+
+	shopPaths map[string]string // route pattern → a concrete path to a shop fixture (shopFixture)
 
 	secrets canarytest.Canaries // must never appear in the logs
 }
@@ -85,8 +91,17 @@ func newEnv(t *testing.T, args ...string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	box := sandbox.New()
+	_, licenceKey, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shopSvc := shop.New(sqldb.ShopStore{DB: db}, box, sealer, shop.LicenceSigner{Key: licenceKey}, auditLog, nil, shop.Options{
+		Mode: shop.ModeTest, PublicURL: strings.TrimSuffix(cfg.PublicURL.String(), "/"), MailDomain: "example.com", TaxRates: cfg.TaxRates,
+	})
 	srv, err := NewServer(Deps{
 		Config: cfg, Health: db, Staff: svc, Audit: auditLog, Version: "test",
+		Shop: shopSvc, Sandbox: box,
 		Newsletter: nl, Campaigns: nl.Campaigns(nlStore), Antibot: guard,
 		Contact: contact.NewService(sqldb.ContactStore{DB: db}, sealer, auditLog, nil, contact.Options{PublicURL: cfg.PublicURL.String(), MailDomain: "example.com"}), Outbox: mail.NewOutboxAdmin(sqldb.OutboxAdminStore{DB: db}, sealer, auditLog),
 		Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
@@ -94,7 +109,7 @@ func newEnv(t *testing.T, args ...string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, ctx: ctx, db: db, cfg: cfg, staff: svc, srv: srv, logs: logs}
+	e := &env{t: t, ctx: ctx, db: db, cfg: cfg, staff: svc, srv: srv, logs: logs, shop: shopSvc}
 	e.ts = httptest.NewServer(srv)
 	t.Cleanup(e.ts.Close)
 	// Promise: logs carry no password, session token, TOTP secret or email.

@@ -6,6 +6,14 @@ import "net/http"
 const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
 	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
+// checkoutCSP is the policy of the checkout and payment pages: no script at all (the
+// pages work without it), nothing framed, forms posted only to Candor.
+const checkoutCSP = "default-src 'none'; img-src 'self'; style-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+// hostedCSP lets the payment form continue to the card company's hosted page (a form
+// post answered by a redirect is subject to form-action).
+const hostedCSP = checkoutCSP + " https://checkout.stripe.com"
+
 // securityHeaders sets the headers every response carries.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	tls := s.cfg.TLS()
@@ -28,6 +36,8 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 // The security headers' values (see fixedValue).
 var (
 	hdrCSP         = fixedValue(contentSecurityPolicy)
+	hdrCheckoutCSP = fixedValue(checkoutCSP)
+	hdrHostedCSP   = fixedValue(hostedCSP)
 	hdrNosniff     = fixedValue("nosniff")
 	hdrDeny        = fixedValue("DENY")
 	hdrNoReferrer  = fixedValue("no-referrer")

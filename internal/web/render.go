@@ -51,6 +51,7 @@ var navigation = []navItem{
 	{Key: "subscribers", Label: "Subscribers", Href: "/admin/subscribers", Perm: staff.ManageSubscribers},
 	{Key: "campaigns", Label: "Campaigns", Href: "/admin/campaigns", Perm: staff.ManageCampaigns},
 	{Key: "stats", Label: "Statistics", Href: "/admin/stats", Perm: staff.ViewStats},
+	{Key: "shop", Label: "Shop", Href: "/admin/shop", Perm: staff.ManageShop},
 	{Key: "outbox", Label: "Outbox", Href: "/admin/outbox", Perm: staff.ViewOutbox},
 	{Key: "staff", Label: "Staff", Href: "/admin/staff", Perm: staff.ManageStaff},
 	{Key: "audit", Label: "Audit log", Href: "/admin/audit", Perm: staff.ViewAudit},
@@ -102,6 +103,7 @@ func parseTemplates(a assets) (map[string]*template.Template, error) {
 		// The shop's money and invoice numbers, printed one way everywhere.
 		"money":   shop.FormatMoney,
 		"invoice": shop.InvoiceNumber,
+		"rate":    shop.FormatRate,
 		"time":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	}
 	pages, err := fs.Glob(templateFiles, "templates/*.html")

@@ -56,6 +56,24 @@ func (s *Server) routes() []route {
 		{"OPTIONS /collect", anyone, false, s.collectPreflight},
 		{"GET /pixel.gif", anyone, false, s.pixel},
 
+		// Public: the shop (docs/shop.md). The vendor's "Buy" buttons link to /buy/…;
+		// card pages are no-store with a script-free CSP; card fields are accepted in a
+		// POST body only. Webhooks are authenticated by their signature, not a session.
+		{"GET /shop", anyone, false, s.shopOnly(s.shopPage)},
+		{"GET /buy/{product}/{edition}", anyone, false, s.shopOnly(s.buyPage)},
+		{"POST /buy/{product}/{edition}", anyone, false, s.shopOnly(s.buyPost)},
+		{"GET /checkout/{ref}/pay", anyone, false, s.shopOnly(s.payPage)},
+		{"POST /checkout/{ref}/pay", anyone, false, s.shopOnly(s.payPost)},
+		{"POST /checkout/{ref}/hosted", anyone, false, s.shopOnly(s.hostedPost)},
+		{"GET /checkout/{ref}/return", anyone, false, s.shopOnly(s.checkoutReturn)},
+		{"POST /checkout/{ref}/authenticate", anyone, false, s.shopOnly(s.testAuthenticate)},
+		{"GET /orders/find", anyone, false, s.shopOnly(s.findOrdersPage)},
+		{"POST /orders/find", anyone, false, s.shopOnly(s.findOrders)},
+		{"GET /orders/find/sent", anyone, false, s.shopOnly(s.findOrdersSent)},
+		{"GET /orders/{ref}", anyone, false, s.shopOnly(s.customerOrder)},
+		{"GET /orders/{ref}/downloads/{id}", anyone, false, s.shopOnly(s.download)},
+		{"POST /webhooks/stripe", anyone, false, s.shopOnly(s.stripeWebhook)},
+
 		// Public: the newsletter (called from the vendor's website; docs/newsletter.md).
 		{"GET /subscribe", anyone, false, s.subscribePage},
 		{"POST /subscribe", anyone, false, s.subscribe},

@@ -35,6 +35,20 @@ var wantRoutes = []struct {
 	{"POST /collect", "public", "all"},
 	{"OPTIONS /collect", "public", "all"},
 	{"GET /pixel.gif", "public", "all"},
+	{"GET /shop", "public", "all"},
+	{"GET /buy/{product}/{edition}", "public", "all"},
+	{"POST /buy/{product}/{edition}", "public", "all"},
+	{"GET /checkout/{ref}/pay", "public", "all"},
+	{"POST /checkout/{ref}/pay", "public", "all"},
+	{"POST /checkout/{ref}/hosted", "public", "all"},
+	{"GET /checkout/{ref}/return", "public", "all"},
+	{"POST /checkout/{ref}/authenticate", "public", "all"},
+	{"GET /orders/find", "public", "all"},
+	{"POST /orders/find", "public", "all"},
+	{"GET /orders/find/sent", "public", "all"},
+	{"GET /orders/{ref}", "public", "all"},
+	{"GET /orders/{ref}/downloads/{id}", "public", "all"},
+	{"POST /webhooks/stripe", "public", "all"},
 	{"GET /subscribe", "public", "all"},
 	{"POST /subscribe", "public", "all"},
 	{"OPTIONS /subscribe", "public", "all"},
@@ -147,6 +161,9 @@ func accessText(rt route) string {
 // routePath turns a pattern into a concrete request path.
 func (e *env) routePath(pattern string, id int64) (method, path string) {
 	method, path, _ = strings.Cut(pattern, " ")
+	if p, ok := e.shopPaths[pattern]; ok {
+		return method, p
+	}
 	css, err := e.srv.assets.url("admin.css")
 	if err != nil {
 		e.t.Fatal(err)
@@ -208,6 +225,7 @@ func TestRouteTable(t *testing.T) {
 	e.staffSideFixtures(target.ID)
 	e.inboxFixture(target.ID)
 	statsFixture(t, e, true)
+	shopFixture(t, e)
 	for _, w := range wantRoutes {
 		method, path := e.routePath(w.pattern, target.ID)
 		req, _ := http.NewRequest(method, e.ts.URL+path, nil)

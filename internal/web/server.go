@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/candor-dev/candor/internal/analytics"
 	"github.com/candor-dev/candor/internal/antibot"
@@ -72,6 +73,9 @@ type Server struct {
 
 	statsTokens   StatsTokens
 	shop          *shop.Service
+	shopLimit     *limiter.Limiter // checkouts and order look-ups per client address
+	cardLimit     *limiter.Limiter // card attempts per client address and per order (card testing)
+	findLimit     *limiter.Limiter // "find my orders" mails per email address
 	sandbox       *sandbox.Sandbox
 	webhooks      payment.WebhookParser
 	statsAPILimit *limiter.Limiter // per API token
@@ -105,7 +109,9 @@ func NewServer(d Deps) (*Server, error) {
 		stats: d.Stats, sites: d.Sites, reports: d.Reports, siteList: d.SiteList,
 		statsTokens: d.StatsAPI, statsAPILimit: limiter.New(statsAPIBurst, statsAPIEvery, 10_000),
 		shop: d.Shop, sandbox: d.Sandbox, webhooks: d.Webhooks,
-		metrics: d.Metrics, version: d.Version, assets: a, templates: t,
+		shopLimit: limiter.New(20, 3*time.Second, 10_000), cardLimit: limiter.New(8, time.Minute, 10_000),
+		findLimit: limiter.New(3, 20*time.Minute, 10_000),
+		metrics:   d.Metrics, version: d.Version, assets: a, templates: t,
 	}
 	script, err := staticFiles.ReadFile("static/antibot.js")
 	if err != nil {

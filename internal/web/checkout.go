@@ -1,0 +1,141 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/shop"
+)
+
+// checkoutFields are the fields of the checkout form kept after an error. No card
+// field is ever among them: card fields live on the payment page and are never
+// rendered back.
+var checkoutFields = []string{"name", "email", "country", "quantity", "currency", "coupon"}
+
+// buyData feeds templates/buy.html.
+type buyData struct {
+	Product   shop.Product
+	Edition   shop.Edition
+	Quote     *shop.Quote // nil until a country is chosen
+	Countries []country
+	TestMode  bool
+	Inclusive bool
+}
+
+// shopPage is GET /shop: the catalogue, with a buy link per edition.
+func (s *Server) shopPage(w http.ResponseWriter, r *http.Request) {
+	ps, err := s.shop.Catalogue(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.cardPageHeaders(w)
+	s.render(w, r, http.StatusOK, "shop", page{Title: "Shop", Data: map[string]any{"Products": ps, "TestMode": s.shop.TestMode(), "Inclusive": s.shop.PricesIncludeTax()}})
+}
+
+// buyPage is GET /buy/{product}/{edition}: the checkout form (the vendor's "Buy"
+// buttons link here), with the quantity and currency from the query when given.
+func (s *Server) buyPage(w http.ResponseWriter, r *http.Request) {
+	form := map[string]string{"quantity": "1", "currency": r.URL.Query().Get("currency")}
+	if q := r.URL.Query().Get("quantity"); q != "" {
+		form["quantity"] = q
+	}
+	s.renderBuy(w, r, http.StatusOK, page{Form: form})
+}
+
+// buyPost is POST /buy/{product}/{edition}: "Update total" re-prices the form;
+// "Continue" creates the order and goes on to payment.
+func (s *Server) buyPost(w http.ResponseWriter, r *http.Request) {
+	if !s.shopLimit.Allow(ClientIP(r.Context())) {
+		s.fail(w, r, errs.E(errs.RateLimited, "Too many checkouts from your address; please wait a minute."))
+		return
+	}
+	f, err := decodePublicForm(r)
+	kept := map[string]string{}
+	for _, k := range checkoutFields {
+		kept[k] = f.get(k)
+	}
+	if err != nil {
+		s.renderBuy(w, r, status(err), page{Error: errs.PublicOf(err), Form: kept})
+		return
+	}
+	if f.get("action") != "continue" {
+		s.renderBuy(w, r, http.StatusOK, page{Form: kept})
+		return
+	}
+	o, err := s.shop.StartCheckout(r.Context(), checkoutInput(r, f))
+	if err != nil {
+		if status(err) >= 500 {
+			s.fail(w, r, err)
+			return
+		}
+		s.renderBuy(w, r, status(err), page{Error: errs.PublicOf(err), Field: fieldOf(err), Form: kept})
+		return
+	}
+	http.Redirect(w, r, "/checkout/"+o.Ref+"/pay", http.StatusSeeOther)
+}
+
+// checkoutInput reads the checkout form.
+func checkoutInput(r *http.Request, f publicForm) shop.CheckoutInput {
+	qty, err := strconv.Atoi(strings.TrimSpace(f.get("quantity")))
+	if err != nil {
+		qty = 0
+	}
+	return shop.CheckoutInput{
+		Product: r.PathValue("product"), Edition: r.PathValue("edition"), Currency: f.get("currency"),
+		Quantity: qty, Coupon: f.get("coupon"), Name: f.get("name"), Email: f.get("email"), Country: f.get("country"),
+	}
+}
+
+// renderBuy shows the checkout form with its live quote (when the form prices).
+func (s *Server) renderBuy(w http.ResponseWriter, r *http.Request, st int, p page) {
+	in := checkoutInput(r, publicForm{values: map[string][]string{}})
+	in.Currency, in.Coupon, in.Country = p.Form["currency"], p.Form["coupon"], p.Form["country"]
+	in.Quantity, _ = strconv.Atoi(p.Form["quantity"])
+	if in.Quantity == 0 && p.Form["quantity"] == "" {
+		in.Quantity = 1
+	}
+	data := buyData{Countries: countries(), TestMode: s.shop.TestMode(), Inclusive: s.shop.PricesIncludeTax()}
+	q, prod, ed, err := s.shop.Quote(r.Context(), in)
+	switch {
+	case errs.CodeOf(err) == errs.NotFound || prod.ID == 0 || ed.ID == 0:
+		s.fail(w, r, errs.E(errs.NotFound, "This product is not for sale."))
+		return
+	case err == nil:
+		data.Quote = &q
+	case p.Error == "" && in.Country != "":
+		p.Error, p.Field = errs.PublicOf(err), fieldOf(err)
+	}
+	data.Product, data.Edition = prod, ed
+	if p.Form["currency"] == "" {
+		p.Form["currency"] = ed.Currencies()[0]
+	}
+	p.Title, p.Data = "Buy "+prod.Name+" "+ed.Name, data
+	s.cardPageHeaders(w)
+	s.render(w, r, st, "buy", p)
+}
+
+// cardPageHeaders are the headers of every checkout page: never cached, and no
+// analytics on them (the pages include no tracker; the CSP would refuse a third-party
+// one anyway).
+func (s *Server) cardPageHeaders(w http.ResponseWriter) {
+	h := w.Header()
+	h["Cache-Control"] = hdrNoStore
+	h["Content-Security-Policy"] = hdrCheckoutCSP
+	if s.shop.Mode() == shop.ModeHosted {
+		h["Content-Security-Policy"] = hdrHostedCSP
+	}
+}
+
+// shopOnly answers 404 when the installation runs without a shop.
+func (s *Server) shopOnly(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.shop == nil {
+			http.NotFound(w, r)
+			return
+		}
+		h(w, r)
+	}
+}

@@ -1,0 +1,136 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/candor-dev/candor/internal/payment"
+	"github.com/candor-dev/candor/internal/shop"
+	"github.com/candor-dev/candor/internal/staff"
+)
+
+// The card and CVC every shop test types: they must appear nowhere afterwards.
+const (
+	testCard = "4242424242424242"
+	testCVC  = "987"
+)
+
+// shopFixture adds the product "tool" (edition "std", EUR 49.00, one download file),
+// a pending order and a paid one, and points the route table's shop patterns at them.
+func shopFixture(t *testing.T, e *env) (pending, paid shop.Order) {
+	t.Helper()
+	clerk := staff.Principal{Role: staff.ShopRole, Name: "staff:0"}
+	p := &shop.Product{Slug: "tool", Name: "Tool", Version: "1.0", Active: true}
+	must(t, e.shop.SaveProduct(e.ctx, clerk, p))
+	must(t, e.shop.SaveEdition(e.ctx, clerk, &shop.Edition{ProductID: p.ID, Slug: "std", Name: "Standard", Seats: 1, Prices: map[string]int64{"EUR": 4900}}))
+	d := &shop.Download{ProductID: p.ID, Name: "Installer", File: "tool-1.0.zip"}
+	must(t, e.shop.AddDownload(e.ctx, clerk, d))
+	dir := filepath.Join(e.cfg.DataDir, "downloads")
+	must(t, os.MkdirAll(dir, 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "tool-1.0.zip"), []byte("the tool"), 0o644))
+	in := shop.CheckoutInput{Product: "tool", Edition: "std", Currency: "EUR", Quantity: 1, Name: "Pat Buyer", Email: "pat@buyer.example", Country: "FR"}
+	pending, err := e.shop.StartCheckout(e.ctx, in)
+	must(t, err)
+	paid, err = e.shop.StartCheckout(e.ctx, in)
+	must(t, err)
+	c, err := payment.ParseCard(testCard, "12", "2034", testCVC, time.Now())
+	must(t, err)
+	out, err := e.shop.PayCard(e.ctx, paid.Ref, c)
+	if err != nil || !out.Paid {
+		t.Fatalf("paying the fixture order: %+v, %v", out, err)
+	}
+	orderURL, _ := url.Parse(e.shop.OrderURL(paid.Ref))
+	dl, _ := url.Parse(e.shop.DownloadURL(paid.Ref, d.ID))
+	e.shopPaths = map[string]string{
+		"GET /buy/{product}/{edition}":      "/buy/tool/std",
+		"POST /buy/{product}/{edition}":     "/buy/tool/std",
+		"GET /checkout/{ref}/pay":           "/checkout/" + pending.Ref + "/pay",
+		"POST /checkout/{ref}/pay":          "/checkout/" + pending.Ref + "/pay",
+		"POST /checkout/{ref}/hosted":       "/checkout/" + pending.Ref + "/hosted",
+		"GET /checkout/{ref}/return":        "/checkout/" + pending.Ref + "/return",
+		"POST /checkout/{ref}/authenticate": "/checkout/" + pending.Ref + "/authenticate",
+		"GET /orders/{ref}":                 orderURL.RequestURI(),
+		"GET /orders/{ref}/downloads/{id}":  dl.RequestURI(),
+	}
+	return pending, out.Order
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A buyer's whole path without JavaScript: the form prices, the order is created, the
+// card is paid, and the order page shows the licence key and a working download link.
+// Promise: the card number is never echoed, logged or put in a URL.
+func TestCheckoutFlow(t *testing.T) {
+	e := newEnv(t, "--tax-rate", "FR=20")
+	shopFixture(t, e)
+	e.canary(testCard, "4242 4242 4242 4242")
+	c := e.client()
+	form := url.Values{"name": {"Lee Buyer"}, "email": {"lee@buyer.example"}, "country": {"FR"}, "quantity": {"2"}, "currency": {"EUR"}}
+	r := c.post("/buy/tool/std", withAction(form, "update"))
+	want(t, r, http.StatusOK)
+	if !strings.Contains(r.body, "EUR 117.60") || !strings.Contains(r.body, "EUR 19.60") {
+		t.Fatalf("the quote for 2 × 49.00 + 20%% tax is missing:\n%s", r.body)
+	}
+	if r.Header.Get("Cache-Control") != "no-store" || !strings.Contains(r.Header.Get("Content-Security-Policy"), "default-src 'none'") {
+		t.Fatalf("checkout headers: %v", r.Header)
+	}
+	r = c.post("/buy/tool/std", withAction(form, "continue"))
+	want(t, r, http.StatusSeeOther)
+	payPath := r.Header.Get("Location")
+	if !strings.HasPrefix(payPath, "/checkout/ord_") {
+		t.Fatalf("continue → %q", payPath)
+	}
+	// A declined card: the page says why and does not echo the number.
+	r = c.post(payPath, url.Values{"card_number": {"4000 0000 0000 0002"}, "card_exp": {"12/34"}, "card_cvc": {testCVC}})
+	want(t, r, http.StatusPaymentRequired)
+	if !strings.Contains(r.body, "declined") || strings.Contains(r.body, "4000000000000002") || strings.Contains(r.body, `value="4000`) || strings.Contains(r.body, testCVC) {
+		t.Fatalf("decline page:\n%s", r.body)
+	}
+	// Card fields in the URL are refused outright.
+	want(t, c.get(payPath+"?card_number="+testCard), http.StatusBadRequest)
+	// A good card: on to the order page.
+	r = c.post(payPath, url.Values{"card_number": {"4242 4242 4242 4242"}, "card_exp": {"12/34"}, "card_cvc": {testCVC}})
+	want(t, r, http.StatusSeeOther)
+	orderURL, _ := url.Parse(r.Header.Get("Location"))
+	r = c.get(orderURL.RequestURI())
+	want(t, r, http.StatusOK)
+	if !strings.Contains(r.body, "CANDOR") || !strings.Contains(r.body, "ending in 4242") || !strings.Contains(r.body, "TEST MODE") {
+		t.Fatalf("order page:\n%s", r.body)
+	}
+	for _, bad := range []string{testCard, "lee@buyer.example"} {
+		if strings.Contains(r.body, bad) {
+			t.Errorf("the order page shows %q", bad)
+		}
+	}
+	i := strings.Index(r.body, "/downloads/")
+	if i < 0 {
+		t.Fatalf("no download link:\n%s", r.body)
+	}
+	link := r.body[strings.LastIndex(r.body[:i], `"`)+1 : i+strings.Index(r.body[i:], `"`)]
+	dl, _ := url.Parse(strings.ReplaceAll(link, "&amp;", "&"))
+	d := c.get(dl.RequestURI())
+	want(t, d, http.StatusOK)
+	if d.body != "the tool" {
+		t.Fatalf("download: %q", d.body)
+	}
+	// A tampered link opens nothing.
+	want(t, c.get(strings.Replace(orderURL.RequestURI(), "s=", "s=0", 1)), http.StatusNotFound)
+}
+
+func withAction(v url.Values, action string) url.Values {
+	out := url.Values{"action": {action}}
+	for k, x := range v {
+		out[k] = x
+	}
+	return out
+}
