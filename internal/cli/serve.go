@@ -18,6 +18,7 @@ import (
 	"github.com/candor-dev/candor/internal/analytics"
 	"github.com/candor-dev/candor/internal/antibot"
 	"github.com/candor-dev/candor/internal/mail"
+	"github.com/candor-dev/candor/internal/procsafe"
 	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/web"
 )
@@ -26,6 +27,7 @@ import (
 const shutdownGrace = 8 * time.Second
 
 func runServe(ctx context.Context, inv *invocation) error {
+	coreErr := procsafe.DisableCoreDumps() // first, before any key or personal data is in memory
 	if err := inv.parse(); err != nil {
 		return err
 	}
@@ -46,6 +48,9 @@ func runServe(ctx context.Context, inv *invocation) error {
 		return err
 	}
 	defer a.Close()
+	if coreErr != nil {
+		a.log.Warn("core dumps could not be disabled: a crash could write keys and personal data to disk", "err", coreErr)
+	}
 	if err := a.warnAndSeed(ctx, inv); err != nil {
 		ln.Close()
 		return err
