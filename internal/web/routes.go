@@ -163,6 +163,25 @@ func (s *Server) routes() []route {
 		{"GET /api/stats", bearer, apiRoute, s.withStatsToken(s.apiStats)},
 		{"GET /api/stats.csv", bearer, apiRoute, s.withStatsToken(s.apiStatsCSV)},
 
+		// The shop: catalogue, coupons, orders, refunds, sales (role shop, admins, owners).
+		// Every change and every look at an order is audited by the domain.
+		{"GET /admin/shop", can(staff.ManageShop), false, s.shopProducts},
+		{"GET /admin/shop/products/new", can(staff.ManageShop), false, s.shopProductNew},
+		{"POST /admin/shop/products/new", can(staff.ManageShop), false, s.shopProductCreate},
+		{"GET /admin/shop/products/{id}", can(staff.ManageShop), false, s.shopProductPage},
+		{"POST /admin/shop/products/{id}", can(staff.ManageShop), false, s.shopProductSave},
+		{"POST /admin/shop/products/{id}/editions", can(staff.ManageShop), false, s.shopEditionSave},
+		{"POST /admin/shop/products/{id}/downloads", can(staff.ManageShop), false, s.shopDownloadAdd},
+		{"POST /admin/shop/products/{id}/downloads/delete", can(staff.ManageShop), false, s.shopDownloadDelete},
+		{"GET /admin/shop/coupons", can(staff.ManageShop), false, s.shopCoupons},
+		{"POST /admin/shop/coupons", can(staff.ManageShop), false, s.shopCouponCreate},
+		{"GET /admin/shop/orders", can(staff.ManageShop), false, s.shopOrders},
+		{"GET /admin/shop/orders/{id}", can(staff.ManageShop), false, s.shopOrder},
+		{"POST /admin/shop/orders/{id}/refund", can(staff.ManageShop), false, s.shopRefund},
+		{"POST /admin/shop/orders/{id}/resend", can(staff.ManageShop), false, s.shopResendReceipt},
+		{"POST /admin/shop/orders/{id}/revoke", can(staff.ManageShop), false, s.shopRevokeLicence},
+		{"GET /admin/shop/report", can(staff.ManageShop), false, s.shopReport},
+
 		// The mail outbox: what was sent, what waits, dead letters (admins, owners).
 		{"GET /admin/outbox", can(staff.ViewOutbox), false, s.outboxList},
 		{"GET /admin/outbox/{id}", can(staff.ViewOutbox), false, s.outboxDetail},
