@@ -52,6 +52,7 @@ func commands() []command {
 		{"ingest-log", "--site NAME FILE…", "count page views from web-server access logs (- for standard input)", runIngestLog},
 		{"stats", "--site NAME", "print visitor statistics for a range (small counts suppressed)", runStats},
 		{"keys", "rotate", "add a new data key and re-seal personal data with it", runKeys},
+		{"products", "add|list", "add products to the shop's catalogue, or list it", runProducts},
 		{"licence", "verify|public-key", "check a licence key, or print the key that checks them", runLicence},
 		{"audit", "verify", "check that no audit log entry was changed or removed", runAudit},
 		{"config", "", "print the effective configuration, secrets redacted", runConfig},
