@@ -15,6 +15,7 @@ import (
 	"github.com/candor-dev/candor/internal/mail/smtp"
 	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/pii"
+	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
 )
@@ -34,6 +35,8 @@ type app struct {
 	contact    *contact.Service
 	mailer     *mail.Service
 	relay      *smtp.Relay // nil without --smtp, and for commands that send nothing
+	shop       *shop.Service
+	payment    paymentSetup
 }
 
 // appNeeds says what a command needs beyond storage, keys and domains.
@@ -108,6 +111,10 @@ func openApp(ctx context.Context, inv *invocation, needs appNeeds) (*app, error)
 		PublicURL: strings.TrimSuffix(cfg.PublicURL.String(), "/"), MailDomain: mailDomain(cfg), ReplyTo: cfg.ContactReplyTo,
 		RetentionSpam: cfg.RetentionSpam, RetentionReview: cfg.RetentionReview, RetentionClosed: cfg.RetentionClosed,
 	})
+	if err := a.openShop(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return a, nil
 }
 

@@ -45,6 +45,9 @@ func seedDemo(ctx context.Context, a *app, out io.Writer) error {
 	if err := seedDemoStats(ctx, a, site); err != nil {
 		return err
 	}
+	if err := seedDemoShop(ctx, a); err != nil {
+		return err
+	}
 	fmt.Fprintf(out, "Demo owner: %s  one-time password: %s  (you will choose your own at first sign-in)\n", DemoOwnerEmail, pw)
 	return nil
 }

@@ -17,6 +17,10 @@ func (a *app) jobs() []job {
 		{"purge idle sessions", 10 * time.Minute, a.staff.PurgeSessions},
 		{"purge unconfirmed subscriptions", time.Hour, a.newsletter.PurgePending},
 		{"purge contact messages past retention", time.Hour, a.contact.Purge},
+		{"settle payments and refunds", time.Minute, func(ctx context.Context) (int64, error) {
+			n, err := a.shop.Reconcile(ctx)
+			return int64(n), err
+		}},
 		{"start scheduled campaigns", 15 * time.Second, func(ctx context.Context) (int64, error) {
 			n, err := a.campaigns.StartDue(ctx)
 			return int64(n), err

@@ -70,6 +70,7 @@ func runServe(ctx context.Context, inv *invocation) error {
 		Newsletter: a.newsletter, Campaigns: a.campaigns, Contact: a.contact, Antibot: guard,
 		Stats: agg, Sites: sites, SiteList: sites, Reports: a.statsReports(analytics.DefaultTopN), StatsAPI: a.statsTokens(),
 		Outbox: mail.NewOutboxAdmin(sqldb.OutboxAdminStore{DB: a.db}, a.sealer, a.audit),
+		Shop:   a.shop, Sandbox: a.payment.sandbox, Webhooks: a.payment.webhooks,
 	})
 	if err != nil {
 		ln.Close()

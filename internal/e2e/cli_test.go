@@ -105,14 +105,14 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func TestConfigCommand(t *testing.T) {
 	in := newInstall(t)
 	out, err := in.candor("", environ(
-		"CANDOR_DB", "postgres://u:secret@h/db",
+		"CANDOR_DB", "postgres://u:pa55-canary@h/db",
 		"CANDOR_KEYS", "canary-key-material",
 		"CANDOR_DATA_DIR", in.dir,
 	), "config")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, leak := range []string{"secret", "canary-key-material"} {
+	for _, leak := range []string{"pa55-canary", "canary-key-material"} {
 		if strings.Contains(out, leak) {
 			t.Errorf("candor config shows %q:\n%s", leak, out)
 		}

@@ -186,7 +186,7 @@ type Card struct {
 // body, nor that body's buffers; copies the garbage collector or a growing slice may
 // have left in freed memory, which Go does not zero before reuse. What limits the
 // exposure is short lifetimes (parse, tokenize, clear, all in one request), and the
-// process: core dumps disabled at start (DisableCoreDumps, RLIMIT_CORE 0), and the
+// process: core dumps disabled at start (procsafe.DisableCoreDumps: RLIMIT_CORE 0, not dumpable), and the
 // machine run without swap, or with encrypted swap, so that memory pages holding
 // digits are never written to disk (docs/payments.md).
 func (c *Card) Clear() {

@@ -126,7 +126,7 @@ func TestSessionCookieFlags(t *testing.T) {
 		secure bool
 	}{
 		{"http", nil, "", false},
-		{"https public URL", []string{"--public-url", "https://candor.example.com"}, "__Host-", true},
+		{"https public URL", []string{"--public-url", "https://candor.example.com", "--payment", "hosted", "--stripe-key", "sk_test_unused"}, "__Host-", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, tc.args...)

@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/candor-dev/candor/internal/config"
+	"github.com/candor-dev/candor/internal/licencekey"
+	"github.com/candor-dev/candor/internal/payment"
+	"github.com/candor-dev/candor/internal/payment/sandbox"
+	"github.com/candor-dev/candor/internal/payment/stripe"
+	"github.com/candor-dev/candor/internal/shop"
+	"github.com/candor-dev/candor/internal/sqldb"
+)
+
+// paymentSetup is the processor chosen by --payment.
+type paymentSetup struct {
+	proc     payment.Processor
+	sandbox  *sandbox.Sandbox      // test mode only
+	webhooks payment.WebhookParser // Stripe with --stripe-webhook-secret only
+}
+
+// newPayment builds the card processor of the configuration: the built-in test
+// processor, or Stripe (hosted or pass-through) at --stripe-api.
+func newPayment(cfg config.Config) (paymentSetup, error) {
+	if cfg.Payment == shop.ModeTest {
+		box := sandbox.New()
+		return paymentSetup{proc: box, sandbox: box}, nil
+	}
+	c, err := stripe.New(stripe.Options{Key: cfg.StripeKey, API: cfg.StripeAPI, WebhookSecret: cfg.StripeWebhookSecret,
+		HTTPClient: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}})
+	if err != nil {
+		return paymentSetup{}, fmt.Errorf("setting --stripe-key (CANDOR_STRIPE_KEY): %w", err)
+	}
+	ps := paymentSetup{proc: c}
+	if cfg.StripeWebhookSecret != "" {
+		ps.webhooks = c
+	}
+	return ps, nil
+}
+
+// openShop loads the licence signing key (generating it on first use) and builds the
+// shop over the configured processor.
+func (a *app) openShop() error {
+	key, err := licencekey.Load(a.cfg.LicenceKey, a.cfg.LicenceKeyFile())
+	if err != nil {
+		return err
+	}
+	ps, err := newPayment(a.cfg)
+	if err != nil {
+		return err
+	}
+	a.payment = ps
+	seller := vendorName(a.cfg)
+	if a.cfg.PostalAddress != "" {
+		seller += ", " + a.cfg.PostalAddress
+	}
+	a.shop = shop.New(sqldb.ShopStore{DB: a.db}, ps.proc, a.sealer, shop.LicenceSigner{Key: key}, a.audit, a.mailer, shop.Options{
+		Mode: a.cfg.Payment, PublicURL: strings.TrimSuffix(a.cfg.PublicURL.String(), "/"), MailDomain: mailDomain(a.cfg),
+		Seller: seller, TaxRates: a.cfg.TaxRates, PricesIncludeTax: a.cfg.PricesIncludeTax,
+		DownloadTTL: a.cfg.DownloadTTL, OrderLinkTTL: a.cfg.OrderLinkTTL, Log: a.log,
+	})
+	return nil
+}
