@@ -1,15 +1,18 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/candor-dev/candor/internal/payment"
+	"github.com/candor-dev/candor/internal/payment/sandbox"
 	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/staff"
 )
@@ -133,4 +136,36 @@ func withAction(v url.Values, action string) url.Values {
 		out[k] = x
 	}
 	return out
+}
+
+// panickingProcessor is a FAKE card company whose Tokenize panics: a fault no real
+// processor produces, to prove that a crash in the middle of a payment leaks nothing.
+type panickingProcessor struct {
+	*sandbox.Sandbox
+	armed *atomic.Bool
+}
+
+func (p panickingProcessor) Tokenize(ctx context.Context, c *payment.Card) (payment.Method, error) {
+	if p.armed.Load() {
+		panic("processor adapter bug")
+	}
+	return p.Sandbox.Tokenize(ctx, c)
+}
+
+// Promise: a panic while the card is in hand answers a clean 500 and leaves the card
+// in no log and no response.
+func TestPanicDuringPaymentLeaksNoCard(t *testing.T) {
+	armed := &atomic.Bool{}
+	e := newEnvWith(t, panickingProcessor{sandbox.New(), armed})
+	e.canary(testCard, "4242 4242 4242 4242")
+	pending, _ := shopFixture(t, e)
+	armed.Store(true)
+	r := e.client().post("/checkout/"+pending.Ref+"/pay", url.Values{"card_number": {"4242 4242 4242 4242"}, "card_exp": {"12/34"}, "card_cvc": {testCVC}})
+	want(t, r, http.StatusInternalServerError)
+	if strings.Contains(r.body, "4242") || strings.Contains(r.body, testCVC) {
+		t.Fatalf("the error page shows the card:\n%s", r.body)
+	}
+	if !strings.Contains(e.logs.String(), "panic") {
+		t.Fatal("the panic was not logged")
+	}
 }

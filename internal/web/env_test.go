@@ -26,6 +26,7 @@ import (
 	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/newsletter"
+	"github.com/candor-dev/candor/internal/payment"
 	"github.com/candor-dev/candor/internal/payment/sandbox"
 	"github.com/candor-dev/candor/internal/pii"
 	"github.com/candor-dev/candor/internal/shop"
@@ -60,6 +61,12 @@ type env struct {
 // newEnv starts a server configured by args (command-line flags, as `candor serve`
 // takes them) over a fresh database.
 func newEnv(t *testing.T, args ...string) *env {
+	t.Helper()
+	return newEnvWith(t, nil, args...)
+}
+
+// newEnvWith is newEnv with the shop's card processor replaced (nil: the sandbox).
+func newEnvWith(t *testing.T, proc payment.Processor, args ...string) *env {
 	t.Helper()
 	ctx := context.Background()
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
@@ -96,7 +103,10 @@ func newEnv(t *testing.T, args ...string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shopSvc := shop.New(sqldb.ShopStore{DB: db}, box, sealer, shop.LicenceSigner{Key: licenceKey}, auditLog, nil, shop.Options{
+	if proc == nil {
+		proc = box
+	}
+	shopSvc := shop.New(sqldb.ShopStore{DB: db}, proc, sealer, shop.LicenceSigner{Key: licenceKey}, auditLog, nil, shop.Options{
 		Mode: shop.ModeTest, PublicURL: strings.TrimSuffix(cfg.PublicURL.String(), "/"), MailDomain: "example.com", TaxRates: cfg.TaxRates,
 	})
 	srv, err := NewServer(Deps{
