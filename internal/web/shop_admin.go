@@ -106,3 +106,20 @@ func shopURL(path string, kv ...string) string {
 func productURL(id int64) string { return "/admin/shop/products/" + strconv.FormatInt(id, 10) }
 
 func orderURL(id int64) string { return "/admin/shop/orders/" + strconv.FormatInt(id, 10) }
+
+// pageLinks is the paging bar of a list showing shown rows of page (1-based, size
+// rows a page) out of total; at is the address of a page. Any list can use it.
+func pageLinks(total, page, shown, size int, at func(page int) string) pager {
+	pg := pager{Total: total, Page: page, Pages: max(1, (total+size-1)/size)}
+	if shown > 0 {
+		pg.From = (page-1)*size + 1
+		pg.To = pg.From + shown - 1
+	}
+	if page > 1 {
+		pg.Prev = at(min(page-1, pg.Pages))
+	}
+	if page*size < total {
+		pg.Next = at(page + 1)
+	}
+	return pg
+}

@@ -60,19 +60,9 @@ func (f editionForm) withBlanks() editionForm {
 
 // shopProductPage shows one product.
 func (s *Server) shopProductPage(w http.ResponseWriter, r *http.Request) {
-	if !s.shopReady(w, r) {
-		return
+	if p, ok := s.pathProduct(w, r, false); ok {
+		s.renderProductPage(w, r, http.StatusOK, p, shopProductData{Product: productFormOf(p)})
 	}
-	id, ok := s.pathIDOr404(w, r, "product")
-	if !ok {
-		return
-	}
-	p, err := s.productByID(r, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.renderProductPage(w, r, http.StatusOK, p, shopProductData{Product: productFormOf(p)})
 }
 
 // renderProductPage renders the page of p; d carries the one form that was refused
@@ -186,13 +176,8 @@ func (s *Server) shopDownloadDelete(w http.ResponseWriter, r *http.Request) {
 // productChange runs one change of a product's page: on success it redirects back
 // with the notice done; a refusal shows the page again with the form as typed.
 func (s *Server) productChange(w http.ResponseWriter, r *http.Request, done string, change func(shop.Product, *shopProductData) error) {
-	id, ok := s.shopPostedID(w, r, "product")
+	p, ok := s.pathProduct(w, r, true)
 	if !ok {
-		return
-	}
-	p, err := s.productByID(r, id)
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	var d shopProductData
@@ -207,5 +192,5 @@ func (s *Server) productChange(w http.ResponseWriter, r *http.Request, done stri
 		s.renderProductPage(w, r, status(err), p, d)
 		return
 	}
-	redirectDone(w, r, productURL(id), done, "")
+	redirectDone(w, r, productURL(p.ID), done, "")
 }

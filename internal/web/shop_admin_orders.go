@@ -93,17 +93,7 @@ func (s *Server) shopOrders(w http.ResponseWriter, r *http.Request) {
 	for _, o := range list {
 		d.Rows = append(d.Rows, orderRow{StaffOrder: o, URL: orderURL(o.ID)})
 	}
-	d.Pager = pager{Total: total, Page: f.Page, Pages: max(1, (total+shopOrdersPerPage-1)/shopOrdersPerPage)}
-	if len(list) > 0 {
-		d.Pager.From = (f.Page-1)*shopOrdersPerPage + 1
-		d.Pager.To = d.Pager.From + len(list) - 1
-	}
-	if f.Page > 1 {
-		d.Pager.Prev = f.URL("page", strconv.Itoa(min(f.Page-1, d.Pager.Pages)))
-	}
-	if f.Page*shopOrdersPerPage < total {
-		d.Pager.Next = f.URL("page", strconv.Itoa(f.Page+1))
-	}
+	d.Pager = pageLinks(total, f.Page, len(list), shopOrdersPerPage, func(n int) string { return f.URL("page", strconv.Itoa(n)) })
 	p.Data = d
 	st := http.StatusOK
 	if p.Error != "" {

@@ -113,15 +113,11 @@ func (s *Server) shopProductCreate(w http.ResponseWriter, r *http.Request) {
 
 // shopProductSave saves the product's own fields.
 func (s *Server) shopProductSave(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.shopPostedID(w, r, "product")
+	cur, ok := s.pathProduct(w, r, true)
 	if !ok {
 		return
 	}
-	cur, err := s.productByID(r, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	id := cur.ID
 	f, p := readProduct(r, id)
 	p.CreatedAt = cur.CreatedAt
 	if err := s.shop.SaveProduct(r.Context(), principal(r), &p); err != nil {
@@ -134,6 +130,28 @@ func (s *Server) shopProductSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirectDone(w, r, productURL(id), "shop-product-saved", "")
+}
+
+// pathProduct reads the product in the path (and with posted, the posted form),
+// answering 404 when there is no shop or no such product.
+func (s *Server) pathProduct(w http.ResponseWriter, r *http.Request, posted bool) (shop.Product, bool) {
+	var id int64
+	ok := s.shopReady(w, r)
+	switch {
+	case ok && posted:
+		id, ok = s.postedID(w, r, "product")
+	case ok:
+		id, ok = s.pathIDOr404(w, r, "product")
+	}
+	if !ok {
+		return shop.Product{}, false
+	}
+	p, err := s.productByID(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return p, false
+	}
+	return p, true
 }
 
 // shopPostedID is postedID for the shop pages: it also answers when there is no shop.
