@@ -10,7 +10,6 @@ import (
 
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/shop"
-	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
 )
 
@@ -76,17 +75,11 @@ func runProducts(ctx context.Context, inv *invocation) error {
 		return err
 	}
 	defer a.Close()
-	svc := catalogue(a)
+	svc := a.shop
 	if sub == "list" {
 		return printProducts(ctx, svc, inv)
 	}
 	return addProduct(ctx, svc, inv, p, editions)
-}
-
-// catalogue is the shop service for the catalogue commands: they neither charge cards
-// nor sign licences, so it has no processor and no signer.
-func catalogue(a *app) *shop.Service {
-	return shop.New(sqldb.ShopStore{DB: a.db}, nil, a.sealer, nil, a.audit, nil, shop.Options{Log: a.log})
 }
 
 func addProduct(ctx context.Context, svc *shop.Service, inv *invocation, p shop.Product, editions editionFlags) error {
