@@ -121,7 +121,7 @@ func (s *Service) ResendReceipt(ctx context.Context, actor staff.Principal, id i
 		return err
 	}
 	var downloads []Download
-	if p, err := s.store.ProductBySlug(ctx, o.ProductSlug); err == nil && o.Status == Fulfilled {
+	if p, err := s.productBySlug(ctx, o.ProductSlug); err == nil && o.Status == Fulfilled {
 		downloads = p.Downloads
 	}
 	var valid []Licence

@@ -165,16 +165,16 @@ func (d *Download) Validate() error {
 
 // Catalogue returns the products on sale (active ones), for the public pages.
 func (s *Service) Catalogue(ctx context.Context) ([]Product, error) {
-	all, err := s.store.Products(ctx)
+	all, _, err := s.products(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(all, func(p Product) bool { return !p.Active }), nil
+	return slices.DeleteFunc(slices.Clone(all), func(p Product) bool { return !p.Active }), nil
 }
 
 // Product returns an active product by slug (public pages).
 func (s *Service) Product(ctx context.Context, slug string) (Product, error) {
-	p, err := s.store.ProductBySlug(ctx, slug)
+	p, err := s.productBySlug(ctx, slug)
 	if err == nil && !p.Active {
 		err = errs.E(errs.NotFound, "No such product.")
 	}
@@ -203,6 +203,7 @@ func (s *Service) SaveProduct(ctx context.Context, actor staff.Principal, p *Pro
 	if err := s.store.SaveProduct(ctx, p); err != nil {
 		return err
 	}
+	s.forgetCatalogue()
 	return s.audit.Record(ctx, actor.Name, "shop.product.save", "product:"+p.Slug)
 }
 
@@ -217,6 +218,7 @@ func (s *Service) SaveEdition(ctx context.Context, actor staff.Principal, e *Edi
 	if err := s.store.SaveEdition(ctx, e); err != nil {
 		return err
 	}
+	s.forgetCatalogue()
 	return s.audit.Record(ctx, actor.Name, "shop.edition.save", "edition:"+e.Slug)
 }
 
@@ -231,6 +233,7 @@ func (s *Service) AddDownload(ctx context.Context, actor staff.Principal, d *Dow
 	if err := s.store.AddDownload(ctx, d); err != nil {
 		return err
 	}
+	s.forgetCatalogue()
 	return s.audit.Record(ctx, actor.Name, "shop.download.add", "product_id:"+itoa(d.ProductID))
 }
 
@@ -242,5 +245,6 @@ func (s *Service) DeleteDownload(ctx context.Context, actor staff.Principal, pro
 	if err := s.store.DeleteDownload(ctx, productID, id); err != nil {
 		return err
 	}
+	s.forgetCatalogue()
 	return s.audit.Record(ctx, actor.Name, "shop.download.delete", "download:"+itoa(id))
 }

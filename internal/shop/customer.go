@@ -45,7 +45,7 @@ func (s *Service) CustomerOrder(ctx context.Context, ref, e, sig string) (Custom
 		return v, err
 	}
 	v.Licences = slices.DeleteFunc(ls, func(l Licence) bool { return !l.RevokedAt.IsZero() })
-	if p, err := s.store.ProductBySlug(ctx, o.ProductSlug); err == nil {
+	if p, err := s.productBySlug(ctx, o.ProductSlug); err == nil {
 		for _, d := range p.Downloads {
 			v.Downloads = append(v.Downloads, DownloadLink{Name: d.Name, URL: s.DownloadURL(o.Ref, d.ID)})
 		}
@@ -66,7 +66,7 @@ func (s *Service) Download(ctx context.Context, ref, id, e, sig string) (Downloa
 	if o.Status != Fulfilled {
 		return Download{}, errs.E(errs.Forbidden, "This order has no downloads.")
 	}
-	p, err := s.store.ProductBySlug(ctx, o.ProductSlug)
+	p, err := s.productBySlug(ctx, o.ProductSlug)
 	if err != nil {
 		return Download{}, err
 	}

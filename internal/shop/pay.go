@@ -22,29 +22,32 @@ type PayOutcome struct {
 var ErrPaymentInProgress = errs.E(errs.Conflict, "This order's payment is already being processed. Please wait a moment and reload the page.")
 
 // PayCard pays a pending order with a card typed into Candor's own form (test and
-// pass-through modes). The card is handed to the processor and cleared before PayCard
-// returns, whatever happens. Two concurrent submits of one order reach the processor
-// once: the second gets ErrPaymentInProgress.
+// pass-through modes). The card is handed to the processor's Tokenize first (which
+// charges nothing) and cleared at once, whatever happens; then one transaction claims
+// the attempt and records the tokenized method, so two concurrent submits of one order
+// reach Pay once: the second gets ErrPaymentInProgress.
 func (s *Service) PayCard(ctx context.Context, ref string, card *payment.Card) (PayOutcome, error) {
 	defer card.Clear()
 	if s.opts.Mode == ModeHosted {
 		return PayOutcome{}, errs.E(errs.Invalid, "Cards are paid on the card company's page.")
 	}
-	o, err := s.claim(ctx, ref, false)
+	o, err := s.Order(ctx, ref)
 	if err != nil {
+		return PayOutcome{}, err
+	}
+	if err := claimable(o, false); err != nil {
 		return PayOutcome{}, err
 	}
 	m, err := s.proc.Tokenize(ctx, card)
 	card.Clear()
 	if err != nil {
-		return s.failed(ctx, o, err)
+		var pe *payment.Error
+		if errors.As(err, &pe) && pe.CardFault() {
+			return PayOutcome{Order: o, Message: pe.Message(), Retry: true}, nil
+		}
+		return PayOutcome{}, errs.Wrap(errs.Unavailable, (&payment.Error{Kind: payment.Unavailable}).Message(), err)
 	}
-	err = s.store.Update(ctx, OrderKey{Ref: o.Ref}, "", "", func(x *Order, _ OrderTx) error {
-		x.MethodID, x.CardBrand, x.CardLast4, x.CardExpMonth, x.CardExpYear = m.ID, m.Brand, m.Last4, m.ExpMonth, m.ExpYear
-		o = *x
-		return nil
-	})
-	if err != nil {
+	if o, err = s.claim(ctx, ref, &m); err != nil {
 		return PayOutcome{}, err
 	}
 	p, err := s.proc.Pay(ctx, s.payRequest(o))
@@ -78,7 +81,7 @@ func (s *Service) StartHosted(ctx context.Context, ref, successURL, cancelURL st
 	if s.opts.Mode != ModeHosted {
 		return "", errs.E(errs.Invalid, "This shop takes cards on its own page.")
 	}
-	o, err := s.claim(ctx, ref, true)
+	o, err := s.claim(ctx, ref, nil)
 	if err != nil {
 		return "", err
 	}
@@ -99,21 +102,20 @@ func (s *Service) StartHosted(ctx context.Context, ref, successURL, cancelURL st
 }
 
 // claim starts a payment attempt: only a pending order with no attempt under way
-// may start one. hosted reuses an attempt that already has a hosted page.
-func (s *Service) claim(ctx context.Context, ref string, hosted bool) (Order, error) {
+// may start one. With m (a card tokenized for this attempt) the method is recorded in
+// the same transaction; without it (hosted) an attempt that already has a hosted page
+// is reused.
+func (s *Service) claim(ctx context.Context, ref string, m *payment.Method) (Order, error) {
 	if !validRef(ref) {
 		return Order{}, errs.E(errs.NotFound, "No such order.")
 	}
 	var o Order
 	err := s.store.Update(ctx, OrderKey{Ref: ref}, "", "", func(x *Order, _ OrderTx) error {
-		switch {
-		case x.Status != Pending:
-			return errs.E(errs.Conflict, "This order is no longer waiting for payment.")
-		case hosted && x.AttemptState == AttemptAction && x.SessionID != "":
-			// the same attempt: the processor answers with the same page
-		case x.AttemptState != AttemptOpen:
-			return ErrPaymentInProgress
-		default:
+		hosted := m == nil
+		if err := claimable(*x, hosted); err != nil {
+			return err
+		}
+		if !(hosted && x.AttemptState == AttemptAction && x.SessionID != "") {
 			x.Attempt++
 			x.AttemptState = AttemptCharging
 			if hosted {
@@ -121,11 +123,30 @@ func (s *Service) claim(ctx context.Context, ref string, hosted bool) (Order, er
 			}
 			x.AttemptAt = s.now().UTC()
 			x.MethodID, x.PaymentID, x.SessionID, x.LastError = "", "", "", ""
+			x.CardBrand, x.CardLast4, x.CardExpMonth, x.CardExpYear = "", "", 0, 0
+		}
+		if m != nil {
+			x.MethodID, x.CardBrand, x.CardLast4, x.CardExpMonth, x.CardExpYear = m.ID, m.Brand, m.Last4, m.ExpMonth, m.ExpYear
 		}
 		o = *x
 		return nil
 	})
 	return o, err
+}
+
+// claimable says why an order cannot start a payment attempt now, or nil. hosted
+// accepts an attempt that already has its hosted page (the processor gives the same
+// page again for the same key).
+func claimable(o Order, hosted bool) error {
+	switch {
+	case o.Status != Pending:
+		return errs.E(errs.Conflict, "This order is no longer waiting for payment.")
+	case hosted && o.AttemptState == AttemptAction && o.SessionID != "":
+		return nil
+	case o.AttemptState != AttemptOpen:
+		return ErrPaymentInProgress
+	}
+	return nil
 }
 
 // failed records a processor failure of the order's current attempt and says what the

@@ -70,6 +70,7 @@ type Service struct {
 	notify Notifier
 	opts   Options
 	now    func() time.Time
+	cache  catalogueCache
 }
 
 // New returns the shop. notify may be nil.

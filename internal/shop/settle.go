@@ -14,19 +14,12 @@ import (
 // with the fulfilment. With eventID set the webhook event is recorded in the same
 // transaction, and a redelivered event changes nothing.
 func (s *Service) apply(ctx context.Context, k OrderKey, eventID, eventType string, p payment.Payment) (Order, error) {
-	before, err := s.store.Order(ctx, k)
-	if err != nil {
+	if _, _, err := s.products(ctx); err != nil { // warm, so fn reads the catalogue from memory
 		return Order{}, err
-	}
-	var downloads []Download
-	if p.Status == payment.StatusSucceeded {
-		if prod, err := s.store.ProductBySlug(ctx, before.ProductSlug); err == nil {
-			downloads = prod.Downloads
-		}
 	}
 	var out Order
 	queued := false
-	err = s.store.Update(ctx, k, eventID, eventType, func(o *Order, tx OrderTx) error {
+	err := s.store.Update(ctx, k, eventID, eventType, func(o *Order, tx OrderTx) error {
 		if p.OrderRef != "" && p.OrderRef != o.Ref {
 			return errs.E(errs.Invalid, "The payment belongs to another order.")
 		}
@@ -44,6 +37,10 @@ func (s *Service) apply(ctx context.Context, k OrderKey, eventID, eventType stri
 				o.PaymentID = p.ID
 			}
 			s.cardFacts(o, p.Method)
+			var downloads []Download
+			if prod, err := s.productBySlug(ctx, o.ProductSlug); err == nil {
+				downloads = prod.Downloads
+			}
 			if err := s.fulfil(ctx, o, tx, downloads); err != nil {
 				return err
 			}

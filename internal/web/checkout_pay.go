@@ -83,20 +83,24 @@ func (s *Server) renderPay(w http.ResponseWriter, r *http.Request, st int, out s
 
 // payPost is POST /checkout/{ref}/pay: the card, passed straight to the processor and
 // cleared. The card is never rendered back, logged or stored; only the processor's
-// answer (and brand, last 4, expiry) is kept.
+// answer (and brand, last 4, expiry) is kept. The order is read again only to show an
+// error: the successful path reads it once, inside PayCard.
 func (s *Server) payPost(w http.ResponseWriter, r *http.Request) {
 	if s.refuseCardInURL(w, r) {
 		return
 	}
 	ref := r.PathValue("ref")
-	o, err := s.shop.Order(r.Context(), ref)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	again := func(st int, out shop.PayOutcome, field string) {
+		o, err := s.shop.Order(r.Context(), ref)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		out.Order = o
+		s.renderPay(w, r, st, out, field)
 	}
 	if !s.cardLimit.Allow(ClientIP(r.Context())) || !s.cardLimit.Allow(ref) {
-		s.renderPay(w, r, http.StatusTooManyRequests, shop.PayOutcome{Order: o, Retry: true,
-			Message: "Too many card attempts. Please wait a few minutes before trying again."}, "")
+		again(http.StatusTooManyRequests, shop.PayOutcome{Retry: true, Message: "Too many card attempts. Please wait a few minutes before trying again."}, "")
 		return
 	}
 	f, err := decodePublicForm(r)
@@ -106,14 +110,13 @@ func (s *Server) payPost(w http.ResponseWriter, r *http.Request) {
 	}
 	clearForm(f)
 	if err != nil {
-		s.renderPay(w, r, status(err), shop.PayOutcome{Order: o, Retry: true, Message: errs.PublicOf(err)}, fieldOf(err))
+		again(status(err), shop.PayOutcome{Retry: true, Message: errs.PublicOf(err)}, fieldOf(err))
 		return
 	}
 	out, err := s.shop.PayCard(r.Context(), ref, card)
 	switch {
 	case errors.Is(err, shop.ErrPaymentInProgress):
-		o, _ = s.shop.Order(r.Context(), ref)
-		s.renderPay(w, r, http.StatusOK, shop.PayOutcome{Order: o}, "")
+		again(http.StatusOK, shop.PayOutcome{}, "")
 	case err != nil:
 		s.fail(w, r, err)
 	case out.ActionURL != "":

@@ -1,0 +1,95 @@
+// Command checkout is a load generator for the shop's checkout: each iteration posts the
+// checkout form (POST /buy/PRODUCT/EDITION: validation, pricing, the order row) and then
+// the card form (POST /checkout/REF/pay: claim, tokenize, pay, fulfil with invoice
+// number, signed licence and queued receipt, all in one transaction), and prints
+// p50/p90/p99 of each step and of both together, and the rate.
+//
+//	go run ./bench/checkout -url http://127.0.0.1:8080 -n 500 -c 1
+//
+// Run it against `candor serve --demo` (test mode: the card company is the built-in
+// sandbox, answering from memory in microseconds, so the time measured is Candor's own)
+// with --trusted-proxy 127.0.0.1/32: the X-Forwarded-For this tool sends (a different
+// documentation address per iteration) spreads the per-client checkout and card limits.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+func main() {
+	base := flag.String("url", "http://127.0.0.1:8080", "Candor's base URL")
+	product := flag.String("product", "netscan-pro/personal", "PRODUCT/EDITION to buy")
+	n := flag.Int("n", 500, "checkouts")
+	c := flag.Int("c", 1, "concurrent buyers")
+	flag.Parse()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(path, ip string, form url.Values) (*http.Response, time.Duration, error) {
+		req, _ := http.NewRequest(http.MethodPost, *base+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", ip)
+		t0 := time.Now()
+		res, err := client.Do(req)
+		d := time.Since(t0)
+		if res != nil {
+			res.Body.Close()
+		}
+		return res, d, err
+	}
+	var mu sync.Mutex
+	var buy, pay, both []time.Duration
+	failures := 0
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range *c {
+		wg.Go(func() {
+			for i := range jobs {
+				ip := fmt.Sprintf("198.51.%d.%d", i/250%250, i%250+1)
+				res, d1, err := post("/buy/"+*product, ip, url.Values{"action": {"continue"}, "name": {"Bench Buyer"},
+					"email": {fmt.Sprintf("buyer%d@example.com", i)}, "country": {"DE"}, "quantity": {"1"}, "currency": {"EUR"}})
+				if err != nil || res.StatusCode != http.StatusSeeOther {
+					mu.Lock()
+					failures++
+					mu.Unlock()
+					continue
+				}
+				res, d2, err := post(res.Header.Get("Location"), ip, url.Values{"card_number": {"4242 4242 4242 4242"}, "card_exp": {"12/34"}, "card_cvc": {"987"}})
+				mu.Lock()
+				if err != nil || res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "/orders/") {
+					failures++
+				} else {
+					buy, pay, both = append(buy, d1), append(pay, d2), append(both, d1+d2)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for i := range *n {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	total := time.Since(start)
+	if len(both) == 0 {
+		fmt.Fprintln(os.Stderr, "every checkout failed: run against `candor serve --demo --trusted-proxy 127.0.0.1/32`")
+		os.Exit(1)
+	}
+	fmt.Printf("checkouts: %d ok, %d failed, concurrency %d\n", len(both), failures, *c)
+	for _, s := range []struct {
+		name string
+		lat  []time.Duration
+	}{{"POST /buy (order)", buy}, {"POST /checkout/…/pay", pay}, {"both", both}} {
+		slices.Sort(s.lat)
+		pct := func(p float64) time.Duration { return s.lat[int(float64(len(s.lat)-1)*p)].Round(10 * time.Microsecond) }
+		fmt.Printf("%-22s p50 %-9v p90 %-9v p99 %v\n", s.name, pct(.5), pct(.9), pct(.99))
+	}
+	fmt.Printf("rate %.1f checkouts/s\n", float64(len(both))/total.Seconds())
+}
