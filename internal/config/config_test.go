@@ -77,12 +77,36 @@ func TestBadSettingsNameTheSetting(t *testing.T) {
 		{args: []string{"--demo", "--addr", "0.0.0.0:8080"}, name: "--addr"},
 		{args: []string{"--session-idle", "2h", "--session-max", "1h"}, name: "--session-max"},
 		{env: map[string]string{"CANDOR_KEYS_FILE": "/nonexistent/keys"}, name: "--keys"},
+		// The built-in test processor is refused where real customers can reach Candor.
+		{args: []string{"--public-url", "https://shop.example.com"}, name: "--payment"},
+		{args: []string{"--payment", "hosted"}, name: "--stripe-key"},
+		{args: []string{"--payment", "paypal"}, name: "--payment"},
+		{args: []string{"--stripe-key", "sk_test_x"}, name: "--payment"},
+		{args: []string{"--tax-rate", "DE=19.123"}, name: "--tax-rate"},
+		{args: []string{"--tax-rate", "de=19"}, name: "--tax-rate"},
+		{args: []string{"--tax-rate", "DE=101"}, name: "--tax-rate"},
+		{args: []string{"--stats-k", "1"}, name: "--stats-k"},
+		{args: []string{"--stripe-api", "ftp://x"}, name: "--stripe-api"},
 	}
 	for _, tc := range cases {
 		_, err := load(t, tc.args, tc.env)
 		if err == nil || !strings.Contains(err.Error(), tc.name) {
 			t.Errorf("args %v env %v: error %v does not name %s", tc.args, tc.env, err, tc.name)
 		}
+	}
+}
+
+func TestShopSettings(t *testing.T) {
+	c, err := load(t, []string{"--tax-rate", "DE=19", "--tax-rate", "CH=8.1", "--public-url", "https://127.0.0.1:8443"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.TaxRates["DE"] != 1900 || c.TaxRates["CH"] != 810 || c.Payment != "test" || c.Production() {
+		t.Fatalf("tax %v, payment %q, production %v", c.TaxRates, c.Payment, c.Production())
+	}
+	c, err = load(t, []string{"--public-url", "https://shop.example.com", "--payment", "pass-through", "--stripe-key", "sk_live_x"}, nil)
+	if err != nil || !c.Production() {
+		t.Fatalf("production pass-through: %v, %v", c.Production(), err)
 	}
 }
 
