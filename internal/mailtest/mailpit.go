@@ -4,18 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"go/build"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/candor-dev/candor/internal/proctest"
 )
 
 // MailpitOptions choose how a Mailpit listens. STARTTLS with a fresh self-signed
@@ -37,34 +35,13 @@ type Mailpit struct {
 
 // Binary finds the mailpit executable: on PATH, or in $(go env GOPATH)/bin, where
 // scripts/test.sh installs it. It returns "" when there is none.
-func Binary() string {
-	if p, err := exec.LookPath("mailpit"); err == nil {
-		return p
-	}
-	gopath := os.Getenv("GOPATH")
-	if gopath == "" {
-		gopath = build.Default.GOPATH
-	}
-	for _, dir := range filepath.SplitList(gopath) {
-		p := filepath.Join(dir, "bin", "mailpit")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return ""
-}
+func Binary() string { return proctest.Binary("mailpit") }
 
 // StartMailpit starts mailpit on random loopback ports. Without a mailpit binary the
 // test is skipped, or fails under CI=1 (install: go install github.com/axllent/mailpit@v1.33.1).
 func StartMailpit(t testing.TB, o MailpitOptions) *Mailpit {
 	t.Helper()
-	bin := Binary()
-	if bin == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("mailpit not found: go install github.com/axllent/mailpit@v1.33.1")
-		}
-		t.Skip("mailpit not found (go install github.com/axllent/mailpit@v1.33.1); skipping")
-	}
+	bin := proctest.Require(t, "mailpit", "", "go install github.com/axllent/mailpit@v1.33.1")
 	cert, err := NewCert()
 	if err != nil {
 		t.Fatal(err)
@@ -77,10 +54,10 @@ func StartMailpit(t testing.TB, o MailpitOptions) *Mailpit {
 	if err := os.WriteFile(keyFile, cert.KeyPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var lastErr error
-	for range 5 {
-		smtpPort, apiPort := freePort(t), freePort(t)
-		m := &Mailpit{SMTPAddr: "127.0.0.1:" + smtpPort, API: "http://127.0.0.1:" + apiPort, Cert: cert}
+	var m *Mailpit
+	proctest.Start(t, bin, 15*time.Second, func() ([]string, func() bool) {
+		smtpPort, apiPort := proctest.FreePort(t), proctest.FreePort(t)
+		m = &Mailpit{SMTPAddr: "127.0.0.1:" + smtpPort, API: "http://127.0.0.1:" + apiPort, Cert: cert}
 		args := []string{"--disable-version-check", "--smtp-disable-rdns", "--quiet", "--max", "0",
 			"--smtp", m.SMTPAddr, "--listen", "127.0.0.1:" + apiPort,
 			"--database", filepath.Join(dir, "mailpit-"+smtpPort+".db"),
@@ -97,61 +74,26 @@ func StartMailpit(t testing.TB, o MailpitOptions) *Mailpit {
 		if o.Chaos {
 			args = append(args, "--enable-chaos")
 		}
-		var logs bytes.Buffer
-		cmd := exec.Command(bin, args...)
-		cmd.Stdout, cmd.Stderr = &logs, &logs
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		if lastErr = m.waitReady(exited); lastErr == nil {
-			t.Cleanup(func() {
-				_ = cmd.Process.Kill()
-				<-exited
-			})
-			return m
-		}
-		_ = cmd.Process.Kill()
-		<-exited
-		lastErr = fmt.Errorf("%w; mailpit said: %s", lastErr, strings.TrimSpace(logs.String()))
-	}
-	t.Fatalf("mailpit did not start: %v", lastErr)
-	return nil
+		return args, m.ready
+	})
+	return m
 }
 
-func (m *Mailpit) waitReady(exited chan error) error {
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			exited <- err
-			return fmt.Errorf("mailpit exited: %v", err)
-		default:
-		}
-		resp, err := http.Get(m.API + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if c, err := net.DialTimeout("tcp", m.SMTPAddr, time.Second); err == nil && resp.StatusCode == 200 {
-				c.Close()
-				return nil
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return fmt.Errorf("mailpit not ready after 15 s")
-}
-
-// freePort returns a port that was free on 127.0.0.1 a moment ago.
-func freePort(t testing.TB) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+// ready reports whether the API answers /readyz and the SMTP port accepts connections.
+func (m *Mailpit) ready() bool {
+	resp, err := http.Get(m.API + "/readyz")
 	if err != nil {
-		t.Fatal(err)
+		return false
 	}
-	defer l.Close()
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	return port
+	resp.Body.Close()
+	c, err := net.DialTimeout("tcp", m.SMTPAddr, time.Second)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return resp.StatusCode == http.StatusOK
 }
+
 
 // URL returns the relay URL for Candor: smtp:// (STARTTLS) or smtps:// (implicit TLS),
 // with user and password when given.
