@@ -94,7 +94,6 @@ func (m *Mailpit) ready() bool {
 	return resp.StatusCode == http.StatusOK
 }
 
-
 // URL returns the relay URL for Candor: smtp:// (STARTTLS) or smtps:// (implicit TLS),
 // with user and password when given.
 func (m *Mailpit) URL(scheme, user, pass string) *url.URL {
