@@ -69,16 +69,12 @@ func (s *Sandbox) Tokenize(_ context.Context, card *payment.Card) (payment.Metho
 // ActionURL = ReturnURL plus "payment_intent=ID&sandbox_auth=1"; Authenticate
 // completes it.
 func (s *Sandbox) Pay(_ context.Context, req payment.PayRequest) (payment.Payment, error) {
-	if req.IdempotencyKey == "" {
-		return payment.Payment{}, invalid("idempotency_key_missing", "Pay needs an idempotency key")
-	}
 	fingerprint := fmt.Sprintf("pay %#v", req)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if sv, ok := s.idem[req.IdempotencyKey]; ok {
-		if sv.request != fingerprint {
-			return payment.Payment{}, invalid("idempotency_key_reused", "the idempotency key was used for another request")
-		}
+	if sv, done, err := s.replay(req.IdempotencyKey, fingerprint); err != nil {
+		return payment.Payment{}, err
+	} else if done {
 		return sv.pay, sv.err
 	}
 	m, ok := s.methods[req.MethodID]
@@ -168,16 +164,12 @@ func (s *Sandbox) HostedPayment(context.Context, string) (payment.Payment, error
 // Refund refunds part or all of a succeeded payment under a new re_test_… id; the
 // refunds of a payment never exceed its amount (InvalidRequest "amount_too_large").
 func (s *Sandbox) Refund(_ context.Context, req payment.RefundRequest) (payment.RefundResult, error) {
-	if req.IdempotencyKey == "" {
-		return payment.RefundResult{}, invalid("idempotency_key_missing", "Refund needs an idempotency key")
-	}
 	fingerprint := fmt.Sprintf("refund %#v", req)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if sv, ok := s.idem[req.IdempotencyKey]; ok {
-		if sv.request != fingerprint {
-			return payment.RefundResult{}, invalid("idempotency_key_reused", "the idempotency key was used for another request")
-		}
+	if sv, done, err := s.replay(req.IdempotencyKey, fingerprint); err != nil {
+		return payment.RefundResult{}, err
+	} else if done {
 		return sv.refund, sv.err
 	}
 	r, ok := s.payments[req.PaymentID]
@@ -195,6 +187,20 @@ func (s *Sandbox) Refund(_ context.Context, req payment.RefundRequest) (payment.
 	res := payment.RefundResult{ID: newID("re_test_"), Amount: req.Amount, Status: payment.StatusSucceeded}
 	s.idem[req.IdempotencyKey] = saved{request: fingerprint, refund: res}
 	return res, nil
+}
+
+// replay looks up an idempotency key, as Stripe does: done with the first answer when
+// the same request was made under it before; an InvalidRequest when the key is missing
+// or was used for another request. The caller holds s.mu.
+func (s *Sandbox) replay(key, fingerprint string) (saved, bool, error) {
+	if key == "" {
+		return saved{}, false, invalid("idempotency_key_missing", "the request needs an idempotency key")
+	}
+	sv, ok := s.idem[key]
+	if ok && sv.request != fingerprint {
+		return saved{}, false, invalid("idempotency_key_reused", "the idempotency key was used for another request")
+	}
+	return sv, ok, nil
 }
 
 // invalid builds an InvalidRequest error with a code.
