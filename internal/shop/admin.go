@@ -141,8 +141,8 @@ func (s *Service) ResendReceipt(ctx context.Context, actor staff.Principal, id i
 	return s.audit.Record(ctx, actor.Name, "shop.receipt.resend", "order:"+itoa(id))
 }
 
-// RevokeLicence revokes one licence of an order (its key stops being listed and the
-// vendor's revocation list names it); audited.
+// RevokeLicence revokes one licence of an order: the order page stops showing its key
+// and the public revocation list (RevokedLicences) names it; audited.
 func (s *Service) RevokeLicence(ctx context.Context, actor staff.Principal, orderID int64, licenceID string) error {
 	if err := actor.Require(staff.ManageShop); err != nil {
 		return err
@@ -170,4 +170,10 @@ func (s *Service) SalesReport(ctx context.Context, actor staff.Principal, from, 
 		return nil, errs.InvalidField("to", "Choose a range of at most a year, ending after it starts.")
 	}
 	return s.store.SalesReport(ctx, from.UTC(), to.UTC().Add(24*time.Hour))
+}
+
+// RevokedLicences lists the ids of revoked licences, for the public revocation list
+// the vendor's software may fetch (licence ids are not personal data).
+func (s *Service) RevokedLicences(ctx context.Context) ([]string, error) {
+	return s.store.RevokedLicences(ctx)
 }

@@ -25,6 +25,7 @@ type env struct {
 	box    *sandbox.Sandbox
 	proc   *faultyProcessor
 	pub    ed25519.PublicKey
+	signer shop.Signer
 	clerk  staff.Principal
 }
 
@@ -92,6 +93,13 @@ func (f *faultyProcessor) counts() (pays, refunds int) {
 	return f.pays, f.refunds
 }
 
+// withProcessor is a second shop over the same database with another processor.
+func (e *env) withProcessor(proc payment.Processor, mode string) *shop.Service {
+	return shop.New(sqldb.ShopStore{DB: e.db}, proc, e.sealer, e.signer, audit.New(sqldb.AuditStore{DB: e.db}, e.sealer.Index), nil, shop.Options{
+		Mode: mode, PublicURL: "https://shop.example", MailDomain: "example.com", TaxRates: map[string]int{"DE": 1900},
+	})
+}
+
 func setup(t *testing.T) *env {
 	t.Helper()
 	db := sqldbtest.Open(t)
@@ -107,7 +115,7 @@ func setup(t *testing.T) *env {
 		Mode: shop.ModeTest, PublicURL: "https://shop.example", MailDomain: "example.com", Seller: "Northwind Ltd, 1 Dock Road, Leeds",
 		TaxRates: map[string]int{"DE": 1900, "GB": 2000},
 	})
-	e := &env{db: db, sealer: sealer, svc: svc, box: box, proc: proc, pub: pub, clerk: staff.Principal{Role: staff.ShopRole, Name: "staff:9"}}
+	e := &env{db: db, sealer: sealer, svc: svc, box: box, proc: proc, pub: pub, signer: shop.LicenceSigner{Key: priv}, clerk: staff.Principal{Role: staff.ShopRole, Name: "staff:9"}}
 	e.catalogue(t)
 	return e
 }

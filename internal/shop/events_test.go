@@ -9,6 +9,8 @@ import (
 
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/payment"
+	"github.com/candor-dev/candor/internal/payment/stripe"
+	"github.com/candor-dev/candor/internal/payment/stripefake"
 	"github.com/candor-dev/candor/internal/shop"
 )
 
@@ -152,5 +154,76 @@ func TestStaffNeedTheShopRole(t *testing.T) {
 	}
 	if _, err := e.svc.RefundOrder(context.Background(), analyst, 1, 1); errs.CodeOf(err) != errs.Forbidden {
 		t.Fatalf("analyst refunds: %v", err)
+	}
+}
+
+// A 3-D Secure the customer never finished is given up after a day, and the order
+// fails (its coupon use comes back); revoked licences are listed.
+func TestAbandonedAuthenticationFailsTheOrder(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	o := e.checkout(t, "DE", "launch")
+	out, err := e.svc.PayCard(ctx, o.Ref, card(t, "4000002760003184"))
+	if err != nil || out.ActionURL == "" {
+		t.Fatalf("3DS: %+v, %v", out, err)
+	}
+	e.svc.SetClock(func() time.Time { return time.Now().Add(shop.AbandonAfter + time.Hour) })
+	_, err = e.svc.Reconcile(ctx)
+	must(t, err)
+	if got, _ := e.svc.Order(ctx, o.Ref); got.Status != shop.Failed || got.LastError != "abandoned" {
+		t.Fatalf("after a day: %s %q", got.Status, got.LastError)
+	}
+	if n := e.count(t, "SELECT used FROM shop_coupons WHERE code = 'LAUNCH'"); n != 0 {
+		t.Fatalf("coupon uses: %d", n)
+	}
+}
+
+func TestRevokedLicencesAreListed(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	o := e.checkout(t, "DE", "")
+	_, err := e.svc.PayCard(ctx, o.Ref, card(t, "4242424242424242"))
+	must(t, err)
+	paid, _ := e.svc.Order(ctx, o.Ref)
+	so, err := e.svc.GetOrder(ctx, e.clerk, paid.ID)
+	must(t, err)
+	must(t, e.svc.RevokeLicence(ctx, e.clerk, paid.ID, so.Licences[0].LicenceID))
+	ids, err := e.svc.RevokedLicences(ctx)
+	if err != nil || len(ids) != 1 || ids[0] != so.Licences[0].LicenceID {
+		t.Fatalf("revoked: %v, %v", ids, err)
+	}
+	if err := e.svc.RevokeLicence(ctx, e.clerk, paid.ID, so.Licences[0].LicenceID); errs.CodeOf(err) != errs.NotFound {
+		t.Fatalf("revoking twice: %v", err)
+	}
+}
+
+// Promise: two concurrent submits of one checkout make exactly one PaymentIntent at
+// Stripe (the adapter over the fault-injecting fake, which counts them).
+func TestConcurrentSubmitsMakeOneStripePaymentIntent(t *testing.T) {
+	e := setup(t)
+	fake := stripefake.Start(t)
+	client, err := stripe.New(stripe.Options{Key: stripefake.Key, API: fake.URL})
+	must(t, err)
+	svc := e.withProcessor(client, shop.ModePassThrough)
+	ctx := context.Background()
+	const orders = 5
+	for range orders {
+		o := e.checkout(t, "DE", "")
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Go(func() {
+				_, err := svc.PayCard(ctx, o.Ref, card(t, "4242424242424242"))
+				if err != nil && !errors.Is(err, shop.ErrPaymentInProgress) && errs.CodeOf(err) != errs.Conflict {
+					t.Errorf("submit: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		if got, _ := svc.Order(ctx, o.Ref); got.Status != shop.Fulfilled {
+			t.Fatalf("order %s is %s", o.Ref, got.Status)
+		}
+	}
+	if n := fake.PaymentIntents(); n != orders {
+		t.Fatalf("%d PaymentIntents for %d orders submitted twice each", n, orders)
 	}
 }

@@ -191,6 +191,8 @@ type Store interface {
 	Order(ctx context.Context, k OrderKey) (Order, error)
 	Orders(ctx context.Context, f OrderFilter) ([]Order, int, error)
 	Licences(ctx context.Context, orderID int64) ([]Licence, error)
+	// RevokedLicences lists the ids of every revoked licence, oldest revocation first.
+	RevokedLicences(ctx context.Context) ([]string, error)
 	Refunds(ctx context.Context, orderID int64) ([]Refund, error)
 	// Update locks the order, calls fn and writes the order back, all in one
 	// transaction; with eventID set it first records the webhook event and returns

@@ -75,6 +75,18 @@ func (s *Service) reconcileOrder(ctx context.Context, o Order, now time.Time) er
 	} else if o, err = s.apply(ctx, OrderKey{Ref: o.Ref}, "", "", p); err != nil {
 		return err
 	}
+	if o.Status == Pending && o.AttemptState == AttemptAction && now.Sub(o.AttemptAt) >= AbandonAfter {
+		// 3-D Secure or a hosted page the customer never finished: give up the attempt.
+		if err := s.store.Update(ctx, OrderKey{Ref: o.Ref}, "", "", func(x *Order, _ OrderTx) error {
+			if x.Status == Pending && x.AttemptState == AttemptAction && x.Attempt == o.Attempt {
+				x.AttemptState, x.LastError = AttemptOpen, "abandoned"
+			}
+			o = *x
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
 	if o.Status == Pending && o.AttemptState == AttemptOpen && now.Sub(o.CreatedAt) >= AbandonAfter {
 		return s.store.Update(ctx, OrderKey{Ref: o.Ref}, "", "", func(x *Order, tx OrderTx) error {
 			if x.Status != Pending || x.AttemptState != AttemptOpen {

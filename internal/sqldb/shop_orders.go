@@ -154,6 +154,24 @@ func (s ShopStore) Licences(ctx context.Context, orderID int64) ([]shop.Licence,
 	return out, translate(rows.Err())
 }
 
+// RevokedLicences lists the ids of revoked licences, oldest revocation first.
+func (s ShopStore) RevokedLicences(ctx context.Context) ([]string, error) {
+	rows, err := s.DB.Query(ctx, `SELECT licence_id FROM shop_licences WHERE revoked_at <> 0 ORDER BY revoked_at, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, id)
+	}
+	return out, translate(rows.Err())
+}
+
 const refundColumns = `id, order_id, amount, idempotency_key, processor_id, status, COALESCE(staff_id, 0), created_at, updated_at`
 
 // Refunds returns an order's refunds, oldest first.

@@ -146,3 +146,19 @@ func (s *Server) stripeWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]bool{"received": true})
 }
+
+// revokedLicences is GET /licences/revoked: the ids of revoked licences, one per line,
+// for the vendor's software to check now and then (docs/licences.md). Ids are not
+// personal data; the list may be cached for five minutes.
+func (s *Server) revokedLicences(w http.ResponseWriter, r *http.Request) {
+	ids, err := s.shop.RevokedLicences(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	for _, id := range ids {
+		_, _ = io.WriteString(w, id+"\n")
+	}
+}

@@ -72,6 +72,7 @@ func (s *Server) routes() []route {
 		{"GET /orders/find/sent", anyone, false, s.shopOnly(s.findOrdersSent)},
 		{"GET /orders/{ref}", anyone, false, s.shopOnly(s.customerOrder)},
 		{"GET /orders/{ref}/downloads/{id}", anyone, false, s.shopOnly(s.download)},
+		{"GET /licences/revoked", anyone, false, s.shopOnly(s.revokedLicences)},
 		{"POST /webhooks/stripe", anyone, false, s.shopOnly(s.stripeWebhook)},
 
 		// Public: the newsletter (called from the vendor's website; docs/newsletter.md).

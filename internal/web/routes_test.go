@@ -48,6 +48,7 @@ var wantRoutes = []struct {
 	{"GET /orders/find/sent", "public", "all"},
 	{"GET /orders/{ref}", "public", "all"},
 	{"GET /orders/{ref}/downloads/{id}", "public", "all"},
+	{"GET /licences/revoked", "public", "all"},
 	{"POST /webhooks/stripe", "public", "all"},
 	{"GET /subscribe", "public", "all"},
 	{"POST /subscribe", "public", "all"},
