@@ -90,6 +90,7 @@ type Aggregator struct {
 	pending map[cellKey]*cell
 	visits  map[visitorKey]*visit
 	values  map[capKey]map[string]struct{} // distinct values seen per site, day and dimension
+	live    live                           // visitors of the last minutes, per site (live.go)
 
 	accepted, refused, bots atomic.Int64
 }
@@ -213,6 +214,7 @@ func (a *Aggregator) Record(h Hit) bool {
 		return false
 	}
 	key, x := a.visitorKey(h)
+	a.live.add(h.SiteID, c.t, now, x)
 	if h.Kind == KindEvent {
 		a.event(c, day, x)
 		a.accepted.Add(1)

@@ -16,6 +16,8 @@
 //   - Memory is bounded: Record refuses (returns false) when the pending aggregates or the
 //     live visits reach their bounds, and every dimension keeps at most Options.MaxValues
 //     distinct values per site and day, the rest counted as "(other)".
+//   - The visitors of the last five minutes (Aggregator.Live) are counted in memory only,
+//     per site in a ring of per-minute sketches, never stored, and suppressed below k.
 //   - Every report passes through Reports, which folds any cell standing for fewer than
 //     k visitors (default 5, never below 2) into "(other)" and shows it as "< k".
 package analytics

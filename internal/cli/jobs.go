@@ -25,6 +25,7 @@ func (a *app) jobs() []job {
 			n, err := a.campaigns.StartDue(ctx)
 			return int64(n), err
 		}},
+		{"queue the weekly statistics mails", 10 * time.Minute, a.statsWeekly().Send},
 	}
 }
 

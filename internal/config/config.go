@@ -43,6 +43,7 @@ type Config struct {
 
 	StatsRespectDNT bool // drop statistics hits whose request carries Sec-GPC: 1 or DNT: 1
 	StatsK          int  // small-count suppression threshold (visitors), at least 2
+	StatsIPLimit    int  // statistics hits per minute per client address (burst twice that); 0: no limit
 
 	Payment             string         // test, hosted or pass-through
 	StripeKey           string         // secret API key

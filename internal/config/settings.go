@@ -199,6 +199,13 @@ var settings = []setting{
 		}
 		return err
 	}},
+	{name: "stats-ip-limit", def: "60", help: "statistics hits (POST /collect, /pixel.gif) counted per client address per minute, bursts of twice that; beyond, hits are answered and not counted (0: no limit)", set: func(c *Config, v string) (err error) {
+		c.StatsIPLimit, err = strconv.Atoi(v)
+		if err == nil && (c.StatsIPLimit < 0 || c.StatsIPLimit > 1_000_000) {
+			err = fmt.Errorf("must be between 0 (no limit) and 1000000")
+		}
+		return err
+	}},
 	{name: "payment", def: "test", help: "how cards are paid: test (built-in test processor, never in production), hosted (Stripe Checkout) or pass-through (Candor's card form, forwarded to Stripe)", set: func(c *Config, v string) error {
 		c.Payment = v
 		return oneOf(v, "test", "hosted", "pass-through")

@@ -116,11 +116,19 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, p staff.Principa
 	return analytics.Export{}, false
 }
 
-// apiStats is GET /api/stats: what `candor stats --json` prints.
+// apiStats is GET /api/stats: what `candor stats --json` prints, and the visitors of
+// the last five minutes counted by this instance ("live_visitors").
 func (s *Server) apiStats(w http.ResponseWriter, r *http.Request, tok analytics.Token, p staff.Principal) {
-	if x, ok := s.export(w, r, p, tok.Covers); ok {
-		writeJSON(w, http.StatusOK, x)
+	x, ok := s.export(w, r, p, tok.Covers)
+	if !ok {
+		return
 	}
+	out, err := s.withLive(x, p, x.SiteID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // apiStatsCSV is GET /api/stats.csv: the same figures as CSV.

@@ -334,7 +334,8 @@ type pixelWriter struct{ http.ResponseWriter }
 func (pixelWriter) WriteHeader(int) {}
 
 // record completes h from the request (site, client IP, user agent, time) and hands it
-// to the aggregator; it answers 204 unless the aggregator is full (503).
+// to the aggregator; it answers 204 unless the aggregator is full (503). A hit beyond
+// its address's limit (--stats-ip-limit) is answered 204 and counted nowhere.
 func (s *Server) record(w http.ResponseWriter, r *http.Request, domain string, h analytics.Hit) {
 	if s.stats == nil || s.sites == nil {
 		s.metrics.countHit("disabled")
@@ -343,6 +344,11 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, domain string, h
 	}
 	if s.cfg.StatsRespectDNT && (r.Header.Get("Sec-GPC") == "1" || r.Header.Get("DNT") == "1") {
 		s.metrics.countHit("dnt")
+		collectStatus(w, http.StatusNoContent)
+		return
+	}
+	if !s.allowHit(r) {
+		s.metrics.countHit("rate_limited") // answered like any hit: the client learns nothing
 		collectStatus(w, http.StatusNoContent)
 		return
 	}

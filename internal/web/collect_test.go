@@ -352,7 +352,7 @@ func TestCollectFull(t *testing.T) {
 // A flood of random paths fills the aggregator's per-day cardinality cap, then folds
 // into "(other)": memory stops growing however many distinct paths arrive.
 func TestCollectFloodOfPaths(t *testing.T) {
-	e, spy := collectEnvWith(t, analytics.Options{MaxValues: 20})
+	e, spy := collectEnvWith(t, analytics.Options{MaxValues: 20}, "--stats-ip-limit", "0") // one address, 1,000 hits
 	c := e.client()
 	c.hdr.Set("User-Agent", visitUA) // not a bot: every hit is counted
 	flood := func(from, to int) int {

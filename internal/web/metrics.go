@@ -81,7 +81,7 @@ func (m *Metrics) handler() http.Handler {
 func (m *Metrics) countForm(form, outcome string) { m.forms.WithLabelValues(form, outcome).Inc() }
 
 // countHit counts one visitor-statistics hit by outcome (accepted, unknown_site, full,
-// dnt, disabled, error): never by site, path or anything else a visitor sent.
+// dnt, rate_limited, disabled, error): never by site, path or anything else a visitor sent.
 func (m *Metrics) countHit(outcome string) {
 	c, ok := m.byHit.Load(outcome)
 	if !ok {

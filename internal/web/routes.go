@@ -155,6 +155,7 @@ func (s *Server) routes() []route {
 		// small-count suppression applied by analytics.Reports.
 		{"GET /admin/stats", can(staff.ViewStats), false, s.statsPage},
 		{"GET /admin/stats/export.csv", can(staff.ViewStats), false, s.statsExport},
+		{"POST /admin/stats/report-subscription", can(staff.ViewStats), false, s.statsReportSubscription},
 		{"GET /admin/stats/tokens", can(staff.ViewStats), false, s.statsTokensPage},
 		{"POST /admin/stats/tokens", can(staff.ViewStats), false, s.statsTokenCreate},
 		{"POST /admin/stats/tokens/{id}/revoke", can(staff.ViewStats), false, s.statsTokenRevoke},

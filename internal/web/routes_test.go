@@ -118,6 +118,7 @@ var wantRoutes = []struct {
 	{"GET /api/v1/campaigns/{id}/progress", "perm campaigns.manage api", "owner admin marketing"},
 	{"GET /admin/stats", "perm stats.view", "owner admin analyst"},
 	{"GET /admin/stats/export.csv", "perm stats.view", "owner admin analyst"},
+	{"POST /admin/stats/report-subscription", "perm stats.view", "owner admin analyst"},
 	{"GET /admin/stats/tokens", "perm stats.view", "owner admin analyst"},
 	{"POST /admin/stats/tokens", "perm stats.view", "owner admin analyst"},
 	{"POST /admin/stats/tokens/{id}/revoke", "perm stats.view", "owner admin analyst"},

@@ -64,6 +64,9 @@ type statsData struct {
 	NoSites    bool
 	NoData     bool
 	Invalid    string
+	Live       string // visitors of the last five minutes ("< k" when fewer); "" when not counted here
+	Weekly     bool   // the member receives this site's weekly mail
+	WeeklyForm bool   // the weekly mail is offered (the opt-in form is shown)
 }
 
 var statsDimensions = []struct{ dim, title, column, count string }{
@@ -166,6 +169,19 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
 	prevFrom := prevTo.AddDate(0, 0, 1-days)
 	d.Period, d.PrevPeriod = period(from, to), period(prevFrom, prevTo)
 
+	p.Flash = statsFlashes[r.URL.Query().Get("done")]
+	if d.Live, err = s.liveLabel(actor, d.Site.ID, d.K); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if s.statsMail != nil {
+		on, err := s.statsMail.Subscribed(r.Context(), actor, d.Site.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Weekly, d.WeeklyForm = on, true
+	}
 	rep, err := s.reports.Summary(r.Context(), actor, d.Site.ID, from, to)
 	if err != nil {
 		s.fail(w, r, err)
