@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -168,4 +170,74 @@ func TestPanicDuringPaymentLeaksNoCard(t *testing.T) {
 	if !strings.Contains(e.logs.String(), "panic") {
 		t.Fatal("the panic was not logged")
 	}
+}
+
+// Promise: "find my orders" answers the same for every address (no enumeration) and
+// mails order links only to an address that bought something.
+func TestFindMyOrders(t *testing.T) {
+	e := newEnv(t)
+	shopFixture(t, e)
+	outbox := func() int {
+		var n int
+		must(t, e.db.QueryRow(e.ctx, "SELECT COUNT(*) FROM mail_outbox WHERE purpose = 'shop.find-orders'").Scan(&n))
+		return n
+	}
+	c := e.client()
+	known := c.post("/orders/find", url.Values{"email": {"pat@buyer.example"}})
+	unknown := c.post("/orders/find", url.Values{"email": {"nobody@buyer.example"}})
+	for _, r := range []resp{known, unknown} {
+		wantRedirect(t, r, "/orders/find/sent")
+	}
+	if n := outbox(); n != 1 {
+		t.Fatalf("%d mails; want one, for the buyer only", n)
+	}
+	// The honeypot is answered as accepted and mails nothing.
+	wantRedirect(t, c.post("/orders/find", url.Values{"email": {"pat@buyer.example"}, "website": {"http://spam.example"}}), "/orders/find/sent")
+	// Per address: a few mails, then the limit (a mailbox cannot be flooded).
+	for range 5 {
+		c.post("/orders/find", url.Values{"email": {"pat@buyer.example"}})
+	}
+	if n := outbox(); n > 3 {
+		t.Fatalf("%d mails to one address in a row", n)
+	}
+	want(t, c.post("/orders/find", url.Values{"email": {"not an address"}}), http.StatusBadRequest)
+}
+
+// FuzzCheckoutDecoder feeds the checkout's decoders (the form decoder, the card fields,
+// the checkout fields) arbitrary bodies: no panic, and no error ever repeats the card
+// number it was given.
+func FuzzCheckoutDecoder(f *testing.F) {
+	f.Add("application/x-www-form-urlencoded", "card_number=4242+4242+4242+4242&card_exp=12%2F34&card_cvc=987")
+	f.Add("application/json", `{"card_number":"4000000000000002","card_exp_month":"1","card_exp_year":"2031","card_cvc":"1234"}`)
+	f.Add("application/x-www-form-urlencoded", "name=A&email=a%40b.example&country=DE&quantity=-1&currency=eur&coupon=%00")
+	f.Add("multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"card_number\"\r\n\r\n4242424242424242\r\n--x--\r\n")
+	f.Fuzz(func(t *testing.T, contentType, body string) {
+		r := httptest.NewRequest(http.MethodPost, "/checkout/ord_x/pay", strings.NewReader(body))
+		r.Header.Set("Content-Type", contentType)
+		r.SetPathValue("product", "p")
+		r.SetPathValue("edition", "e")
+		form, err := decodePublicForm(r)
+		if err != nil {
+			return
+		}
+		_ = checkoutInput(r, form)
+		card, err := decodeCard(form, time.Now())
+		number := form.get("card_number")
+		clearForm(form)
+		if err != nil {
+			if digits := strings.Map(func(c rune) rune {
+				if c >= '0' && c <= '9' {
+					return c
+				}
+				return -1
+			}, number); len(digits) >= 12 && strings.Contains(err.Error(), digits) {
+				t.Fatalf("the error repeats the card number: %v", err)
+			}
+			return
+		}
+		if s := fmt.Sprintf("%v %+v %#v", card, card, *card); strings.Contains(s, card.Number.Reveal()) {
+			t.Fatalf("a card prints its number: %s", s)
+		}
+		card.Clear()
+	})
 }
