@@ -2,8 +2,9 @@
 // statistics: it feeds N generated page views, spread over D days and P distinct pages,
 // through the real analytics.Aggregator into a fresh database (SQLite by default, or
 // PostgreSQL with -db), flushing every -flush-every of simulated time, then reports the
-// size on disk, the bytes per million page views, the number of stats rows, and the time
-// of Reports.Summary + Reports.Daily for the whole range over R repetitions.
+// size on disk, the bytes per million page views, the number of stat_cells rows (one per
+// day or week and dimension), and the time of Reports.Summary + Reports.Daily for the whole range
+// over R repetitions, the first (cold) one apart.
 //
 //	go run ./bench/stats -n 10000000
 package main
@@ -22,6 +23,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/candor-dev/candor/internal/analytics"
@@ -213,13 +215,19 @@ func main() {
 	fmt.Printf("fed %d page views + %d events over %d days, %d pages, %d-visitor pool, %d workers: %.1f s (%.0f page views/s), %d flushes of %s simulated time taking %.1f s in all\n",
 		fed.Load(), events.Load(), *days, *pages, *visitors, *workers, feed.Seconds(), float64(fed.Load())/feed.Seconds(),
 		flushes, *flushEvery, flushTime.Seconds())
-	fmt.Printf("aggregator: accepted %d, refused %d, bots %d\n", accepted, refused, bots)
+	fmt.Printf("aggregator: accepted %d, refused %d, bots %d; peak RSS of the process %d MiB\n", accepted, refused, bots, peakRSS()>>20)
 
 	// Size on disk.
-	var rowsN, hllBytes, valueBytes int64
-	if err := db.QueryRow(ctx, "SELECT COUNT(*), COALESCE(SUM(LENGTH(visitors_hll)), 0), COALESCE(SUM(LENGTH(dim) + LENGTH(value)), 0) FROM stats WHERE site_id = ?", site.ID).
-		Scan(&rowsN, &hllBytes, &valueBytes); err != nil {
+	var rowsN, cellBytes int64
+	if err := db.QueryRow(ctx, "SELECT COUNT(*), COALESCE(SUM(LENGTH(cells)), 0) FROM stat_cells WHERE site_id = ?", site.ID).
+		Scan(&rowsN, &cellBytes); err != nil {
 		log.Fatal(err)
+	}
+	var values int
+	if aggs, err := store.Stats(ctx, site.ID, analytics.DayOf(start), analytics.DayOf(start.AddDate(0, 0, *days))); err != nil {
+		log.Fatal(err)
+	} else {
+		values = len(aggs)
 	}
 	var size int64
 	if db.Dialect == sqldb.SQLite {
@@ -234,15 +242,18 @@ func main() {
 		}
 		fmt.Printf("disk (SQLite file + WAL after checkpoint; whole database): %d bytes\n", size)
 	} else {
-		if err := db.QueryRow(ctx, "SELECT pg_total_relation_size('stats')").Scan(&size); err != nil {
+		if _, err := db.Exec(ctx, "VACUUM stat_cells"); err != nil {
 			log.Fatal(err)
 		}
-		fmt.Printf("disk (PostgreSQL pg_total_relation_size('stats'), table + TOAST + index): %d bytes\n", size)
+		if err := db.QueryRow(ctx, "SELECT pg_total_relation_size('stat_cells')").Scan(&size); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("disk (PostgreSQL pg_total_relation_size('stat_cells') after VACUUM, table + TOAST + index): %d bytes\n", size)
 	}
 	perM := float64(size) / (float64(fed.Load()) / 1e6)
 	fmt.Printf("bytes per million page views: %.0f (%.2f MB)\n", perM, perM/1e6)
-	fmt.Printf("stats rows: %d (%.0f per day); HyperLogLog sketches %d bytes (%.0f %% of the size), dim+value %d bytes\n",
-		rowsN, float64(rowsN)/float64(*days), hllBytes, 100*float64(hllBytes)/float64(size), valueBytes)
+	fmt.Printf("stat_cells rows: %d (one per day or week and dimension); the days hold %d cells (%.0f a day, one per day, dimension and value); all rows %d bytes of cells (%.0f %% of the size)\n",
+		rowsN, values, float64(values)/float64(*days), cellBytes, 100*float64(cellBytes)/float64(size))
 
 	// The dashboard's queries for the whole range.
 	reports := analytics.NewReports(store, 0, 0)
@@ -257,9 +268,12 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	var sum, daily, both []time.Duration
+	// What GET /admin/stats asks besides: the previous period's summary, for the cards.
+	prevTo := from.AddDate(0, 0, -1)
+	prevFrom := prevTo.AddDate(0, 0, 1-*days)
+	var sum, daily, both, page []time.Duration
 	var rep analytics.Report
-	for range *reps {
+	for i := range *reps + 1 {
 		t := time.Now()
 		if rep, err = reports.Summary(ctx, staff.CLI, site.ID, from, to); err != nil {
 			log.Fatal(err)
@@ -268,15 +282,33 @@ func main() {
 		if _, err := reports.Daily(ctx, staff.CLI, site.ID, from, to); err != nil {
 			log.Fatal(err)
 		}
-		sum, daily, both = append(sum, s), append(daily, time.Since(t)-s), append(both, time.Since(t))
+		d := time.Since(t)
+		if _, err := reports.Summary(ctx, staff.CLI, site.ID, prevFrom, prevTo); err != nil {
+			log.Fatal(err)
+		}
+		if i == 0 {
+			fmt.Printf("first (cold) Summary + Daily: %v\n", d.Round(10*time.Microsecond))
+			continue
+		}
+		sum, daily, both, page = append(sum, s), append(daily, d-s), append(both, d), append(page, time.Since(t))
 	}
 	fmt.Printf("report %s..%s: %d visitors, %d page views, %d visits\n", rep.From, rep.To, rep.Totals.Visitors, rep.Totals.Pageviews, rep.Totals.Visits)
 	fmt.Printf("Summary          %s\n", pct(sum))
 	fmt.Printf("Daily            %s\n", pct(daily))
-	fmt.Printf("Summary + Daily  %s  (%d repetitions)\n", pct(both), *reps)
+	fmt.Printf("Summary + Daily  %s  (%d repetitions after the first)\n", pct(both), *reps)
+	fmt.Printf("+ previous period Summary (the dashboard page's queries)  %s\n", pct(page))
 	if *keep && dir != "" {
 		fmt.Printf("database kept: %s\n", *dsn)
 	}
+}
+
+// peakRSS returns the process's peak resident set size in bytes (0 where unknown).
+func peakRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return int64(ru.Maxrss) << 10 // kilobytes on Linux
 }
 
 func pct(d []time.Duration) string {

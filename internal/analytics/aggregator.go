@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"hash"
-	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -17,8 +16,8 @@ import (
 )
 
 // Store writes aggregates. Merge adds each aggregate to the stored one of the same
-// (site, day, dimension, value), counters summed and sketches merged with MergeSketches,
-// all in one transaction: either every aggregate is merged or none is.
+// (site, day, dimension, value), counters and visitors summed (MergeCells), all in one
+// transaction: either every aggregate is merged or none is.
 type Store interface {
 	Merge(ctx context.Context, aggs []Aggregate) error
 }
@@ -38,7 +37,7 @@ const (
 // Options configure an Aggregator; zero fields take the defaults.
 type Options struct {
 	FlushEvery time.Duration      // how often Run flushes; DefaultFlushEvery
-	MaxPending int                // pending aggregates held before Record refuses; DefaultMaxPending
+	MaxPending int                // aggregates held in memory before Record refuses; DefaultMaxPending
 	MaxVisits  int                // live visits tracked before Record refuses new visitors; DefaultMaxVisits
 	MaxValues  int                // distinct values per site, day and dimension; beyond, Other; DefaultMaxValues
 	MinCount   int                // k of small-count suppression (used by Reports); DefaultMinCount, never below 2
@@ -87,7 +86,9 @@ type Aggregator struct {
 	saltDay int64
 	mac     hash.Hash // HMAC-SHA-256 keyed with salt, reset before each use; guarded by mu
 	macBuf  [256]byte // visitorKey's input and output buffer (guarded by mu): no allocation
-	pending map[cellKey]*cell
+	cells   map[cellKey]*cell // the cells counted under the current salt (flush.go)
+	dirty   int               // cells changed since the last flush
+	epoch   uint32            // numbers the salts
 	visits  map[visitorKey]*visit
 	values  map[capKey]map[string]struct{} // distinct values seen per site, day and dimension
 	live    live                           // visitors of the last minutes, per site (live.go)
@@ -142,9 +143,15 @@ func init() {
 	}
 }
 
+// cell is one aggregate in memory. Its sketch lives as long as the cell, across flushes,
+// so that a visitor seen again after a flush is not counted again; only the estimate's
+// growth is sent (see Aggregate.Visitors).
 type cell struct {
-	c  Counters
-	sk *hyperloglog.Sketch
+	c       Counters            // counted since the last flush
+	dirty   bool                // changed since the last flush
+	sk      *hyperloglog.Sketch // the cell's visitor keys; nil until one is added
+	written int64               // the estimate of sk already sent to the store
+	epoch   uint32              // the salt the cell began under
 }
 
 type visitorKey [16]byte
@@ -162,7 +169,7 @@ type visit struct {
 // schedule. Its salt is new: hashes from an earlier run never match.
 func NewAggregator(store Store, opts Options) *Aggregator {
 	a := &Aggregator{store: store, opts: opts.withDefaults()}
-	a.pending = map[cellKey]*cell{}
+	a.cells = map[cellKey]*cell{}
 	a.visits = map[visitorKey]*visit{}
 	a.values = map[capKey]map[string]struct{}{}
 	a.rotate(DayOf(a.opts.Now()))
@@ -176,6 +183,7 @@ func (a *Aggregator) rotate(day int64) {
 		panic("analytics: no randomness for the salt: " + err.Error())
 	}
 	a.saltDay = day
+	a.epoch++ // the cells of earlier salts go at the next flush (evict)
 	a.mac = hmac.New(sha256.New, a.salt[:])
 	clear(a.visits)
 }
@@ -209,7 +217,7 @@ func (a *Aggregator) Record(h Hit) bool {
 	if d := DayOf(now); d != a.saltDay {
 		a.rotate(d)
 	}
-	if len(a.pending) >= a.opts.MaxPending {
+	if len(a.cells) >= a.opts.MaxPending {
 		a.refused.Add(1)
 		return false
 	}
@@ -284,16 +292,23 @@ func (a *Aggregator) capped(site, day int64, dim dimID, value string) string {
 	return value
 }
 
-// add adds c to a pending cell and the visitor to its sketch. Callers hold mu.
+// add adds c to a cell and the visitor to its sketch. Callers hold mu.
 func (a *Aggregator) add(site, day int64, dim dimID, value string, c Counters, visitor uint64) {
 	k := cellKey{site, day, dim, value}
-	p := a.pending[k]
+	p := a.cells[k]
 	if p == nil {
-		p = &cell{sk: newSketch()}
-		a.pending[k] = p
+		p = &cell{epoch: a.epoch}
+		a.cells[k] = p
+	}
+	if !p.dirty {
+		p.dirty = true
+		a.dirty++
 	}
 	p.c.add(c)
 	if visitor != 0 {
+		if p.sk == nil {
+			p.sk = newCellSketch(dim == dTotal)
+		}
 		p.sk.InsertHash(visitor)
 	}
 }
@@ -349,72 +364,7 @@ func (a *Aggregator) sweep(now time.Time) {
 func (a *Aggregator) Pending() (aggregates, visits int) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return len(a.pending), len(a.visits)
-}
-
-// Flush writes every pending aggregate to the store in one transaction. When the store
-// fails, the aggregates go back to memory for the next flush, and the error is returned.
-func (a *Aggregator) Flush(ctx context.Context) error {
-	a.flushMu.Lock()
-	defer a.flushMu.Unlock()
-	now := a.opts.Now()
-	a.mu.Lock()
-	batch := a.pending
-	a.pending = map[cellKey]*cell{}
-	a.sweep(now)
-	yesterday := DayOf(now) - 24*time.Hour.Milliseconds()
-	for k := range a.values {
-		if k.day < yesterday {
-			delete(a.values, k)
-		}
-	}
-	a.mu.Unlock()
-	if len(batch) == 0 {
-		return nil
-	}
-	aggs := make([]Aggregate, 0, len(batch))
-	for k, c := range batch {
-		sk, err := c.sk.MarshalBinary()
-		if err != nil {
-			a.putBack(batch)
-			return err
-		}
-		aggs = append(aggs, Aggregate{SiteID: k.site, Day: k.day, Dim: dimNames[k.dim], Value: k.value, Counters: c.c, Visitors: sk})
-	}
-	// One order for every writer, so that concurrent instances lock rows in the same order.
-	sort.Slice(aggs, func(i, j int) bool { return aggs[i].less(aggs[j]) })
-	if err := a.store.Merge(ctx, aggs); err != nil {
-		a.putBack(batch)
-		return err
-	}
-	return nil
-}
-
-func (x Aggregate) less(y Aggregate) bool {
-	if x.SiteID != y.SiteID {
-		return x.SiteID < y.SiteID
-	}
-	if x.Day != y.Day {
-		return x.Day < y.Day
-	}
-	if x.Dim != y.Dim {
-		return x.Dim < y.Dim
-	}
-	return x.Value < y.Value
-}
-
-// putBack returns an unwritten batch to the pending aggregates.
-func (a *Aggregator) putBack(batch map[cellKey]*cell) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for k, c := range batch {
-		if p := a.pending[k]; p != nil {
-			p.c.add(c.c)
-			_ = p.sk.Merge(c.sk)
-		} else {
-			a.pending[k] = c
-		}
-	}
+	return a.dirty, len(a.visits)
 }
 
 // Run flushes every FlushEvery until ctx ends, then flushes everything once more (with

@@ -9,10 +9,11 @@
 //     memory, and replaced at every start and at each UTC midnight, so the same person
 //     gets a new hash the next day or after a restart. Hashes key an in-memory map that
 //     tracks visits (a visit ends after 30 minutes idle) and feed HyperLogLog sketches.
-//   - Storage holds aggregates only: per site, UTC day, dimension and value, the sums of
-//     page views, visits, bounces, visit duration and events, and a HyperLogLog sketch of
-//     visitors (mergeable across days, weeks and instances). Never a row per hit or per
-//     visitor.
+//   - Storage holds aggregates only: per site, UTC day (and ISO week), dimension and
+//     value, the sums of page views, visits, bounces, visit duration, events and
+//     visitors, packed one row per site, day and dimension (DayCells). Visitors are
+//     estimated in memory with HyperLogLog sketches that live only as long as the salt;
+//     storage receives counts, never a sketch. Never a row per hit or per visitor.
 //   - Memory is bounded: Record refuses (returns false) when the pending aggregates or the
 //     live visits reach their bounds, and every dimension keeps at most Options.MaxValues
 //     distinct values per site and day, the rest counted as "(other)".

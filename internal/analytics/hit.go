@@ -83,15 +83,20 @@ func (c *Counters) add(o Counters) {
 	c.Events += o.Events
 }
 
-// Aggregate is one stored cell: the sums and the visitor sketch of one site, UTC day,
-// dimension and value.
+// Aggregate is one cell: the sums of one site, UTC day, dimension and value. Handed to
+// Store.Merge, it is what to add to the stored cell; read back, what is stored.
 type Aggregate struct {
 	SiteID   int64
 	Day      int64 // Unix milliseconds of the UTC midnight that starts the day
 	Dim      string
 	Value    string
 	Counters Counters
-	Visitors []byte // a serialised HyperLogLog sketch (see MergeSketches)
+	// Visitors is a count to add. The aggregator estimates a cell's distinct visitors
+	// with an in-memory sketch for as long as its salt lives, and sends what the estimate
+	// grew by since the last flush; so the stored figure is the sum of the estimates of
+	// every salt (every day, restart and instance), which is what merging their sketches
+	// would give, as visitor keys of different salts never match.
+	Visitors int64
 }
 
 // DayOf returns the Unix milliseconds of the UTC midnight that starts t's day.

@@ -5,15 +5,20 @@ import (
 	"sort"
 	"time"
 
-	"github.com/axiomhq/hyperloglog"
-
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/staff"
 )
 
-// ReportStore reads aggregates: every one of a site between two UTC days, inclusive.
+// ReportStore reads aggregates as packed cells, of a site between two UTC days,
+// inclusive. A day and dimension may come in more than one DayCells: readers sum them.
 type ReportStore interface {
-	Stats(ctx context.Context, siteID int64, fromDay, toDay int64) ([]Aggregate, error)
+	// DayCells returns one row per day (Days 1) and dimension, of the dimensions named,
+	// or of every dimension (DimTotal included) when none is.
+	DayCells(ctx context.Context, siteID int64, fromDay, toDay int64, dims ...string) ([]DayCells, error)
+	// RangeCells returns rows of every dimension that together count each day of the
+	// range once: the weeks the range covers whole as their roll-ups (Days 7), the other
+	// days one by one.
+	RangeCells(ctx context.Context, siteID int64, fromDay, toDay int64) ([]DayCells, error)
 }
 
 // DefaultTopN is how many values of each dimension a report shows before "(other)".
@@ -81,39 +86,6 @@ type Row struct {
 	Events     int64  `json:"events"`
 }
 
-type merged struct {
-	c  Counters
-	sk *hyperloglog.Sketch // decoded once per stored row and merged in place
-}
-
-// add merges one stored aggregate into m.
-func (m *merged) add(ag Aggregate) error {
-	m.c.add(ag.Counters)
-	if len(ag.Visitors) == 0 {
-		return nil
-	}
-	sk, err := decodeSketch(ag.Visitors)
-	if err != nil {
-		return err
-	}
-	if m.sk == nil {
-		m.sk = sk
-		return nil
-	}
-	if err := m.sk.Merge(sk); err != nil {
-		return errs.Wrap(errs.Internal, "", err)
-	}
-	return nil
-}
-
-// visitors estimates the distinct visitors of m.
-func (m *merged) visitors() int64 {
-	if m.sk == nil {
-		return 0
-	}
-	return int64(m.sk.Estimate())
-}
-
 // Summary reports a site's figures from one UTC day to another, inclusive. The actor
 // needs staff.ViewStats.
 func (r *Reports) Summary(ctx context.Context, actor staff.Principal, siteID int64, from, to time.Time) (Report, error) {
@@ -124,64 +96,53 @@ func (r *Reports) Summary(ctx context.Context, actor staff.Principal, siteID int
 	if toDay < fromDay || toDay-fromDay > maxRangeDays*24*time.Hour.Milliseconds() {
 		return Report{}, errs.E(errs.Invalid, "The range must run forwards and span at most ten years.")
 	}
-	aggs, err := r.store.Stats(ctx, siteID, fromDay, toDay)
+	days, err := r.store.RangeCells(ctx, siteID, fromDay, toDay)
 	if err != nil {
 		return Report{}, err
 	}
-	cells := map[[2]string]*merged{}
-	for _, ag := range aggs {
-		k := [2]string{ag.Dim, ag.Value}
-		m := cells[k]
-		if m == nil {
-			m = &merged{}
-			cells[k] = m
-		}
-		if err := m.add(ag); err != nil {
+	t := tally{}
+	for _, d := range days {
+		if err := t.add(d); err != nil {
 			return Report{}, err
 		}
 	}
 	rep := Report{SiteID: siteID, From: time.UnixMilli(fromDay).UTC().Format(time.DateOnly),
 		To: time.UnixMilli(toDay).UTC().Format(time.DateOnly), MinCount: r.k}
-	total := cells[[2]string{DimTotal, ""}]
-	if total == nil {
-		total = &merged{}
-	}
-	if rep.Totals, err = r.totals(total); err != nil {
-		return Report{}, err
-	}
-	byDim := map[string][]Row{}
-	for k, m := range cells {
-		if k[0] == DimTotal {
-			continue
-		}
-		byDim[k[0]] = append(byDim[k[0]], Row{Value: k[1], Visitors: m.visitors(), Pageviews: m.c.Pageviews, Visits: m.c.Visits, Events: m.c.Events})
-	}
+	total := t.get(DimTotal, "")
+	rep.Totals = r.totals(total)
 	for _, dim := range Dimensions {
-		rows, err := r.suppress(byDim[dim], func(value string) *hyperloglog.Sketch { return cells[[2]string{dim, value}].sk })
-		if err != nil {
-			return Report{}, err
+		rows := make([]Row, 0, len(t[dim]))
+		for value, s := range t[dim] {
+			rows = append(rows, Row{Value: value, Visitors: s.visitors, Pageviews: s.c.Pageviews, Visits: s.c.Visits, Events: s.c.Events})
 		}
-		rep.Dimensions = append(rep.Dimensions, Dimension{Name: dim, Rows: rows})
+		rep.Dimensions = append(rep.Dimensions, Dimension{Name: dim, Rows: r.suppress(rows, total.visitors)})
 	}
 	return rep, nil
 }
 
-func (r *Reports) totals(m *merged) (Totals, error) {
-	if v := m.visitors(); v < int64(r.k) {
-		return Totals{Suppressed: true}, nil
+func (r *Reports) totals(s sums) Totals {
+	if s.visitors < int64(r.k) {
+		return Totals{Suppressed: true}
 	}
-	t := Totals{Visitors: m.visitors(), Pageviews: m.c.Pageviews, Visits: m.c.Visits, Events: m.c.Events}
-	if m.c.Visits > 0 {
-		t.BounceRate = float64(max(m.c.Bounces, 0)) / float64(m.c.Visits)
-		t.AvgDurationMs = max(m.c.DurationMs, 0) / m.c.Visits
+	t := Totals{Visitors: s.visitors, Pageviews: s.c.Pageviews, Visits: s.c.Visits, Events: s.c.Events}
+	if s.c.Visits > 0 {
+		t.BounceRate = float64(max(s.c.Bounces, 0)) / float64(s.c.Visits)
+		t.AvgDurationMs = max(s.c.DurationMs, 0) / s.c.Visits
 	}
-	return t, nil
+	return t
 }
 
 // suppress orders rows by visitors and folds into one Other row every row beyond the
-// top N, every row of fewer than k visitors, and any stored Other; that row is
-// suppressed in turn when its merged visitors are fewer than k.
-func (r *Reports) suppress(rows []Row, sketch func(string) *hyperloglog.Sketch) ([]Row, error) {
+// top N, every row of fewer than k visitors, and any stored Other.
+//
+// One visitor may stand behind several folded values (several pages of one visit), so
+// the sum of their visitors is not the Other row's visitors; storage keeps no sketch
+// that could tell. Other is therefore shown only when one of the values folded into it
+// stands for k visitors or more on its own, which proves the row stands for at least k;
+// otherwise it is suppressed. Its visitors are then the sum over the folded values,
+// at most the site's total (totalVisitors) and at least the largest folded value: an
+// upper bound, as visitors over several days are.
+func (r *Reports) suppress(rows []Row, totalVisitors int64) []Row {
 	sort.Slice(rows, func(i, j int) bool {
 		if rows[i].Visitors != rows[j].Visitors {
 			return rows[i].Visitors > rows[j].Visitors
@@ -193,7 +154,7 @@ func (r *Reports) suppress(rows []Row, sketch func(string) *hyperloglog.Sketch) 
 	})
 	var out []Row
 	other := Row{Value: Other}
-	otherSk := newSketch()
+	var largest int64 // the most visitors of one folded value
 	folded := false
 	for _, row := range rows {
 		if row.Value != Other && row.Visitors >= int64(r.k) && len(out) < r.topN {
@@ -201,32 +162,21 @@ func (r *Reports) suppress(rows []Row, sketch func(string) *hyperloglog.Sketch) 
 			continue
 		}
 		folded = true
+		other.Visitors += row.Visitors
 		other.Pageviews += row.Pageviews
 		other.Visits += row.Visits
 		other.Events += row.Events
-		if sk := sketch(row.Value); sk != nil {
-			if err := otherSk.Merge(sk); err != nil {
-				return nil, errs.Wrap(errs.Internal, "", err)
-			}
-		}
+		largest = max(largest, row.Visitors)
 	}
 	if !folded {
-		return out, nil
+		return out
 	}
-	if v := int64(otherSk.Estimate()); v < int64(r.k) {
+	if largest < int64(r.k) {
 		other = Row{Value: Other, Suppressed: true}
 	} else {
-		other.Visitors = int64(otherSk.Estimate())
+		other.Visitors = max(min(other.Visitors, totalVisitors), largest)
 	}
-	return append(out, other), nil
-}
-
-func estimate(sk []byte) (int64, error) {
-	s, err := decodeSketch(sk)
-	if err != nil {
-		return 0, err
-	}
-	return int64(s.Estimate()), nil
+	return append(out, other)
 }
 
 // Label prints a count, or "< k" for a suppressed cell.

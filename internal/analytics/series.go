@@ -28,42 +28,35 @@ func (r *Reports) Daily(ctx context.Context, actor staff.Principal, siteID int64
 	if err := actor.Require(staff.ViewStats); err != nil {
 		return nil, err
 	}
-	const dayMs = 24 * 60 * 60 * 1000
 	fromDay, toDay := DayOf(from), DayOf(to)
 	if toDay < fromDay || (toDay-fromDay)/dayMs >= maxSeriesDays {
 		return nil, errs.E(errs.Invalid, "The chart's range must run forwards and span at most 400 days.")
 	}
-	aggs, err := r.store.Stats(ctx, siteID, fromDay, toDay)
+	rows, err := r.store.DayCells(ctx, siteID, fromDay, toDay, DimTotal)
 	if err != nil {
 		return nil, err
 	}
 	n := int((toDay-fromDay)/dayMs) + 1
-	type day struct {
-		pageviews int64
-		sk        []byte
-	}
-	days := make([]day, n)
-	for _, ag := range aggs {
-		if ag.Dim != DimTotal || ag.Value != "" || ag.Day < fromDay || ag.Day > toDay {
+	days := make([]sums, n)
+	for _, d := range rows {
+		if d.Day < fromDay || d.Day > toDay {
 			continue
 		}
-		i := int((ag.Day - fromDay) / dayMs)
-		days[i].pageviews += ag.Counters.Pageviews
-		if days[i].sk, err = MergeSketches(days[i].sk, ag.Visitors); err != nil {
+		t := tally{}
+		if err := t.add(d); err != nil {
 			return nil, err
 		}
+		s, day := t.get(DimTotal, ""), &days[(d.Day-fromDay)/dayMs]
+		day.c.add(s.c)
+		day.visitors += s.visitors
 	}
 	out := make([]Point, n)
 	for i, d := range days {
 		p := Point{Day: time.UnixMilli(fromDay + int64(i)*dayMs).UTC()}
-		v, err := estimate(d.sk)
-		if err != nil {
-			return nil, err
-		}
 		switch {
-		case v >= int64(r.k):
-			p.Visitors, p.Pageviews = int(v), int(d.pageviews)
-		case v > 0 || d.pageviews > 0:
+		case d.visitors >= int64(r.k):
+			p.Visitors, p.Pageviews = int(d.visitors), int(d.c.Pageviews)
+		case d.visitors > 0 || d.c.Pageviews > 0:
 			p.Suppressed = true
 		}
 		out[i] = p
