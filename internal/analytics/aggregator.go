@@ -84,8 +84,8 @@ type Aggregator struct {
 	mu      sync.Mutex
 	salt    [32]byte
 	saltDay int64
-	mac     hash.Hash // HMAC-SHA-256 keyed with salt, reset before each use; guarded by mu
-	macBuf  [256]byte // visitorKey's input and output buffer (guarded by mu): no allocation
+	mac     hash.Hash         // HMAC-SHA-256 keyed with salt, reset before each use; guarded by mu
+	macBuf  [256]byte         // visitorKey's input and output buffer (guarded by mu): no allocation
 	cells   map[cellKey]*cell // the cells counted under the current salt (flush.go)
 	dirty   int               // cells changed since the last flush
 	epoch   uint32            // numbers the salts
