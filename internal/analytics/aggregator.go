@@ -143,15 +143,18 @@ func init() {
 	}
 }
 
-// cell is one aggregate in memory. Its sketch lives as long as the cell, across flushes,
-// so that a visitor seen again after a flush is not counted again; only the estimate's
-// growth is sent (see Aggregate.Visitors).
+// cell is one aggregate in memory. Record adds visitor keys to a small sketch of the
+// flush interval (pend); Flush merges it into the day's sketch, which lives as long as
+// the cell, across flushes, so that a visitor seen again after a flush is not counted
+// again; only the estimate's growth is sent (see Aggregate.Visitors).
 type cell struct {
-	c       Counters            // counted since the last flush
-	dirty   bool                // changed since the last flush
-	sk      *hyperloglog.Sketch // the cell's visitor keys; nil until one is added
-	written int64               // the estimate of sk already sent to the store
-	epoch   uint32              // the salt the cell began under
+	c     Counters            // counted since the last flush; guarded by mu
+	dirty bool                // changed since the last flush; guarded by mu
+	pend  *hyperloglog.Sketch // visitor keys since the last flush, nil for none; guarded by mu
+	epoch uint32              // the salt the cell began under
+
+	day     *hyperloglog.Sketch // every visitor key flushed; only Flush uses it (flushMu)
+	written int64               // the estimate of day already sent to the store (flushMu)
 }
 
 type visitorKey [16]byte
@@ -306,10 +309,10 @@ func (a *Aggregator) add(site, day int64, dim dimID, value string, c Counters, v
 	}
 	p.c.add(c)
 	if visitor != 0 {
-		if p.sk == nil {
-			p.sk = newCellSketch(dim == dTotal)
+		if p.pend == nil {
+			p.pend = newCellSketch(dim == dTotal)
 		}
-		p.sk.InsertHash(visitor)
+		p.pend.InsertHash(visitor)
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"time"
+
+	"github.com/axiomhq/hyperloglog"
 )
 
 // sentCell is a cell as one flush sent it, to settle the cell once the store answers.
@@ -12,6 +14,19 @@ type sentCell struct {
 	cell     *cell
 	c        Counters
 	estimate int64
+}
+
+// settle merges the interval's visitor keys into the cell's day sketch and returns the
+// day's estimate. It runs outside mu: only Flush touches the day sketch.
+func settle(p *cell, pend *hyperloglog.Sketch) int64 {
+	switch {
+	case pend == nil:
+	case p.day == nil:
+		p.day = pend
+	default:
+		_ = p.day.Merge(pend) // one precision per cell: cannot fail
+	}
+	return estimateSketch(p.day)
 }
 
 // Flush writes every changed aggregate to the store in one transaction: its counters
@@ -33,17 +48,22 @@ func (a *Aggregator) Flush(ctx context.Context) error {
 	}
 	aggs := make([]Aggregate, 0, a.dirty)
 	sent := make([]sentCell, 0, a.dirty)
+	pend := make([]*hyperloglog.Sketch, 0, a.dirty)
 	for k, p := range a.cells {
 		if !p.dirty {
 			continue
 		}
-		est := estimateSketch(p.sk)
-		aggs = append(aggs, Aggregate{SiteID: k.site, Day: k.day, Dim: dimNames[k.dim], Value: k.value, Counters: p.c, Visitors: est - p.written})
-		sent = append(sent, sentCell{p, p.c, est})
-		p.c, p.dirty = Counters{}, false
+		aggs = append(aggs, Aggregate{SiteID: k.site, Day: k.day, Dim: dimNames[k.dim], Value: k.value, Counters: p.c})
+		sent = append(sent, sentCell{cell: p, c: p.c})
+		pend = append(pend, p.pend)
+		p.c, p.dirty, p.pend = Counters{}, false, nil
 	}
 	a.dirty = 0
 	a.mu.Unlock()
+	for i := range sent { // Record goes on meanwhile
+		sent[i].estimate = settle(sent[i].cell, pend[i])
+		aggs[i].Visitors = sent[i].estimate - sent[i].cell.written
+	}
 	var err error
 	if len(aggs) > 0 {
 		// One order for every writer, so that concurrent instances lock rows in the same order.
@@ -57,7 +77,7 @@ func (a *Aggregator) Flush(ctx context.Context) error {
 			s.cell.written = s.estimate
 			continue
 		}
-		s.cell.c.add(s.c) // sent again, with the estimate's growth, next time
+		s.cell.c.add(s.c) // sent again next time; the day sketch keeps the keys, written the old estimate
 		if !s.cell.dirty {
 			s.cell.dirty = true
 			a.dirty++

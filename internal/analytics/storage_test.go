@@ -148,3 +148,28 @@ func TestWeekRollUpsAgreeWithDays(t *testing.T) {
 		}
 	}
 }
+
+// Record goes on while a flush merges the interval's sketches and writes: nothing is
+// lost or counted twice (run with -race).
+func TestRecordDuringFlushes(t *testing.T) {
+	e := newEnv(t)
+	a := e.aggregator(analytics.Options{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 2000 {
+			e.view(a, i%50, fmt.Sprintf("/p%d", i%7), day0.Add(time.Duration(i)*time.Second))
+		}
+	}()
+	for flushing := true; flushing; {
+		select {
+		case <-done:
+			flushing = false
+		default:
+		}
+		flush(t, a)
+	}
+	if c, v := e.raw(t, day0, day0, analytics.DimTotal, ""); c.Pageviews != 2000 || v != 50 {
+		t.Fatalf("total = %+v, %d visitors; want 2000 page views, 50 visitors", c, v)
+	}
+}
