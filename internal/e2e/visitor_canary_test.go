@@ -27,8 +27,9 @@ func (v asVisitor) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // Promise: visitors are never singled out — their IP address and user agent, used only
-// in memory for rate limits, are stored and logged nowhere: after subscribing, writing
-// through the contact form, failing and passing a staff sign-in and browsing the admin,
+// in memory for rate limits, are stored and logged nowhere: after buying in the shop,
+// subscribing, writing through the contact form, failing and passing a staff sign-in
+// and browsing the admin,
 // neither appears in the data directory (database, WAL, keys) or the logs, in any
 // encoding.
 func TestVisitorIPAndUserAgentAreNeverKept(t *testing.T) {
@@ -41,9 +42,17 @@ func TestVisitorIPAndUserAgentAreNeverKept(t *testing.T) {
 	if out, err := in.candor(ownerPW+"\n", nil, append([]string{"staff", "add", "--email", "owner@example.com", "--role", "owner"}, in.args()...)...); err != nil {
 		t.Fatalf("staff add: %v\n%s", err, out)
 	}
+	if out, err := in.candor("", nil, append([]string{"products", "add", "--slug", "northwind", "--name", "Northwind",
+		"--edition", "std:Standard:49.00:EUR"}, in.args()...)...); err != nil {
+		t.Fatalf("products add: %v\n%s", err, out)
+	}
 	s := in.serve("--antibot-difficulty", "4", "--trusted-proxy", "127.0.0.1/32", "--log-level", "debug")
 	b := s.browser()
 	b.http.Transport = asVisitor{http.DefaultTransport}
+	u := buyer{t, b}
+	if r := u.pay(u.order(), "4242 4242 4242 4242", "12/34"); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("purchase: %d\n%s", r.StatusCode, r.body)
+	}
 
 	want(t, b.get("/"), http.StatusOK)
 	wantRedirect(t, b.post("/subscribe", b.solvedSubscribeForm("visitor@example.com", "Vera Visitor")), "/subscribe/thanks")
@@ -52,7 +61,7 @@ func TestVisitorIPAndUserAgentAreNeverKept(t *testing.T) {
 		t.Fatalf("wrong password: %d", r.StatusCode)
 	}
 	wantRedirect(t, b.post("/admin/login", url.Values{"email": {"owner@example.com"}, "password": {ownerPW}}), "/admin/")
-	for _, p := range []string{"/admin/", "/admin/inbox", "/admin/subscribers", "/admin/audit", "/admin/outbox"} {
+	for _, p := range []string{"/admin/", "/admin/inbox", "/admin/subscribers", "/admin/audit", "/admin/outbox", "/admin/shop/orders"} {
 		want(t, b.get(p), http.StatusOK)
 	}
 	s.stop()
