@@ -184,6 +184,8 @@ type Store interface {
 	SaveCoupon(ctx context.Context, c *Coupon) error
 	Coupons(ctx context.Context) ([]Coupon, error)
 	CouponByCode(ctx context.Context, code string) (Coupon, error)
+	// EndCoupon sets a coupon's expiry to at unless it already expired (NotFound then).
+	EndCoupon(ctx context.Context, id int64, at time.Time) error
 
 	// CreateOrder inserts the order and, when it carries a coupon, reserves one use of
 	// it in the same transaction (errs.Conflict when the coupon is used up).

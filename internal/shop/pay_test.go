@@ -206,3 +206,20 @@ func TestLostAnswerIsReconciledWithoutASecondCharge(t *testing.T) {
 		t.Fatalf("the card company charged %d times", n)
 	}
 }
+
+// A coupon ended by staff stops working at once; ending it twice is not found.
+func TestEndCoupon(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	cs, err := e.svc.Coupons(ctx, e.clerk)
+	must(t, err)
+	must(t, e.svc.EndCoupon(ctx, e.clerk, cs[0].ID))
+	_, err = e.svc.StartCheckout(ctx, shop.CheckoutInput{Product: "northwind-pro", Edition: "standard",
+		Currency: "EUR", Quantity: 1, Coupon: "launch", Name: "Bob", Email: "bob@buyer.example", Country: "DE"})
+	if ee := (*errs.Error)(nil); !errors.As(err, &ee) || ee.Field != "coupon" {
+		t.Fatalf("an ended coupon: %v", err)
+	}
+	if err := e.svc.EndCoupon(ctx, e.clerk, cs[0].ID); errs.CodeOf(err) != errs.NotFound {
+		t.Fatalf("ending twice: %v", err)
+	}
+}

@@ -76,6 +76,18 @@ func (s *Service) SaveCoupon(ctx context.Context, actor staff.Principal, c *Coup
 	return s.audit.Record(ctx, actor.Name, "shop.coupon.save", "coupon:"+c.Code)
 }
 
+// EndCoupon makes a coupon expire now (a leaked or finished offer); its history and
+// the orders that used it stay. Audited.
+func (s *Service) EndCoupon(ctx context.Context, actor staff.Principal, id int64) error {
+	if err := actor.Require(staff.ManageShop); err != nil {
+		return err
+	}
+	if err := s.store.EndCoupon(ctx, id, s.now().UTC()); err != nil {
+		return err
+	}
+	return s.audit.Record(ctx, actor.Name, "shop.coupon.end", "coupon_id:"+itoa(id))
+}
+
 // Coupons lists the coupons (staff).
 func (s *Service) Coupons(ctx context.Context, actor staff.Principal) ([]Coupon, error) {
 	if err := actor.Require(staff.ManageShop); err != nil {

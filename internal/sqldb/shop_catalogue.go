@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/shop"
@@ -211,6 +212,12 @@ func (s ShopStore) Coupons(ctx context.Context) ([]shop.Coupon, error) {
 // CouponByCode returns a coupon by its (upper-case) code.
 func (s ShopStore) CouponByCode(ctx context.Context, code string) (shop.Coupon, error) {
 	return scanCoupon(s.DB.QueryRow(ctx, `SELECT `+couponColumns+` FROM shop_coupons WHERE code = ?`, code))
+}
+
+// EndCoupon makes a coupon that has not expired yet expire at at.
+func (s ShopStore) EndCoupon(ctx context.Context, id int64, at time.Time) error {
+	return Affected(s.DB.Exec(ctx, `UPDATE shop_coupons SET expires_at = ? WHERE id = ? AND (expires_at = 0 OR expires_at > ?)`,
+		toMillis(at), id, toMillis(at)))
 }
 
 // conflictAs gives a unique-constraint error a public message for one field.

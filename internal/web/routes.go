@@ -177,6 +177,7 @@ func (s *Server) routes() []route {
 		{"POST /admin/shop/products/{id}/downloads/delete", can(staff.ManageShop), false, s.shopDownloadDelete},
 		{"GET /admin/shop/coupons", can(staff.ManageShop), false, s.shopCoupons},
 		{"POST /admin/shop/coupons", can(staff.ManageShop), false, s.shopCouponCreate},
+		{"POST /admin/shop/coupons/{id}/end", can(staff.ManageShop), false, s.shopCouponEnd},
 		{"GET /admin/shop/orders", can(staff.ManageShop), false, s.shopOrders},
 		{"GET /admin/shop/orders/{id}", can(staff.ManageShop), false, s.shopOrder},
 		{"POST /admin/shop/orders/{id}/refund", can(staff.ManageShop), false, s.shopRefund},

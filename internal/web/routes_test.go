@@ -137,6 +137,7 @@ var wantRoutes = []struct {
 	{"POST /admin/shop/products/{id}/downloads/delete", "perm shop.manage", "owner admin shop"},
 	{"GET /admin/shop/coupons", "perm shop.manage", "owner admin shop"},
 	{"POST /admin/shop/coupons", "perm shop.manage", "owner admin shop"},
+	{"POST /admin/shop/coupons/{id}/end", "perm shop.manage", "owner admin shop"},
 	{"GET /admin/shop/orders", "perm shop.manage", "owner admin shop"},
 	{"GET /admin/shop/orders/{id}", "perm shop.manage", "owner admin shop"},
 	{"POST /admin/shop/orders/{id}/refund", "perm shop.manage", "owner admin shop"},

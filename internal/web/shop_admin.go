@@ -29,6 +29,7 @@ var shopFlashes = map[string]string{
 	"shop-download-added":  "The download was added.",
 	"shop-download-gone":   "The download was removed.",
 	"shop-coupon-created":  "The coupon was created.",
+	"shop-coupon-ended":    "The coupon has expired; orders that used it keep it.",
 	"shop-refunded":        "The refund was sent to the card company.",
 	"shop-receipt-queued":  "The receipt is on its way to the buyer again.",
 	"shop-licence-revoked": "The licence was revoked.",

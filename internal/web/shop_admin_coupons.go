@@ -124,3 +124,19 @@ func (s *Server) shopCouponCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	redirectDone(w, r, "/admin/shop/coupons", "shop-coupon-created", "")
 }
+
+// shopCouponEnd is POST /admin/shop/coupons/{id}/end: the coupon expires now.
+func (s *Server) shopCouponEnd(w http.ResponseWriter, r *http.Request) {
+	if !s.shopReady(w, r) {
+		return
+	}
+	id, ok := s.pathIDOr404(w, r, "coupon")
+	if !ok {
+		return
+	}
+	if err := s.shop.EndCoupon(r.Context(), principal(r), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/shop/coupons?done=shop-coupon-ended", http.StatusSeeOther)
+}
