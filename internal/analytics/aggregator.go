@@ -151,6 +151,7 @@ type cell struct {
 	c     Counters            // counted since the last flush; guarded by mu
 	dirty bool                // changed since the last flush; guarded by mu
 	pend  *hyperloglog.Sketch // visitor keys since the last flush, nil for none; guarded by mu
+	busy  bool                // the last interval counted denseFrom visitors or more: pend starts dense; guarded by mu
 	epoch uint32              // the salt the cell began under
 
 	day     *hyperloglog.Sketch // every visitor key flushed; only Flush uses it (flushMu)
@@ -310,7 +311,7 @@ func (a *Aggregator) add(site, day int64, dim dimID, value string, c Counters, v
 	p.c.add(c)
 	if visitor != 0 {
 		if p.pend == nil {
-			p.pend = newCellSketch(dim == dTotal)
+			p.pend = newCellSketch(dim == dTotal, p.busy)
 		}
 		p.pend.InsertHash(visitor)
 	}

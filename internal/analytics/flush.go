@@ -13,20 +13,23 @@ import (
 type sentCell struct {
 	cell     *cell
 	c        Counters
-	estimate int64
+	estimate int64 // the day's visitors
+	busy     bool  // the interval's visitors reached denseFrom
 }
 
-// settle merges the interval's visitor keys into the cell's day sketch and returns the
-// day's estimate. It runs outside mu: only Flush touches the day sketch.
-func settle(p *cell, pend *hyperloglog.Sketch) int64 {
-	switch {
-	case pend == nil:
-	case p.day == nil:
-		p.day = pend
-	default:
-		_ = p.day.Merge(pend) // one precision per cell: cannot fail
+// settle merges the interval's visitor keys into the cell's day sketch and notes the
+// estimates. It runs outside mu: only Flush touches the day sketch.
+func (s *sentCell) settle(pend *hyperloglog.Sketch) {
+	p := s.cell
+	if pend != nil {
+		s.busy = estimateSketch(pend) >= denseFrom
+		if p.day == nil {
+			p.day = pend
+		} else {
+			_ = p.day.Merge(pend) // one precision per cell: cannot fail
+		}
 	}
-	return estimateSketch(p.day)
+	s.estimate = estimateSketch(p.day)
 }
 
 // Flush writes every changed aggregate to the store in one transaction: its counters
@@ -61,7 +64,7 @@ func (a *Aggregator) Flush(ctx context.Context) error {
 	a.dirty = 0
 	a.mu.Unlock()
 	for i := range sent { // Record goes on meanwhile
-		sent[i].estimate = settle(sent[i].cell, pend[i])
+		sent[i].settle(pend[i])
 		aggs[i].Visitors = sent[i].estimate - sent[i].cell.written
 	}
 	var err error
@@ -73,6 +76,7 @@ func (a *Aggregator) Flush(ctx context.Context) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, s := range sent {
+		s.cell.busy = s.busy
 		if err == nil {
 			s.cell.written = s.estimate
 			continue

@@ -20,13 +20,20 @@ const (
 // count's, and the reader's of sketches stored before migration 0008.
 func newSketch() *hyperloglog.Sketch { return hyperloglog.New14() }
 
-// newCellSketch returns an empty sketch for a cell: the site's total, or a value's.
-func newCellSketch(total bool) *hyperloglog.Sketch {
+// denseFrom is how many visitors a cell must have counted in a flush interval for its
+// next interval's sketch to start dense: a sparse sketch's inserts slow down as it
+// grows (it re-sorts its list every m/100 new keys), a dense one's stay O(1), at the
+// price of allocating all its registers (4 or 16 KiB) up front.
+const denseFrom = 256
+
+// newCellSketch returns an empty sketch for a cell: the site's total, or a value's;
+// dense from the start, or sparse while small.
+func newCellSketch(total, dense bool) *hyperloglog.Sketch {
 	p := uint8(valuePrecision)
 	if total {
 		p = totalPrecision
 	}
-	sk, err := hyperloglog.NewSketch(p, true)
+	sk, err := hyperloglog.NewSketch(p, !dense)
 	if err != nil {
 		panic("analytics: " + err.Error()) // a constant precision within the library's range
 	}
