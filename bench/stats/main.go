@@ -65,8 +65,13 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the SQLite database")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the report repetitions to this file")
 	seed := flag.Uint64("seed", 1, "random seed")
+	startDay := flag.String("start", "2026-03-01", "first day (UTC) of the traffic and of the report's range: a Sunday lets a 30-day range read 4 weeks and 2 days, a Tuesday 3 weeks and 9 days (the most)")
 	flag.Parse()
 	log.SetFlags(0)
+	start, err := time.Parse(time.DateOnly, *startDay)
+	if err != nil {
+		log.Fatal("-start: ", err)
+	}
 	ctx := context.Background()
 
 	var dir string
@@ -90,7 +95,6 @@ func main() {
 	}
 	store := sqldb.AnalyticsStore{DB: db}
 	var clock atomic.Int64
-	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	clock.Store(start.UnixNano())
 	now := func() time.Time { return time.Unix(0, clock.Load()).UTC() }
 	sites := analytics.NewSites(store, now)

@@ -152,7 +152,7 @@ type cell struct {
 	dirty bool                // changed since the last flush; guarded by mu
 	pend  *hyperloglog.Sketch // visitor keys since the last flush, nil for none; guarded by mu
 	busy  bool                // the last interval counted denseFrom visitors or more: pend starts dense; guarded by mu
-	epoch uint32              // the salt the cell began under
+	epoch uint32              // the salt of the latest change: once it is gone, no key can match the sketch
 
 	day     *hyperloglog.Sketch // every visitor key flushed; only Flush uses it (flushMu)
 	written int64               // the estimate of day already sent to the store (flushMu)
@@ -301,9 +301,10 @@ func (a *Aggregator) add(site, day int64, dim dimID, value string, c Counters, v
 	k := cellKey{site, day, dim, value}
 	p := a.cells[k]
 	if p == nil {
-		p = &cell{epoch: a.epoch}
+		p = &cell{}
 		a.cells[k] = p
 	}
+	p.epoch = a.epoch
 	if !p.dirty {
 		p.dirty = true
 		a.dirty++

@@ -173,3 +173,23 @@ func TestRecordDuringFlushes(t *testing.T) {
 		t.Fatalf("total = %+v, %d visitors; want 2000 page views, 50 visitors", c, v)
 	}
 }
+
+// A cell made before the salt changed (a hit timed after midnight, counted before the
+// rotation) and then fed keys of the new salt keeps its sketch: the visitor seen again
+// later is not counted again.
+func TestCellSpanningASaltChangeKeepsItsSketch(t *testing.T) {
+	e := newEnv(t)
+	a := e.aggregator(analytics.Options{})
+	midnight := day0.Truncate(24 * time.Hour).Add(24 * time.Hour)
+	e.clock.t = midnight.Add(-time.Minute)
+	e.view(a, 9, "/", midnight.Add(time.Minute)) // tomorrow's cells, today's salt
+	flush(t, a)
+	e.clock.t = midnight.Add(30 * time.Minute) // a new salt
+	e.view(a, 1, "/", e.clock.t)
+	flush(t, a)
+	e.view(a, 1, "/", e.clock.t.Add(2*time.Hour)) // a second visit of the same visitor
+	flush(t, a)
+	if c, v := e.raw(t, midnight, midnight, analytics.DimTotal, ""); c.Pageviews != 3 || v != 2 {
+		t.Fatalf("day = %+v, %d visitors; want 3 page views, 2 visitors", c, v)
+	}
+}
