@@ -62,3 +62,28 @@ func TestWeekOfIsTheMonday(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMergeCells: whatever bytes a row holds, merging either fails or yields cells that
+// read back and hold the value added; it never panics.
+func FuzzMergeCells(f *testing.F) {
+	f.Add(analytics.PackCells([]analytics.Aggregate{agg("/a", 1, 1), agg("/ab", 2, 2)}), "/b")
+	f.Add([]byte{1, 0, 1, 'x', 2, 0, 0, 0, 0, 2}, "/")
+	f.Add([]byte{}, "")
+	f.Fuzz(func(t *testing.T, data []byte, value string) {
+		out, err := analytics.MergeCells(data, []analytics.Aggregate{agg(value, 3, 1)})
+		if err != nil {
+			return
+		}
+		cells, err := analytics.DayCells{Data: out}.Aggregates(1)
+		if err != nil {
+			t.Fatalf("MergeCells wrote cells it cannot read: %v", err)
+		}
+		found := false
+		for _, c := range cells {
+			found = found || c.Value == value
+		}
+		if !found {
+			t.Fatalf("merged %q is missing from %+v", value, cells)
+		}
+	})
+}
