@@ -19,7 +19,7 @@ type payData struct {
 	Lines    []shop.InvoiceLine
 	Hosted   bool
 	TestMode bool
-	Message  string // why the last card failed, or that the payment is being checked
+	Message  string // that the payment is being checked (shown while Busy)
 	Busy     bool   // a payment is under way: the page refreshes itself
 }
 
@@ -76,7 +76,7 @@ func (s *Server) renderPay(w http.ResponseWriter, r *http.Request, st int, out s
 	p := page{Title: "Payment", Field: field,
 		Data: payData{Order: o, Lines: shop.InvoiceLines(o), Hosted: s.shop.Mode() == shop.ModeHosted, TestMode: o.TestMode(), Message: msg, Busy: busy}}
 	if out.Retry || st >= 400 {
-		p.Error, p.Data = msg, payData{Order: o, Lines: shop.InvoiceLines(o), Hosted: s.shop.Mode() == shop.ModeHosted, TestMode: o.TestMode(), Busy: busy}
+		p.Error = msg // shown above the form; Message is shown only while busy
 	}
 	s.render(w, r, st, "pay", p)
 }
