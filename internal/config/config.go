@@ -64,6 +64,7 @@ type Config struct {
 	RetentionSpam    time.Duration // contact spam is deleted after this
 	RetentionReview  time.Duration // contact "needs review" is deleted after this
 	RetentionClosed  time.Duration // closed contact conversations are deleted after this
+	OutboxRetention  time.Duration // finished transactional mail is deleted from the outbox after this
 
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration

@@ -28,7 +28,7 @@ func (c Config) Listing() []Entry {
 		"confirm-interval": c.ConfirmInterval.String(), "subscribe-thanks-url": c.ThanksURL,
 		"contact-thanks-url": c.ContactThanksURL, "contact-reply-to": c.ContactReplyTo,
 		"retention-spam": c.RetentionSpam.String(), "retention-review": c.RetentionReview.String(),
-		"retention-closed": c.RetentionClosed.String(), "stats-k": strconv.Itoa(c.StatsK),
+		"retention-closed": c.RetentionClosed.String(), "outbox-retention": c.OutboxRetention.String(), "stats-k": strconv.Itoa(c.StatsK),
 		"payment": c.Payment, "stripe-key": c.StripeKey, "stripe-api": c.StripeAPI.String(),
 		"stripe-webhook-secret": c.StripeWebhookSecret, "licence-key": c.LicenceKey,
 		"tax-rate": taxRates(c.TaxRates), "prices-include-tax": boolText(c.PricesIncludeTax),

@@ -254,6 +254,10 @@ var settings = []setting{
 		c.OrderLinkTTL, err = duration(v, time.Hour, 366*24*time.Hour)
 		return err
 	}},
+	{name: "outbox-retention", def: "720h", help: "sent, dead and cancelled transactional mail (confirmations, replies, receipts) is deleted from the outbox this long after it finished", set: func(c *Config, v string) (err error) {
+		c.OutboxRetention, err = duration(v, time.Hour, 3660*24*time.Hour)
+		return err
+	}},
 	{name: "log-format", def: "text", help: "log format: text or json", set: func(c *Config, v string) error {
 		c.LogFormat = v
 		return oneOf(v, "text", "json")

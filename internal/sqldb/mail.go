@@ -328,3 +328,17 @@ func (s MailStore) CampaignCounts(ctx context.Context, campaignID int64) (mail.C
 	}
 	return c, translate(rows.Err())
 }
+
+// PurgeFinished hard-deletes transactional rows (campaign_id IS NULL) that finished —
+// sent, dead or cancelled — before t, and returns how many. Queued, sending and failed
+// rows stay whatever their age, and campaign rows (no address, no text; the campaign's
+// counts are read from them) are never touched.
+func (s MailStore) PurgeFinished(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.DB.Exec(ctx, `DELETE FROM mail_outbox WHERE campaign_id IS NULL AND status IN ('sent', 'dead', 'cancelled')
+		AND COALESCE(sent_at, created_at) < ?`, before.UnixMilli())
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return n, translate(err)
+}

@@ -332,3 +332,30 @@ func TestMailConcurrentClaims(t *testing.T) {
 		}
 	}
 }
+
+// Promise: finished transactional mail (which holds a sealed address and text) does not
+// stay in the outbox forever: past the retention it is deleted; mail still waiting is
+// kept whatever its age.
+func TestMailPurgeFinished(t *testing.T) {
+	t.Parallel()
+	db := sqldbtest.Open(t)
+	ctx := context.Background()
+	store := sqldb.MailStore{DB: db}
+	old := time.Now().Add(-40 * 24 * time.Hour)
+	rows := queueTransactional(t, db, 4, old)
+	if err := store.MarkSent(ctx, old, rows[:2]); err != nil {
+		t.Fatal(err)
+	}
+	recent := queueTransactional(t, db, 1, time.Now())
+	if err := store.MarkSent(ctx, time.Now(), recent); err != nil {
+		t.Fatal(err)
+	}
+	n, err := store.PurgeFinished(ctx, time.Now().Add(-30*24*time.Hour))
+	if err != nil || n != 2 {
+		t.Fatalf("purged %d, %v; want the 2 old sent rows", n, err)
+	}
+	var left int
+	if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM mail_outbox").Scan(&left); err != nil || left != 3 {
+		t.Fatalf("%d rows left (%v); want 2 old queued + 1 recent sent", left, err)
+	}
+}
