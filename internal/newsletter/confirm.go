@@ -3,6 +3,7 @@ package newsletter
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"github.com/candor-dev/candor/internal/errs"
 )
@@ -20,7 +21,10 @@ func (s *Service) CheckConfirm(ctx context.Context, raw string) error {
 	return nil
 }
 
-// Confirm completes the double opt-in (the POST behind the page's button).
+// Confirm completes the double opt-in (the POST behind the page's button). A link is
+// good for the lists it names as they were when it was mailed: a list the subscriber
+// left (or joined) after that is not changed by it, so replaying an old confirmation
+// link cannot undo a later choice on the preferences page.
 func (s *Service) Confirm(ctx context.Context, raw string) error {
 	t, err := s.open(raw, purposeConfirm)
 	if err != nil {
@@ -29,7 +33,11 @@ func (s *Service) Confirm(ctx context.Context, raw string) error {
 	if _, err := s.store.SubscriberByID(ctx, t.Subscriber); err != nil {
 		return errBadLink
 	}
-	return s.store.Confirm(ctx, t.Subscriber, t.Lists, s.now().UTC())
+	issued := time.UnixMilli(t.Issued)
+	if t.Issued == 0 {
+		issued = time.Unix(t.Expires, 0).Add(-s.opts.ConfirmTTL)
+	}
+	return s.store.Confirm(ctx, t.Subscriber, t.Lists, issued.UTC(), s.now().UTC())
 }
 
 // Preferences returns the lists of the subscriber behind an unsubscribe link.

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/newsletter"
@@ -329,5 +330,43 @@ func TestConfirmAfterListDeleted(t *testing.T) {
 	}
 	if n := count(t, e.db, "SELECT COUNT(*) FROM subscriber_lists"); n != 1 {
 		t.Errorf("%d memberships; want the default list's only", n)
+	}
+}
+
+// Promise: a confirmation link replayed after the subscriber left a list on the
+// preferences page does not put them back on it.
+func TestReplayedConfirmationKeepsALaterChoice(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t)
+	if _, err := e.svc.CreateList(ctx, owner, "product-x", "Product X", ""); err != nil {
+		t.Fatal(err)
+	}
+	px, _ := listBySlug(t, e, "product-x")
+	in := newsletter.SubscribeInput{Email: "ana@example.com", Lists: []string{"news", "product-x"}, ConsentVersion: "1", Source: "x"}
+	if err := e.svc.Subscribe(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	_, c := e.queuedMail(t)
+	tok := linkToken(t, c.Text, "https://candor.example/subscribe/confirm/")
+	if err := e.svc.Confirm(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	if err := e.db.QueryRow(ctx, "SELECT id FROM subscribers").Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	unsub, err := e.svc.UnsubscribeToken(id, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Millisecond) // the preference change is strictly later than the confirmation
+	if err := e.svc.SetPreferences(ctx, unsub, []int64{newsList(t, e)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Confirm(ctx, tok); err != nil {
+		t.Fatalf("replaying the link: %v", err)
+	}
+	if n := count(t, e.db, "SELECT COUNT(*) FROM subscriber_lists WHERE list_id = ? AND subscribed = 1", px.ID); n != 0 {
+		t.Fatal("the replayed link put the subscriber back on the list they left")
 	}
 }

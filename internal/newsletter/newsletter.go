@@ -58,7 +58,9 @@ type Store interface {
 	SaveSignup(ctx context.Context, r Record, event string, confirm func(id int64) (*mail.Queued, error)) (int64, error)
 	// Confirm marks the subscriber confirmed, subscribes them to lists and lifts an
 	// "unsubscribed" suppression of their address.
-	Confirm(ctx context.Context, id int64, lists []int64, at time.Time) error
+	// Confirm marks the subscriber confirmed at at and joins the lists, except those
+	// whose membership changed after issued (the confirmation link's time).
+	Confirm(ctx context.Context, id int64, lists []int64, issued, at time.Time) error
 	// Erase deletes the subscriber and suppresses their address with reason; campaignID,
 	// when not 0, counts the unsubscribe for that campaign.
 	Erase(ctx context.Context, id int64, reason string, campaignID int64, at time.Time) error

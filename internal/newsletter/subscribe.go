@@ -160,7 +160,8 @@ func (s *Service) resolveLists(ctx context.Context, slugs []string) ([]int64, er
 
 // confirmationMail is the double opt-in mail. It echoes nothing the person typed.
 func (s *Service) confirmationMail(id int64, to pii.Email, lists []int64) (*mail.Queued, error) {
-	tok, err := s.seal(token{Purpose: purposeConfirm, Subscriber: id, Lists: lists, Expires: s.now().Add(s.opts.ConfirmTTL).Unix()})
+	now := s.now()
+	tok, err := s.seal(token{Purpose: purposeConfirm, Subscriber: id, Lists: lists, Issued: now.UnixMilli(), Expires: now.Add(s.opts.ConfirmTTL).Unix()})
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,7 @@ type token struct {
 	Subscriber int64   `json:"s"`
 	Lists      []int64 `json:"l,omitempty"`
 	Campaign   int64   `json:"c,omitempty"`
+	Issued     int64   `json:"i,omitempty"` // Unix ms; 0 in tokens made before it existed
 	Expires    int64   `json:"e"`
 }
 

@@ -97,7 +97,7 @@ func addEvent(ctx context.Context, tx *Tx, id int64, event, detail string, at ti
 }
 
 // Confirm marks the subscriber confirmed and subscribes them to lists.
-func (s NewsletterStore) Confirm(ctx context.Context, id int64, lists []int64, at time.Time) error {
+func (s NewsletterStore) Confirm(ctx context.Context, id int64, lists []int64, issued, at time.Time) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		r, err := scanSubscriber(tx.QueryRow(ctx, "SELECT "+subscriberColumns+" FROM subscribers WHERE id = ?"+tx.Dialect().ForUpdate(), id))
 		if err != nil {
@@ -110,7 +110,7 @@ func (s NewsletterStore) Confirm(ctx context.Context, id int64, lists []int64, a
 			}
 		}
 		for _, l := range lists {
-			if err := setMembership(ctx, tx, id, l, true, at); err != nil {
+			if err := joinUnlessChangedSince(ctx, tx, id, l, issued, at); err != nil {
 				return err
 			}
 		}
@@ -128,6 +128,16 @@ func setMembership(ctx context.Context, tx *Tx, id, list int64, on bool, at time
 		SELECT CAST(? AS BIGINT), l.id, CAST(? AS INTEGER), CAST(? AS BIGINT) FROM newsletter_lists l WHERE l.id = ?
 		ON CONFLICT (subscriber_id, list_id) DO UPDATE SET subscribed = excluded.subscribed, updated_at = excluded.updated_at`,
 		id, bit(on), toMillis(at), list)
+	return err
+}
+
+// joinUnlessChangedSince joins a list unless the membership changed after since (a
+// choice made after the confirmation link was mailed wins over the link).
+func joinUnlessChangedSince(ctx context.Context, tx *Tx, id, list int64, since, at time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO subscriber_lists (subscriber_id, list_id, subscribed, updated_at)
+		SELECT CAST(? AS BIGINT), l.id, 1, CAST(? AS BIGINT) FROM newsletter_lists l WHERE l.id = ?
+		ON CONFLICT (subscriber_id, list_id) DO UPDATE SET subscribed = 1, updated_at = excluded.updated_at
+		WHERE subscriber_lists.updated_at <= ?`, id, toMillis(at), list, toMillis(since))
 	return err
 }
 
