@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/candor-dev/candor/internal/config"
@@ -43,9 +46,13 @@ func newPayment(cfg config.Config) (paymentSetup, error) {
 // openShop loads the licence signing key (generating it on first use) and builds the
 // shop over the configured processor.
 func (a *app) openShop() error {
+	_, statErr := os.Stat(a.cfg.LicenceKeyFile())
 	key, err := licencekey.Load(a.cfg.LicenceKey, a.cfg.LicenceKeyFile())
 	if err != nil {
 		return err
+	}
+	if a.cfg.LicenceKey == "" && errors.Is(statErr, fs.ErrNotExist) {
+		a.log.Warn("generated a new licence signing key; back it up: licence keys already sold verify only with it (see docs/licences.md)", "file", a.cfg.LicenceKeyFile())
 	}
 	ps, err := newPayment(a.cfg)
 	if err != nil {
