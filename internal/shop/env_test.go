@@ -149,6 +149,17 @@ func (e *env) checkout(t *testing.T, country, coupon string) shop.Order {
 	return o
 }
 
+// paidOrder is a Standard licence bought in Germany with the success test card.
+func (e *env) paidOrder(t *testing.T) shop.Order {
+	t.Helper()
+	o := e.checkout(t, "DE", "")
+	out, err := e.svc.PayCard(context.Background(), o.Ref, card(t, "4242424242424242"))
+	if err != nil || !out.Paid {
+		t.Fatalf("paying: %+v, %v", out, err)
+	}
+	return out.Order
+}
+
 func card(t *testing.T, number string) *payment.Card {
 	t.Helper()
 	c, err := payment.ParseCard(number, "12", "2034", "987", time.Now())

@@ -74,10 +74,7 @@ func TestWebhookAmountMismatchIsNotFulfilled(t *testing.T) {
 func TestConcurrentRefundsCannotExceedThePayment(t *testing.T) {
 	e := setup(t)
 	ctx := context.Background()
-	o := e.checkout(t, "DE", "")
-	_, err := e.svc.PayCard(ctx, o.Ref, card(t, "4242424242424242"))
-	must(t, err)
-	paid, _ := e.svc.Order(ctx, o.Ref)
+	paid := e.paidOrder(t)
 	part := paid.Total*2/3 + 1 // two of these exceed the total
 	var wg sync.WaitGroup
 	errsOut := make([]error, 2)
@@ -93,7 +90,7 @@ func TestConcurrentRefundsCannotExceedThePayment(t *testing.T) {
 			t.Errorf("refused refund: %v", err)
 		}
 	}
-	got, _ := e.svc.Order(ctx, o.Ref)
+	got, _ := e.svc.Order(ctx, paid.Ref)
 	if ok != 1 || got.Refunded != part || got.RefundHeld != 0 || got.Status != shop.Fulfilled {
 		t.Fatalf("%d refunds went through; refunded %d of %d, held %d, %s", ok, got.Refunded, got.Total, got.RefundHeld, got.Status)
 	}
@@ -101,7 +98,7 @@ func TestConcurrentRefundsCannotExceedThePayment(t *testing.T) {
 	if _, err := e.svc.RefundOrder(ctx, e.clerk, paid.ID, 0); err != nil {
 		t.Fatal(err)
 	}
-	got, _ = e.svc.Order(ctx, o.Ref)
+	got, _ = e.svc.Order(ctx, paid.Ref)
 	if got.Status != shop.Refunded || got.Refunded != got.Total {
 		t.Fatalf("after the full refund: %s %d/%d", got.Status, got.Refunded, got.Total)
 	}
@@ -113,7 +110,7 @@ func TestConcurrentRefundsCannotExceedThePayment(t *testing.T) {
 	}
 	// A refund webhook for what Candor refunded itself counts nothing twice.
 	must(t, e.svc.HandleEvent(ctx, payment.Event{ID: "evt_r", Type: payment.EventRefunded, PaymentID: got.PaymentID, Amount: got.Total}))
-	if again, _ := e.svc.Order(ctx, o.Ref); again.Refunded != got.Total {
+	if again, _ := e.svc.Order(ctx, paid.Ref); again.Refunded != got.Total {
 		t.Fatalf("refunded %d after the webhook", again.Refunded)
 	}
 }
@@ -123,23 +120,20 @@ func TestConcurrentRefundsCannotExceedThePayment(t *testing.T) {
 func TestLostRefundAnswerIsRetried(t *testing.T) {
 	e := setup(t)
 	ctx := context.Background()
-	o := e.checkout(t, "DE", "")
-	_, err := e.svc.PayCard(ctx, o.Ref, card(t, "4242424242424242"))
-	must(t, err)
-	paid, _ := e.svc.Order(ctx, o.Ref)
+	paid := e.paidOrder(t)
 	e.proc.loseRefunds = true
 	if _, err := e.svc.RefundOrder(ctx, e.clerk, paid.ID, 1000); errs.CodeOf(err) != errs.Unavailable {
 		t.Fatalf("lost refund: %v", err)
 	}
-	got, _ := e.svc.Order(ctx, o.Ref)
+	got, _ := e.svc.Order(ctx, paid.Ref)
 	if got.RefundHeld != 1000 || got.Refundable() != got.Total-1000 {
 		t.Fatalf("held %d", got.RefundHeld)
 	}
 	e.proc.loseRefunds = false
 	e.svc.SetClock(func() time.Time { return time.Now().Add(shop.SettleAfter + time.Second) })
-	_, err = e.svc.Reconcile(ctx)
+	_, err := e.svc.Reconcile(ctx)
 	must(t, err)
-	got, _ = e.svc.Order(ctx, o.Ref)
+	got, _ = e.svc.Order(ctx, paid.Ref)
 	if got.Refunded != 1000 || got.RefundHeld != 0 {
 		t.Fatalf("after reconciliation: refunded %d, held %d", got.Refunded, got.RefundHeld)
 	}
@@ -181,10 +175,7 @@ func TestAbandonedAuthenticationFailsTheOrder(t *testing.T) {
 func TestRevokedLicencesAreListed(t *testing.T) {
 	e := setup(t)
 	ctx := context.Background()
-	o := e.checkout(t, "DE", "")
-	_, err := e.svc.PayCard(ctx, o.Ref, card(t, "4242424242424242"))
-	must(t, err)
-	paid, _ := e.svc.Order(ctx, o.Ref)
+	paid := e.paidOrder(t)
 	so, err := e.svc.GetOrder(ctx, e.clerk, paid.ID)
 	must(t, err)
 	must(t, e.svc.RevokeLicence(ctx, e.clerk, paid.ID, so.Licences[0].LicenceID))
