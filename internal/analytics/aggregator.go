@@ -115,6 +115,7 @@ type dimID uint8
 const (
 	dTotal dimID = iota
 	dPage
+	dSection
 	dEntry
 	dExit
 	dSource
@@ -127,10 +128,11 @@ const (
 	dDevice
 	dScreen
 	dEvent
+	dHour
 )
 
-var dimNames = [...]string{DimTotal, DimPage, DimEntry, DimExit, DimSource, DimReferrer, DimUTMCampaign,
-	DimCountry, DimLanguage, DimBrowser, DimOS, DimDevice, DimScreen, DimEvent}
+var dimNames = [...]string{DimTotal, DimPage, DimSection, DimEntry, DimExit, DimSource, DimReferrer, DimUTMCampaign,
+	DimCountry, DimLanguage, DimBrowser, DimOS, DimDevice, DimScreen, DimEvent, DimHour}
 
 // visitDimIDs are visitDims by number, in the same order.
 var visitDimIDs = [len(visitDims)]dimID{dSource, dReferrer, dUTMCampaign, dCountry, dLanguage, dBrowser, dOS, dDevice, dScreen}
@@ -322,10 +324,11 @@ func (a *Aggregator) startVisit(site int64, v *visit, path string, t time.Time, 
 	v.last, v.pages, v.entry, v.exit = t, 1, path, path
 	start := Counters{Pageviews: 1, Visits: 1, Bounces: 1}
 	a.add(site, v.day, dTotal, "", start, x)
+	a.add(site, v.day, dHour, hours[t.Hour()], Counters{Pageviews: 1, Visits: 1}, x)
+	a.pageview(site, v.day, path, x)
 	for i, dim := range visitDimIDs {
 		a.add(site, v.day, dim, v.attrs[i], start, x)
 	}
-	a.add(site, v.day, dPage, path, Counters{Pageviews: 1}, x)
 	a.add(site, v.day, dEntry, path, Counters{Visits: 1, Bounces: 1}, x)
 	a.add(site, v.day, dExit, path, Counters{Visits: 1}, x)
 }
@@ -338,10 +341,11 @@ func (a *Aggregator) continueVisit(site int64, v *visit, path string, t time.Tim
 		more.Bounces = -1
 	}
 	a.add(site, v.day, dTotal, "", more, x)
+	a.add(site, v.day, dHour, hours[t.Hour()], Counters{Pageviews: 1}, x)
 	for i, dim := range visitDimIDs {
 		a.add(site, v.day, dim, v.attrs[i], more, x)
 	}
-	a.add(site, v.day, dPage, path, Counters{Pageviews: 1}, x)
+	a.pageview(site, v.day, path, x)
 	a.add(site, v.day, dEntry, v.entry, Counters{Bounces: more.Bounces, DurationMs: more.DurationMs}, 0)
 	if v.exit != path {
 		a.add(site, v.day, dExit, v.exit, Counters{Visits: -1}, 0)
@@ -351,8 +355,28 @@ func (a *Aggregator) continueVisit(site int64, v *visit, path string, t time.Tim
 	v.pages++
 }
 
+// pageview counts one page view of path for its page and its section (path is already
+// capped: a page folded into Other counts for the section Other too).
+func (a *Aggregator) pageview(site, day int64, path string, x uint64) {
+	a.add(site, day, dPage, path, Counters{Pageviews: 1}, x)
+	section := path
+	if path != Other {
+		section = a.capped(site, day, dSection, SectionOf(path))
+	}
+	a.add(site, day, dSection, section, Counters{Pageviews: 1}, x)
+}
+
+// hours are the values of DimHour, by hour of the UTC day.
+var hours = func() (h [24]string) {
+	for i := range h {
+		h[i] = string([]byte{'0' + byte(i/10), '0' + byte(i%10)})
+	}
+	return h
+}()
+
 func (a *Aggregator) event(c classified, day int64, x uint64) {
 	a.add(c.site, day, dTotal, "", Counters{Events: 1}, 0)
+	a.add(c.site, day, dHour, hours[c.t.Hour()], Counters{Events: 1}, 0)
 	a.add(c.site, day, dEvent, a.capped(c.site, day, dEvent, c.event), Counters{Events: 1}, x)
 }
 

@@ -52,7 +52,7 @@ func TestExportSuppressesSmallCells(t *testing.T) {
 	for _, rec := range recs[1:] {
 		if rec[4] == analytics.Other && rec[5] == "< 5" {
 			other = true
-			for _, n := range rec[5:] {
+			for _, n := range rec[5:9] {
 				if n != "< 5" {
 					t.Errorf("suppressed row shows a number: %v", rec)
 				}

@@ -41,6 +41,7 @@ type Site struct {
 const (
 	DimTotal       = "total" // the site as a whole: value ""
 	DimPage        = "page"
+	DimSection     = "section" // the first segment of a page's path: "/blog/x" counts for "/blog"
 	DimEntry       = "entry"
 	DimExit        = "exit"
 	DimSource      = "source"
@@ -53,10 +54,13 @@ const (
 	DimDevice      = "device"
 	DimScreen      = "screen"
 	DimEvent       = "event"
+	// DimHour is the site's total per hour of the UTC day (values "00" to "23"): the
+	// chart's hourly points. It is not a breakdown and no report lists it.
+	DimHour = "hour"
 )
 
 // Dimensions lists the report dimensions (all but DimTotal), in report order.
-var Dimensions = []string{DimPage, DimEntry, DimExit, DimSource, DimReferrer, DimUTMCampaign, DimCountry,
+var Dimensions = []string{DimPage, DimSection, DimEntry, DimExit, DimSource, DimReferrer, DimUTMCampaign, DimCountry,
 	DimLanguage, DimBrowser, DimOS, DimDevice, DimScreen, DimEvent}
 
 // visitDims are the dimensions fixed for a whole visit, taken from its first hit.

@@ -57,6 +57,23 @@ type Report struct {
 	MinCount   int         `json:"min_count"`
 	Totals     Totals      `json:"totals"`
 	Dimensions []Dimension `json:"dimensions"`
+	// Filtered holds the totals of the scope's filter value, when one is set.
+	Filtered *FilterTotals `json:"filter,omitempty"`
+	// Goals holds the scope's goals' figures.
+	Goals []GoalResult `json:"goals,omitempty"`
+}
+
+// Scope is what a report covers beyond its site and range: a filter (one value of one
+// dimension) whose own totals it adds, and goals whose visitors and conversion it adds.
+type Scope struct {
+	Filter Filter
+	Goals  []Goal
+}
+
+// FilterTotals are the totals of one filter value, suppressed as the site's totals are.
+type FilterTotals struct {
+	Filter
+	Totals Totals `json:"totals"`
 }
 
 // Totals are the figures for the whole site.
@@ -89,6 +106,16 @@ type Row struct {
 // Summary reports a site's figures from one UTC day to another, inclusive. The actor
 // needs staff.ViewStats.
 func (r *Reports) Summary(ctx context.Context, actor staff.Principal, siteID int64, from, to time.Time) (Report, error) {
+	return r.Report(ctx, actor, siteID, from, to, Scope{})
+}
+
+// Report is Summary with a scope: the filter value's totals and the goals' figures
+// added, read from the same cells, suppression applied. The tables stay the site's
+// whole: storage keeps no combination of dimensions to narrow them with.
+func (r *Reports) Report(ctx context.Context, actor staff.Principal, siteID int64, from, to time.Time, sc Scope) (Report, error) {
+	if !sc.Filter.Valid() {
+		return Report{}, errs.InvalidField("filter", "Filter by one value of a dimension the report lists.")
+	}
 	if err := actor.Require(staff.ViewStats); err != nil {
 		return Report{}, err
 	}
@@ -116,6 +143,12 @@ func (r *Reports) Summary(ctx context.Context, actor staff.Principal, siteID int
 			rows = append(rows, Row{Value: value, Visitors: s.visitors, Pageviews: s.c.Pageviews, Visits: s.c.Visits, Events: s.c.Events})
 		}
 		rep.Dimensions = append(rep.Dimensions, Dimension{Name: dim, Rows: r.suppress(rows, total.visitors)})
+	}
+	if f := sc.Filter; !f.IsZero() {
+		rep.Filtered = &FilterTotals{Filter: f, Totals: r.totals(t.get(f.Dim, f.Value))}
+	}
+	for _, g := range sc.Goals {
+		rep.Goals = append(rep.Goals, r.goalResult(g, t.get(g.Dim(), g.Value), total))
 	}
 	return rep, nil
 }

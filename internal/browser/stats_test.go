@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/candor-dev/candor/internal/cli"
 )
@@ -52,4 +53,28 @@ func TestStatsDashboard(t *testing.T) {
 	}
 	b.shoot("stats-dashboard", true)
 	check("statistics dashboard")
+
+	// A goal, a filter by one country (a click on its row) and the chart by week.
+	b.choose(`.goal-form select[name="kind"]`, "page")
+	b.fill(`.goal-form input[name="value"]`, "/buy")
+	b.submit(`.goal-form button[type="submit"]`)
+	if got := b.text(`.stats-goals tbody th`); !strings.Contains(got, "Page: /buy") {
+		t.Errorf("the goal reads %q", got)
+	}
+	b.open("/admin/stats?site=demo&range=30d&by=week")
+	b.submit(`.stats-table a.filter-link[href*="filter=country"]`)
+	if got := b.text(`.stats-filter`); !strings.Contains(got, "Filtered by Country") || !strings.Contains(got, "not cross-filtered") {
+		t.Errorf("the filter's note reads %q", got)
+	}
+	if n := b.count(`figure.chart svg.chart-svg .dot`); n < 4 || n > 6 {
+		t.Errorf("the weekly chart of 30 days has %d points", n)
+	}
+	b.shoot("stats-filtered-weekly", false)
+	day := time.Now().UTC().AddDate(0, 0, -2).Format(time.DateOnly) // the demo's sample visits end yesterday
+	b.open("/admin/stats?site=demo&range=custom&from=" + day + "&to=" + day)
+	if n := b.count(`figure.chart svg.chart-svg .dot`); n != 24 {
+		t.Errorf("a day's chart has %d points, want one an hour", n)
+	}
+	b.shoot("stats-day-hourly", false)
+	check("statistics goals, filter and steps")
 }

@@ -69,7 +69,7 @@ func runServe(ctx context.Context, inv *invocation) error {
 		Config: inv.cfg, Health: a.db, Staff: a.staff, Audit: a.audit, Log: a.log, Version: Version(),
 		Newsletter: a.newsletter, Campaigns: a.campaigns, Contact: a.contact, Antibot: guard,
 		Stats: agg, Sites: sites, SiteList: sites, Reports: a.statsReports(analytics.DefaultTopN), StatsAPI: a.statsTokens(),
-		Live: agg, StatsMail: a.statsWeekly(),
+		Live: agg, StatsMail: a.statsWeekly(), StatsGoals: analytics.NewGoals(sqldb.StatsGoalStore{DB: a.db}, a.audit, nil),
 		Outbox: mail.NewOutboxAdmin(sqldb.OutboxAdminStore{DB: a.db}, a.sealer, a.audit),
 		Shop:   a.shop, Sandbox: a.payment.sandbox, Webhooks: a.payment.webhooks,
 	})

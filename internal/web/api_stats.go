@@ -103,13 +103,21 @@ func (s *Server) statsQuery(r *http.Request, p staff.Principal, covers func(int6
 	return site, from, to, nil
 }
 
-// export resolves the query and builds the export, answering errors itself.
+// export resolves the query and builds the export, answering errors itself: the
+// site's goals, and ?by=hour|day|week|month (the chart's step) and
+// ?filter=DIMENSION:VALUE as on the dashboard (a bad one is 400 invalid).
 func (s *Server) export(w http.ResponseWriter, r *http.Request, p staff.Principal, covers func(int64) bool) (analytics.Export, bool) {
 	site, from, to, err := s.statsQuery(r, p, covers)
 	if err == nil {
-		var x analytics.Export
-		if x, err = s.reports.Export(r.Context(), p, site, from, to); err == nil {
-			return x, true
+		sc, by := analytics.Scope{}, r.URL.Query().Get("by")
+		var ok bool
+		if sc.Filter, ok = parseFilter(r.URL.Query()); !ok {
+			err = errs.InvalidField("filter", "filter is DIMENSION:VALUE, of a dimension the report lists.")
+		} else if sc.Goals, err = s.goalsOf(r.Context(), p, site.ID); err == nil {
+			var x analytics.Export
+			if x, err = s.reports.ExportScope(r.Context(), p, site, from, to, sc, by); err == nil {
+				return x, true
+			}
 		}
 	}
 	s.fail(w, r, err)
@@ -158,9 +166,16 @@ func writeStatsCSV(w http.ResponseWriter, x analytics.Export) {
 	_, _ = w.Write(buf.Bytes())
 }
 
-// statsExportURL is the dashboard's CSV link for a site and range.
-func statsExportURL(site, from, to string) string {
-	return "/admin/stats/export.csv?" + url.Values{"site": {site}, "from": {from}, "to": {to}}.Encode()
+// statsExportURL is the dashboard's CSV link for a site, range, chart step and filter.
+func statsExportURL(site, from, to, by string, f analytics.Filter) string {
+	v := url.Values{"site": {site}, "from": {from}, "to": {to}}
+	if by != "" {
+		v.Set("by", by)
+	}
+	if !f.IsZero() {
+		v.Set("filter", f.Dim+":"+f.Value)
+	}
+	return "/admin/stats/export.csv?" + v.Encode()
 }
 
 // The API's rate limit per token: a burst of statsAPIBurst requests, then one per

@@ -156,6 +156,8 @@ func (s *Server) routes() []route {
 		{"GET /admin/stats", can(staff.ViewStats), false, s.statsPage},
 		{"GET /admin/stats/export.csv", can(staff.ViewStats), false, s.statsExport},
 		{"POST /admin/stats/report-subscription", can(staff.ViewStats), false, s.statsReportSubscription},
+		{"POST /admin/stats/goals", can(staff.ViewStats), false, s.statsGoalCreate},
+		{"POST /admin/stats/goals/{id}/delete", can(staff.ViewStats), false, s.statsGoalDelete},
 		{"GET /admin/stats/tokens", can(staff.ViewStats), false, s.statsTokensPage},
 		{"POST /admin/stats/tokens", can(staff.ViewStats), false, s.statsTokenCreate},
 		{"POST /admin/stats/tokens/{id}/revoke", can(staff.ViewStats), false, s.statsTokenRevoke},

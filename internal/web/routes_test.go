@@ -119,6 +119,8 @@ var wantRoutes = []struct {
 	{"GET /admin/stats", "perm stats.view", "owner admin analyst"},
 	{"GET /admin/stats/export.csv", "perm stats.view", "owner admin analyst"},
 	{"POST /admin/stats/report-subscription", "perm stats.view", "owner admin analyst"},
+	{"POST /admin/stats/goals", "perm stats.view", "owner admin analyst"},
+	{"POST /admin/stats/goals/{id}/delete", "perm stats.view", "owner admin analyst"},
 	{"GET /admin/stats/tokens", "perm stats.view", "owner admin analyst"},
 	{"POST /admin/stats/tokens", "perm stats.view", "owner admin analyst"},
 	{"POST /admin/stats/tokens/{id}/revoke", "perm stats.view", "owner admin analyst"},

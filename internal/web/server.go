@@ -48,6 +48,7 @@ type Deps struct {
 	StatsAPI   StatsTokens           // the statistics API's tokens (analytics.Tokens; nil: every API call is 401)
 	Live       LiveCounter           // visitors of the last 5 minutes, this instance (the aggregator; nil: not shown)
 	StatsMail  StatsMail             // the weekly statistics mail's opt-in (analytics.Weekly; nil: not offered)
+	StatsGoals StatsGoals            // the dashboard's goals (analytics.Goals; nil: not offered)
 	Shop       *shop.Service         // the shop (nil: no shop pages)
 	Sandbox    *sandbox.Sandbox      // the built-in test processor, in test mode only (its 3-D Secure page)
 	Webhooks   payment.WebhookParser // the processor's signed webhooks (nil: POST /webhooks/stripe answers 404)
@@ -76,6 +77,7 @@ type Server struct {
 	statsTokens   StatsTokens
 	live          LiveCounter
 	statsMail     StatsMail
+	statsGoals    StatsGoals
 	collectLimit  *limiter.Limiter // statistics hits per client address (nil: no limit)
 	shop          *shop.Service
 	shopLimit     *limiter.Limiter // checkouts and order look-ups per client address
@@ -113,7 +115,7 @@ func NewServer(d Deps) (*Server, error) {
 		newsletter: d.Newsletter, campaigns: d.Campaigns, contact: d.Contact, outbox: d.Outbox, antibot: d.Antibot,
 		stats: d.Stats, sites: d.Sites, reports: d.Reports, siteList: d.SiteList,
 		statsTokens: d.StatsAPI, statsAPILimit: limiter.New(statsAPIBurst, statsAPIEvery, 10_000),
-		live: d.Live, statsMail: d.StatsMail, collectLimit: newCollectLimit(d.Config.StatsIPLimit),
+		live: d.Live, statsMail: d.StatsMail, statsGoals: d.StatsGoals, collectLimit: newCollectLimit(d.Config.StatsIPLimit),
 		shop: d.Shop, sandbox: d.Sandbox, webhooks: d.Webhooks,
 		shopLimit: limiter.New(20, 3*time.Second, 10_000), cardLimit: limiter.New(8, time.Minute, 10_000),
 		findLimit: limiter.New(3, 20*time.Minute, 10_000),

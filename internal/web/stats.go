@@ -39,6 +39,7 @@ type statsCard struct {
 
 type statsRow struct {
 	Value, Visitors, Count string
+	URL                    string // filters the totals and chart by this value; "" for (other) and suppressed rows
 	Other, Suppressed      bool
 	Bar                    int // the bar's width class: 0–100 in steps of 5
 }
@@ -67,10 +68,19 @@ type statsData struct {
 	Live       string // visitors of the last five minutes ("< k" when fewer); "" when not counted here
 	Weekly     bool   // the member receives this site's weekly mail
 	WeeklyForm bool   // the weekly mail is offered (the opt-in form is shown)
+
+	Steps       []statsStep // the chart's step choices
+	Step        string      // the chart's step: "hour", "day", "week" or "month"
+	StepWord    string      // "hour", "day"…: the legend's "per …"
+	FilterLabel string      // "Country: DE" when filtered
+	ClearURL    string      // the same page without the filter
+	Goals       []statsGoal
+	GoalsForm   bool // goals are offered (the goal form is shown)
 }
 
 var statsDimensions = []struct{ dim, title, column, count string }{
 	{analytics.DimPage, "Top pages", "Page", "Page views"},
+	{analytics.DimSection, "Top sections", "Section", "Page views"},
 	{analytics.DimEntry, "Entry pages", "Page", ""},
 	{analytics.DimExit, "Exit pages", "Page", ""},
 	{analytics.DimSource, "Sources", "Source", ""},
@@ -110,19 +120,6 @@ func statsRange(q url.Values, now time.Time) (string, time.Time, time.Time, stri
 	return "30d", today.AddDate(0, 0, -29), today, ""
 }
 
-func statsURL(site int64, rng, from, to string) string {
-	v := url.Values{}
-	if site > 0 {
-		v.Set("site", strconv.FormatInt(site, 10))
-	}
-	v.Set("range", rng)
-	if rng == "custom" {
-		v.Set("from", from)
-		v.Set("to", to)
-	}
-	return "/admin/stats?" + v.Encode()
-}
-
 func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
 	p := page{Title: "Statistics", Nav: "stats"}
 	actor := principal(r)
@@ -154,15 +151,21 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var from, to time.Time
-	d.Range, from, to, d.Invalid = statsRange(r.URL.Query(), time.Now())
+	q := r.URL.Query()
+	d.Range, from, to, d.Invalid = statsRange(q, time.Now())
 	d.From, d.To = from.Format(time.DateOnly), to.Format(time.DateOnly)
-	d.ExportURL = statsExportURL(d.Site.Name, d.From, d.To)
-	siteParam := d.Site.ID
-	if len(sites) == 1 {
-		siteParam = 0
+	filter, ok := parseFilter(q)
+	if !ok {
+		d.Invalid = "That filter names no dimension of the report; showing the whole site."
 	}
+	link := statsLink{site: d.Site.ID, rng: d.Range, from: d.From, to: d.To, by: chartBy(q, from, to, filter), filter: filter}
+	if len(sites) == 1 {
+		link.site = 0
+	}
+	d.ExportURL = statsExportURL(d.Site.Name, d.From, d.To, link.by, filter)
 	for _, pr := range []struct{ key, label string }{{"today", "Today"}, {"7d", "Last 7 days"}, {"30d", "Last 30 days"}, {"month", "This month"}} {
-		d.Presets = append(d.Presets, statsPreset{Label: pr.label, URL: statsURL(siteParam, pr.key, "", ""), Current: d.Range == pr.key})
+		preset := statsLink{site: link.site, rng: pr.key, filter: filter}
+		d.Presets = append(d.Presets, statsPreset{Label: pr.label, URL: preset.URL(), Current: d.Range == pr.key})
 	}
 	days := int(to.Sub(from)/(24*time.Hour)) + 1
 	prevTo := from.AddDate(0, 0, -1)
@@ -182,12 +185,18 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Weekly, d.WeeklyForm = on, true
 	}
-	rep, err := s.reports.Summary(r.Context(), actor, d.Site.ID, from, to)
+	goals, err := s.goalsOf(r.Context(), actor, d.Site.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	prev, err := s.reports.Summary(r.Context(), actor, d.Site.ID, prevFrom, prevTo)
+	d.GoalsForm = s.statsGoals != nil
+	rep, err := s.reports.Report(r.Context(), actor, d.Site.ID, from, to, analytics.Scope{Filter: filter, Goals: goals})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	prev, err := s.reports.Report(r.Context(), actor, d.Site.ID, prevFrom, prevTo, analytics.Scope{Filter: filter})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -197,6 +206,13 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	chart, err := s.reports.Series(r.Context(), actor, d.Site.ID, from, to, link.by, filter)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Step, d.StepWord = chart.By, stepWords[chart.By][0]
+	d.Steps = statsSteps(link, from, to, chart.By)
 	// Totals of an empty range read as suppressed (0 < k); the series tells an empty
 	// range from a small one, day by day.
 	d.NoData = true
@@ -206,12 +222,20 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.Cards = statsCards(rep.Totals, prev.Totals, d.K)
+	if rep.Filtered != nil {
+		d.Cards = statsCards(rep.Filtered.Totals, prev.Filtered.Totals, d.K)
+		d.FilterLabel = dimensionTitle(filter.Dim) + ": " + valueLabel(filter.Dim, filter.Value)
+		whole := link
+		whole.filter = analytics.Filter{}
+		d.ClearURL = whole.URL()
+	}
 	if !d.NoData {
-		d.Chart = drawChart(series, d.K)
+		d.Chart = drawChart(chart, d.K)
 	}
 	for _, dm := range statsDimensions {
-		d.Tables = append(d.Tables, statsTableOf(rep, dm.dim, dm.title, dm.column, dm.count))
+		d.Tables = append(d.Tables, statsTableOf(rep, dm.dim, dm.title, dm.column, dm.count, link))
 	}
+	d.Goals = statsGoalsOf(rep)
 	p.Data = d
 	s.render(w, r, http.StatusOK, "stats", p)
 }
@@ -280,7 +304,23 @@ func duration(ms int64) string {
 	return fmt.Sprintf("%dh %02dm", s/3600, s/60%60)
 }
 
-func statsTableOf(rep analytics.Report, dim, title, column, count string) statsTable {
+// valueLabel prints a dimension value as the tables do: an empty one as "Direct /
+// none", "No campaign" or "Unknown".
+func valueLabel(dim, value string) string {
+	if value != "" {
+		return value
+	}
+	switch dim {
+	case analytics.DimReferrer:
+		return "Direct / none"
+	case analytics.DimUTMCampaign:
+		return "No campaign"
+	}
+	return "Unknown"
+}
+
+// statsTableOf is one dimension's table; link is the page, whose filter its rows set.
+func statsTableOf(rep analytics.Report, dim, title, column, count string, link statsLink) statsTable {
 	t := statsTable{Title: title, Column: column, CountColumn: count}
 	for _, dm := range rep.Dimensions {
 		if dm.Name != dim {
@@ -291,15 +331,16 @@ func statsTableOf(rep analytics.Report, dim, title, column, count string) statsT
 			top = max(top, row.Visitors)
 		}
 		for _, row := range dm.Rows {
-			value := row.Value
-			if value == "" {
-				value = map[string]string{analytics.DimReferrer: "Direct / none", analytics.DimUTMCampaign: "No campaign"}[dim]
-				if value == "" {
-					value = "Unknown"
-				}
-			}
-			sr := statsRow{Value: value, Other: row.Value == analytics.Other, Suppressed: row.Suppressed,
+			sr := statsRow{Value: valueLabel(dim, row.Value), Other: row.Value == analytics.Other, Suppressed: row.Suppressed,
 				Visitors: analytics.Label(row.Visitors, row.Suppressed, rep.MinCount)}
+			if !sr.Other && !sr.Suppressed {
+				to := link
+				to.filter = analytics.Filter{Dim: dim, Value: row.Value}
+				if to.by == analytics.ByHour {
+					to.by = ""
+				}
+				sr.URL = to.URL()
+			}
 			switch count {
 			case "Page views":
 				sr.Count = analytics.Label(row.Pageviews, row.Suppressed, rep.MinCount)
@@ -342,10 +383,13 @@ type statsChart struct {
 	YTicks, XTicks                    []chartTick
 	Dots                              []chartDot
 	Desc                              string
-	Suppressed                        int // days shown as "< k"
+	Suppressed                        int // steps shown as "< k"
 }
 
-func drawChart(pts []analytics.Point, k int) *statsChart {
+// drawChart draws a series; its steps are named by stepWords and stepLabel.
+func drawChart(series analytics.Series, k int) *statsChart {
+	pts, by := series.Points, series.By
+	words := stepWords[by]
 	c := &statsChart{W: chartW, H: chartH, Left: chartLeft, Right: chartW - chartRight, Top: chartTop, Bottom: chartH - chartBottom}
 	top := 0
 	for _, p := range pts {
@@ -375,23 +419,23 @@ func drawChart(pts []analytics.Point, k int) *statsChart {
 		fmt.Fprintf(&vis, "%s%.1f %.1f ", cmd, x(i), y(p.Visitors))
 		fmt.Fprintf(&pv, "%s%.1f %.1f ", cmd, x(i), y(p.Pageviews))
 		if i%every == 0 || (len(pts) <= 1) {
-			c.XTicks = append(c.XTicks, chartTick{X: x(i), Y: chartH - 8, Label: p.Day.Format("2 Jan")})
+			c.XTicks = append(c.XTicks, chartTick{X: x(i), Y: chartH - 8, Label: stepLabel(by, p.Day, false)})
 		}
-		title := fmt.Sprintf("%s: %d visitors, %d page views", p.Day.Format("Mon 2 Jan"), p.Visitors, p.Pageviews)
+		title := fmt.Sprintf("%s: %d visitors, %d page views", stepLabel(by, p.Day, true), p.Visitors, p.Pageviews)
 		if p.Suppressed {
-			title = fmt.Sprintf("%s: fewer than %d visitors", p.Day.Format("Mon 2 Jan"), k)
+			title = fmt.Sprintf("%s: fewer than %d visitors", stepLabel(by, p.Day, true), k)
 			c.Suppressed++
 		}
 		c.Dots = append(c.Dots, chartDot{X: x(i), Y: y(p.Visitors), Y2: y(p.Pageviews), Title: title, Hidden: p.Suppressed})
 		if p.Visitors > peak {
-			peak, peakDay = p.Visitors, p.Day.Format("2 Jan")
+			peak, peakDay = p.Visitors, stepLabel(by, p.Day, true)
 		}
 	}
 	c.Visitors, c.Pageviews = strings.TrimSpace(vis.String()), strings.TrimSpace(pv.String())
 	c.VisitorsArea = fmt.Sprintf("%s L%.1f %.1f L%.1f %.1f Z", c.Visitors, x(len(pts)-1), y(0), x(0), y(0))
-	c.Desc = fmt.Sprintf("%d days. The busiest day was %s with %d visitors.", len(pts), peakDay, peak)
+	c.Desc = fmt.Sprintf("%d %s. The busiest %s was %s with %d visitors.", len(pts), words[1], words[0], peakDay, peak)
 	if c.Suppressed > 0 {
-		c.Desc += fmt.Sprintf(" %d days had fewer than %d visitors and are drawn as zero.", c.Suppressed, k)
+		c.Desc += fmt.Sprintf(" %d %s had fewer than %d visitors and are drawn as zero.", c.Suppressed, words[1], k)
 	}
 	return c
 }

@@ -88,6 +88,8 @@ func (s *Server) statsReportSubscription(w http.ResponseWriter, r *http.Request)
 
 // statsFlashes are the dashboard's notices after a post.
 var statsFlashes = map[string]string{
-	"weekly-on":  "You will receive a weekly summary of this site by email, each Monday.",
-	"weekly-off": "You will no longer receive the weekly summary of this site.",
+	"weekly-on":    "You will receive a weekly summary of this site by email, each Monday.",
+	"weekly-off":   "You will no longer receive the weekly summary of this site.",
+	"goal-added":   "Goal added.",
+	"goal-deleted": "Goal deleted.",
 }
