@@ -87,3 +87,21 @@ func TestSectionsStepsFilterGoals(t *testing.T) {
 		t.Error("an hourly chart of a filter was drawn; hours are kept for the total only")
 	}
 }
+
+// Days counted before the hour dimension existed have no hours: their chart of one day
+// is drawn by day, not as a flat line of empty hours.
+func TestHourlyFallsBackToDays(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	old := analytics.Aggregate{SiteID: e.site.ID, Day: analytics.DayOf(day0), Dim: analytics.DimTotal, Visitors: 6, Counters: analytics.Counters{Pageviews: 9, Visits: 6}}
+	if err := e.store.Merge(ctx, []analytics.Aggregate{old}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := e.reports.Series(ctx, staff.Principal{ID: 3, Role: staff.Analyst}, e.site.ID, day0, day0, "", analytics.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.By != analytics.ByDay || len(s.Points) != 1 || s.Points[0].Visitors != 6 {
+		t.Errorf("series: %+v; want one day of 6 visitors", s)
+	}
+}

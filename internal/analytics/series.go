@@ -93,7 +93,8 @@ func (r *Reports) Daily(ctx context.Context, actor staff.Principal, siteID int64
 // named (DefaultBy when "", days for a filter), of the site's total or of one filter value. Hours are kept
 // for the site's total only, for at most a week. A week or a month sums its days
 // (visitors too: a visitor counts once a day, as the salt changes daily); steps at the
-// edges count only the days inside the range.
+// edges count only the days inside the range. A range without any hour kept (days
+// counted before the hour dimension existed) is drawn by day instead.
 //
 // Suppression: an hour or a day of fewer than k visitors is suppressed; a week or a
 // month is shown only when one of its days stands for k visitors or more on its own, as
@@ -124,7 +125,11 @@ func (r *Reports) Series(ctx context.Context, actor staff.Principal, siteID int6
 		return Series{}, errs.E(errs.Invalid, "The chart's range must run forwards and span at most 400 days by day, ten years by week or month.")
 	}
 	if by == ByHour {
-		return r.hourly(ctx, siteID, fromDay, toDay)
+		out, ok, err := r.hourly(ctx, siteID, fromDay, toDay)
+		if ok || err != nil {
+			return out, err
+		}
+		by = ByDay // days counted before hours were kept: by day rather than a flat line
 	}
 	dim, value := DimTotal, ""
 	if !f.IsZero() {
@@ -162,11 +167,12 @@ func (r *Reports) Series(ctx context.Context, actor staff.Principal, siteID int6
 	return out, nil
 }
 
-// hourly is the site's total per hour of each day of the range.
-func (r *Reports) hourly(ctx context.Context, siteID, fromDay, toDay int64) (Series, error) {
+// hourly is the site's total per hour of each day of the range; ok is false when no day
+// of the range has hours (they were counted before hours were kept, or not at all).
+func (r *Reports) hourly(ctx context.Context, siteID, fromDay, toDay int64) (_ Series, ok bool, _ error) {
 	rows, err := r.store.DayCells(ctx, siteID, fromDay, toDay, DimHour)
-	if err != nil {
-		return Series{}, err
+	if err != nil || len(rows) == 0 {
+		return Series{}, false, err
 	}
 	n := int((toDay-fromDay)/dayMs+1) * 24
 	perHour := make([]sums, n)
@@ -176,7 +182,7 @@ func (r *Reports) hourly(ctx context.Context, siteID, fromDay, toDay int64) (Ser
 		}
 		t := tally{}
 		if err := t.add(d); err != nil {
-			return Series{}, err
+			return Series{}, false, err
 		}
 		base := int((d.Day - fromDay) / dayMs * 24)
 		for h, value := range hours {
@@ -191,7 +197,7 @@ func (r *Reports) hourly(ctx context.Context, siteID, fromDay, toDay int64) (Ser
 		b.add(s)
 		out.Points[i] = r.point(b, false)
 	}
-	return out, nil
+	return out, true, nil
 }
 
 // bucket sums the days (or hours) of one step of a chart.
