@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -234,35 +235,34 @@ func checkBeacon(b beacon) (beacon, error) {
 
 var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// collect is POST /collect.
-func (s *Server) collect(w http.ResponseWriter, r *http.Request) {
-	s.allowStatsOrigin(w, r)
-	if r.ContentLength > collectBodyLimit {
-		collectStatus(w, http.StatusRequestEntityTooLarge)
-		return
+// collectHit reads, checks and records the beacon of a POST /collect, and returns the
+// status to answer with; it writes nothing but the cross-origin headers. ip is the
+// client's address. The body is capped at collectBodyLimit, or at the configured cap
+// (--max-body-bytes) if that is smaller.
+func (s *Server) collectHit(w http.ResponseWriter, r *http.Request, ip netip.Addr) int {
+	s.allowStatsOrigin(w.Header(), r)
+	limit := min(collectBodyLimit, s.cfg.MaxBodyBytes)
+	if r.ContentLength > limit {
+		return http.StatusRequestEntityTooLarge
 	}
 	if !collectType(r.Header.Get("Content-Type")) {
-		collectStatus(w, http.StatusUnsupportedMediaType)
-		return
+		return http.StatusUnsupportedMediaType
 	}
 	buf := bodyPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bodyPool.Put(buf)
-	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, collectBodyLimit)); err != nil {
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit)); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			collectStatus(w, http.StatusRequestEntityTooLarge)
-		} else {
-			collectStatus(w, http.StatusBadRequest)
+			return http.StatusRequestEntityTooLarge
 		}
-		return
+		return http.StatusBadRequest
 	}
 	b, err := decodeBeacon(buf.Bytes())
 	if err != nil {
-		collectStatus(w, http.StatusBadRequest)
-		return
+		return http.StatusBadRequest
 	}
-	s.record(w, r, b.Site, analytics.Hit{
+	return s.record(r, ip, b.Site, analytics.Hit{
 		Kind: b.Kind, Event: b.Event, Path: b.Path, Referrer: b.Referrer, Language: b.Lang,
 		ScreenWidth: b.Width, UTMSource: b.UTMSource, UTMMedium: b.UTMMedium, UTMCampaign: b.UTMCampaign,
 	})
@@ -280,7 +280,7 @@ func collectType(ct string) bool {
 // collectPreflight is OPTIONS /collect, for a client that posts application/json with
 // fetch in cors mode (the tracker itself sends text/plain and needs none).
 func (s *Server) collectPreflight(w http.ResponseWriter, r *http.Request) {
-	s.allowStatsOrigin(w, r)
+	s.allowStatsOrigin(w.Header(), r)
 	if w.Header().Get("Access-Control-Allow-Origin") != "" {
 		h := w.Header()
 		h.Set("Access-Control-Allow-Methods", "POST")
@@ -318,8 +318,7 @@ func (s *Server) pixel(w http.ResponseWriter, r *http.Request) {
 			h.UTMSource, h.UTMMedium, h.UTMCampaign = pq.Get("utm_source"), pq.Get("utm_medium"), pq.Get("utm_campaign")
 		}
 	}
-	pw := &pixelWriter{ResponseWriter: w}
-	s.record(pw, r, site, h)
+	s.record(r, clientAddrOf(r.Context()), site, h) // whatever its outcome, the answer is the image
 	hd := w.Header()
 	hd.Set("Content-Type", "image/gif")
 	hd.Set("Cache-Control", "no-store")
@@ -328,55 +327,45 @@ func (s *Server) pixel(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(pixelGIF)
 }
 
-// pixelWriter swallows the status record writes, so the pixel is always an image.
-type pixelWriter struct{ http.ResponseWriter }
-
-func (pixelWriter) WriteHeader(int) {}
-
-// record completes h from the request (site, client IP, user agent, time) and hands it
-// to the aggregator; it answers 204 unless the aggregator is full (503). A hit beyond
-// its address's limit (--stats-ip-limit) is answered 204 and counted nowhere.
-func (s *Server) record(w http.ResponseWriter, r *http.Request, domain string, h analytics.Hit) {
+// record completes h from the request (site, user agent, time) and the client address
+// ip, and hands it to the aggregator; it returns the status to answer with: 204 unless
+// the aggregator is full (503). A hit beyond its address's limit (--stats-ip-limit) is
+// answered 204 and counted nowhere.
+func (s *Server) record(r *http.Request, ip netip.Addr, domain string, h analytics.Hit) int {
 	if s.stats == nil || s.sites == nil {
 		s.metrics.countHit("disabled")
-		collectStatus(w, http.StatusNoContent)
-		return
+		return http.StatusNoContent
 	}
 	if s.cfg.StatsRespectDNT && (r.Header.Get("Sec-GPC") == "1" || r.Header.Get("DNT") == "1") {
 		s.metrics.countHit("dnt")
-		collectStatus(w, http.StatusNoContent)
-		return
+		return http.StatusNoContent
 	}
-	if !s.allowHit(r) {
+	if !s.allowHit(ip) {
 		s.metrics.countHit("rate_limited") // answered like any hit: the client learns nothing
-		collectStatus(w, http.StatusNoContent)
-		return
+		return http.StatusNoContent
 	}
 	site, err := s.sites.ByDomain(r.Context(), strings.ToLower(strings.TrimSuffix(domain, ".")))
 	if err != nil {
 		if errs.CodeOf(err) != errs.NotFound {
 			s.metrics.countHit("error")
-			collectStatus(w, http.StatusServiceUnavailable)
-			return
+			return http.StatusServiceUnavailable
 		}
 		s.metrics.countHit("unknown_site") // silently: the answer is the same as for a known site
-		collectStatus(w, http.StatusNoContent)
-		return
+		return http.StatusNoContent
 	}
 	h.SiteID = site.ID
 	h.Path, h.Referrer, h.Event = capField(h.Path), capField(h.Referrer), capField(h.Event)
 	h.Language, h.UTMSource = capField(h.Language), capField(h.UTMSource)
 	h.UTMMedium, h.UTMCampaign = capField(h.UTMMedium), capField(h.UTMCampaign)
-	h.IP = clientAddrOf(r.Context())
+	h.IP = ip
 	h.UserAgent = capField(r.Header.Get("User-Agent"))
 	h.Time = time.Now().UTC()
 	if !s.stats.Record(h) {
 		s.metrics.countHit("full")
-		collectStatus(w, http.StatusServiceUnavailable)
-		return
+		return http.StatusServiceUnavailable
 	}
 	s.metrics.countHit("accepted")
-	collectStatus(w, http.StatusNoContent)
+	return http.StatusNoContent
 }
 
 // collectStatus answers with a bare status: nothing of the request is ever echoed.
@@ -389,8 +378,8 @@ func collectStatus(w http.ResponseWriter, st int) {
 // and the configured site origins read /collect's answers. It looks at the Origin header
 // only, never at the site named in the body, so the answer's headers do not tell which
 // site names are registered.
-func (s *Server) allowStatsOrigin(w http.ResponseWriter, r *http.Request) {
-	if h := w.Header(); h["Vary"] == nil {
+func (s *Server) allowStatsOrigin(h http.Header, r *http.Request) {
+	if h["Vary"] == nil {
 		h["Vary"] = hdrVaryOrigin
 	} else {
 		h["Vary"] = append(h["Vary"], "Origin")
@@ -400,7 +389,7 @@ func (s *Server) allowStatsOrigin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.isSiteOrigin(origin) {
-		w.Header().Set("Access-Control-Allow-Origin", origin)
+		h.Set("Access-Control-Allow-Origin", origin)
 		return
 	}
 	host, ok := strings.CutPrefix(origin, "https://")
@@ -408,7 +397,7 @@ func (s *Server) allowStatsOrigin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.sites.ByDomain(r.Context(), strings.TrimPrefix(host, "www.")); err == nil {
-		w.Header().Set("Access-Control-Allow-Origin", origin)
+		h.Set("Access-Control-Allow-Origin", origin)
 	}
 }
 

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/candor-dev/candor/internal/limiter"
@@ -26,12 +26,12 @@ func newCollectLimit(perMinute int) *limiter.Limiter {
 	return limiter.New(2*perMinute, time.Minute/time.Duration(perMinute), collectLimitKeys)
 }
 
-// allowHit spends one hit of the request's client address.
-func (s *Server) allowHit(r *http.Request) bool {
+// allowHit spends one hit of the client address ip.
+func (s *Server) allowHit(ip netip.Addr) bool {
 	if s.collectLimit == nil {
 		return true
 	}
-	ip := clientAddrOf(r.Context()).Unmap()
+	ip = ip.Unmap()
 	if !ip.IsValid() {
 		return true // no address to limit by (not behind a listener): nothing to key
 	}

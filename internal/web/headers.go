@@ -18,19 +18,23 @@ const hostedCSP = checkoutCSP + " https://checkout.stripe.com"
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	tls := s.cfg.TLS()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h["Content-Security-Policy"] = hdrCSP
-		h["X-Content-Type-Options"] = hdrNosniff
-		h["X-Frame-Options"] = hdrDeny
-		h["Referrer-Policy"] = hdrNoReferrer
-		h["Cross-Origin-Opener-Policy"] = hdrSameOrigin
-		h["Cross-Origin-Resource-Policy"] = hdrSameOrigin
-		h["Permissions-Policy"] = hdrPermissions
-		if tls {
-			h["Strict-Transport-Security"] = hdrHSTS
-		}
+		setSecurityHeaders(w.Header(), tls)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// setSecurityHeaders assigns the security headers into h (HSTS under Candor's own TLS).
+func setSecurityHeaders(h http.Header, tls bool) {
+	h["Content-Security-Policy"] = hdrCSP
+	h["X-Content-Type-Options"] = hdrNosniff
+	h["X-Frame-Options"] = hdrDeny
+	h["Referrer-Policy"] = hdrNoReferrer
+	h["Cross-Origin-Opener-Policy"] = hdrSameOrigin
+	h["Cross-Origin-Resource-Policy"] = hdrSameOrigin
+	h["Permissions-Policy"] = hdrPermissions
+	if tls {
+		h["Strict-Transport-Security"] = hdrHSTS
+	}
 }
 
 // The security headers' values (see fixedValue).

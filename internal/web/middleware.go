@@ -85,9 +85,8 @@ var quietRoutes = map[string]bool{"POST /collect": true, "OPTIONS /collect": tru
 // nothing in Candor modifies a header value in place.
 func fixedValue(v string) []string { return []string{v}[:1:1] }
 
-// observe gives the request an id, recovers panics, and logs and counts the request by
-// its route pattern. It logs nothing that could identify a person: no path values, no
-// query, no IP, no user agent.
+// observe gives the request an id and its client address, recovers panics (recovered),
+// and counts and logs the request by its route pattern (served).
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -99,38 +98,50 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		sw := &st.sw
 		defer func() {
 			if p := recover(); p != nil {
-				if p == http.ErrAbortHandler {
-					panic(p)
-				}
-				s.log.Error("panic", "request_id", id, "panic", panicText(p), "stack", string(debug.Stack()))
-				if sw.status == 0 {
-					s.fail(sw, r, errs.E(errs.Internal, ""))
-				}
-			}
-			route := r.Pattern
-			if route == "" {
-				route = "unmatched"
+				s.recovered(p, sw, r, id)
 			}
 			status := sw.status
 			if status == 0 {
 				status = http.StatusOK
 			}
-			elapsed := time.Since(start)
-			s.metrics.observe(route, status, elapsed)
-			level := slog.LevelInfo
-			if status >= 500 {
-				level = slog.LevelError
-			} else if status < 400 && quietRoutes[route] {
-				return
+			route := r.Pattern
+			if route == "" {
+				route = "unmatched"
 			}
-			if !s.log.Enabled(r.Context(), level) {
-				return // no boxing of the attributes for a line that would be dropped
-			}
-			s.log.Log(r.Context(), level, "request", "request_id", id, "method", r.Method, "route", route,
-				"status", status, "duration_ms", float64(elapsed.Microseconds())/1000)
+			s.served(r, id, route, status, time.Since(start))
 		}()
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// recovered handles a handler's panic: it logs the panic by its type (with the stack)
+// and answers 500 unless an answer has begun. http.ErrAbortHandler is re-raised.
+func (s *Server) recovered(p any, sw *statusWriter, r *http.Request, id string) {
+	if p == http.ErrAbortHandler {
+		panic(p)
+	}
+	s.log.Error("panic", "request_id", id, "panic", panicText(p), "stack", string(debug.Stack()))
+	if sw.status == 0 {
+		s.fail(sw, r, errs.E(errs.Internal, ""))
+	}
+}
+
+// served counts an answered request in the metrics and logs it: errors at error level,
+// other refusals at info, successes at info except on quietRoutes. It logs nothing that
+// could identify a person: no path values, no query, no IP, no user agent.
+func (s *Server) served(r *http.Request, id, route string, status int, elapsed time.Duration) {
+	s.metrics.observe(route, status, elapsed)
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	} else if status < 400 && quietRoutes[route] {
+		return
+	}
+	if !s.log.Enabled(r.Context(), level) {
+		return // no boxing of the attributes for a line that would be dropped
+	}
+	s.log.Log(r.Context(), level, "request", "request_id", id, "method", r.Method, "route", route,
+		"status", status, "duration_ms", float64(elapsed.Microseconds())/1000)
 }
 
 // panicText describes a panic value by its type only: its text could hold request data.
@@ -141,7 +152,7 @@ func panicText(p any) string {
 	return "value " + typeName(p)
 }
 
-// limitBody caps every request body.
+// limitBody caps every request body (POST /collect, served ahead of it, caps its own).
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := s.bodyLimit(r) // the configured cap; larger for the subscriber import upload
@@ -149,12 +160,7 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 			s.fail(w, r, &http.MaxBytesError{Limit: limit}) // 413, not 400
 			return
 		}
-		if r.URL.Path != "/collect" || limit < collectBodyLimit {
-			// POST /collect reads its body through its own, smaller cap (collectBodyLimit),
-			// and OPTIONS /collect and any other method on it read none: a second
-			// MaxBytesReader there would cost an allocation and cap nothing more.
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
-		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }
