@@ -73,6 +73,7 @@ type statsData struct {
 	Step        string      // the chart's step: "hour", "day", "week" or "month"
 	StepWord    string      // "hour", "day"…: the legend's "per …"
 	FilterLabel string      // "Country: DE" when filtered
+	FilterParam string      // the filter as ?filter= takes it ("country:DE"), kept by the custom range form
 	ClearURL    string      // the same page without the filter
 	Goals       []statsGoal
 	GoalsForm   bool // goals are offered (the goal form is shown)
@@ -225,6 +226,7 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
 	if rep.Filtered != nil {
 		d.Cards = statsCards(rep.Filtered.Totals, prev.Filtered.Totals, d.K)
 		d.FilterLabel = dimensionTitle(filter.Dim) + ": " + valueLabel(filter.Dim, filter.Value)
+		d.FilterParam = filter.Dim + ":" + filter.Value
 		whole := link
 		whole.filter = analytics.Filter{}
 		d.ClearURL = whole.URL()
