@@ -177,3 +177,19 @@ func (s *Service) SalesReport(ctx context.Context, actor staff.Principal, from, 
 func (s *Service) RevokedLicences(ctx context.Context) ([]string, error) {
 	return s.store.RevokedLicences(ctx)
 }
+
+// Funnel is the shop's part of the statistics funnel: how many checkouts were started
+// and how many were paid in a range. Counts only; no order or buyer is named.
+type Funnel struct {
+	Started int // orders created (the checkout form was sent)
+	Paid    int // orders paid (refunded and disputed ones included: they were paid)
+}
+
+// Funnel counts the checkouts started and paid between two days (inclusive, UTC), for
+// the statistics dashboard: aggregate figures, so the stats permission suffices.
+func (s *Service) Funnel(ctx context.Context, actor staff.Principal, from, to time.Time) (Funnel, error) {
+	if err := actor.Require(staff.ViewStats); err != nil {
+		return Funnel{}, err
+	}
+	return s.store.Funnel(ctx, from.UTC(), to.UTC().Add(24*time.Hour))
+}

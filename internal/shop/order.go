@@ -207,6 +207,8 @@ type Store interface {
 	// PendingRefunds returns refunds still pending since before t.
 	PendingRefunds(ctx context.Context, t time.Time, limit int) ([]Refund, error)
 	SalesReport(ctx context.Context, from, to time.Time) ([]SalesRow, error)
+	// Funnel counts orders created, and orders paid, in [from, to).
+	Funnel(ctx context.Context, from, to time.Time) (Funnel, error)
 	// Queue puts one message into the mail outbox.
 	Queue(ctx context.Context, q mail.Queued) error
 }

@@ -237,6 +237,17 @@ func (s ShopStore) SalesReport(ctx context.Context, from, to time.Time) ([]shop.
 	return out, translate(rows.Err())
 }
 
+// Funnel counts orders created, and orders paid, in [from, to).
+func (s ShopStore) Funnel(ctx context.Context, from, to time.Time) (shop.Funnel, error) {
+	var f shop.Funnel
+	err := s.DB.QueryRow(ctx, `SELECT
+		COALESCE(SUM(CASE WHEN created_at >= ? AND created_at < ? THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN paid_at >= ? AND paid_at < ? THEN 1 ELSE 0 END), 0)
+		FROM shop_orders WHERE (created_at >= ? AND created_at < ?) OR (paid_at >= ? AND paid_at < ?)`,
+		toMillis(from), toMillis(to), toMillis(from), toMillis(to), toMillis(from), toMillis(to), toMillis(from), toMillis(to)).Scan(&f.Started, &f.Paid)
+	return f, err
+}
+
 // Queue puts one message into the mail outbox.
 func (s ShopStore) Queue(ctx context.Context, q mail.Queued) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {

@@ -76,7 +76,8 @@ type statsData struct {
 	FilterParam string      // the filter as ?filter= takes it ("country:DE"), kept by the custom range form
 	ClearURL    string      // the same page without the filter
 	Goals       []statsGoal
-	GoalsForm   bool // goals are offered (the goal form is shown)
+	GoalsForm   bool         // goals are offered (the goal form is shown)
+	Funnel      []funnelStep // the shop funnel (nil without a shop, or when filtered)
 }
 
 var statsDimensions = []struct{ dim, title, column, count string }{
@@ -238,6 +239,12 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
 		d.Tables = append(d.Tables, statsTableOf(rep, dm.dim, dm.title, dm.column, dm.count, link))
 	}
 	d.Goals = statsGoalsOf(rep)
+	if rep.Filtered == nil {
+		if d.Funnel, err = s.shopFunnel(r.Context(), actor, rep.Totals, from, to, d.K); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "stats", p)
 }
