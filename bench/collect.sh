@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Measures page views per second accepted by POST /collect (answered from memory, the
 # aggregator flushing its sums every 5 s) beside a plain net/http handler answering 204,
-# under the same load in the same run, on one machine shared by server and generator.
+# under the same load in the same run (in alternating one-second slices, so that both see
+# the same load from anything else on the machine), on one machine shared by server and
+# generator.
 # Candor runs `serve --demo` (the demo registers the site 127.0.0.1) with --trusted-proxy
 # so the generator can vary visitors by X-Forwarded-For.
 #   C=64 D=10s bash bench/collect.sh

@@ -1,6 +1,6 @@
 // Command collect is the load generator of bench/collect.sh: it measures page views per
 // second accepted (204) by Candor's POST /collect beside a plain net/http handler that
-// answers 204 under the same load, one after the other in the same run.
+// answers 204 under the same load, in turns of one-second slices in the same run.
 //
 //	collect -serve-baseline 127.0.0.1:18091         # the plain handler, in its own process
 //	collect -candor URL -baseline URL -c 64 -d 10s  # the load
@@ -29,6 +29,7 @@ func main() {
 	site := flag.String("site", "127.0.0.1", "the registered site's domain")
 	conns := flag.Int("c", 64, "keep-alive connections")
 	dur := flag.Duration("d", 10*time.Second, "duration of each measurement")
+	slice := flag.Duration("slice", time.Second, "the two measurements alternate in slices this long")
 	flag.Parse()
 	if *serve != "" {
 		log.Fatal(http.ListenAndServe(*serve, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -36,8 +37,7 @@ func main() {
 			w.WriteHeader(http.StatusNoContent)
 		})))
 	}
-	base := load(*baseline+"/collect", *site, *conns, *dur)
-	cand := load(*candor+"/collect", *site, *conns, *dur)
+	base, cand := alternate(*baseline+"/collect", *candor+"/collect", *site, *conns, *dur, *slice)
 	fmt.Printf("plain net/http 204: %8.0f req/s (%d errors)\n", base.rate, base.errors)
 	fmt.Printf("POST /collect:      %8.0f page views/s accepted (%d not 204)\n", cand.rate, cand.errors)
 	fmt.Printf("ratio:              %8.1f %%\n", 100*cand.rate/base.rate)
@@ -49,12 +49,31 @@ type result struct {
 	rate       float64
 }
 
-// load sends beacons over conns keep-alive connections for d: 1,000 distinct pages,
-// visitors varied by X-Forwarded-For (the server trusts 127.0.0.1 as a proxy).
-func load(url, site string, conns int, d time.Duration) result {
+// alternate measures the baseline and Candor in turns of one slice each until each has
+// had d, so that both see the same load from whatever else runs on the machine (a
+// measurement of one after the other lets a spike fall on one side only).
+func alternate(baseURL, candURL, site string, conns int, d, slice time.Duration) (base, cand result) {
+	bc, cc := newClient(conns), newClient(conns)
+	var bt, ct time.Duration
+	seq := make([]int, conns) // each connection's next visitor, across slices
+	for left := d; left > 0; left -= slice {
+		s := min(slice, left)
+		bt += load(bc, baseURL, site, conns, s, seq, &base)
+		ct += load(cc, candURL, site, conns, s, seq, &cand)
+	}
+	base.rate, cand.rate = float64(base.ok)/bt.Seconds(), float64(cand.ok)/ct.Seconds()
+	return base, cand
+}
+
+func newClient(conns int) *http.Client {
 	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	defer tr.CloseIdleConnections()
+	return &http.Client{Transport: tr, Timeout: 10 * time.Second}
+}
+
+// load sends beacons over conns keep-alive connections for d, adding to res, and returns
+// the time it took: 1,000 distinct pages, visitors varied by X-Forwarded-For (the server
+// trusts 127.0.0.1 as a proxy), connection g continuing from seq[g].
+func load(client *http.Client, url, site string, conns int, d time.Duration, seq []int, res *result) time.Duration {
 	var ok, bad atomic.Int64
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
@@ -62,8 +81,8 @@ func load(url, site string, conns int, d time.Duration) result {
 	start := time.Now()
 	for g := range conns {
 		wg.Go(func() {
-			for i := 0; ctx.Err() == nil; i++ {
-				n := g*1_000_003 + i
+			for ; ctx.Err() == nil; seq[g]++ {
+				n := g*1_000_003 + seq[g]
 				body := fmt.Sprintf(`{"site":%q,"path":"/page/%d","referrer":"https://search.example/","width":1280,"lang":"en-GB"}`, site, n%1000)
 				req, _ := http.NewRequest("POST", url, strings.NewReader(body))
 				req.Header.Set("Content-Type", "text/plain;charset=UTF-8")
@@ -85,8 +104,9 @@ func load(url, site string, conns int, d time.Duration) result {
 		})
 	}
 	wg.Wait()
-	el := time.Since(start).Seconds()
-	return result{ok: ok.Load(), errors: bad.Load(), rate: float64(ok.Load()) / el}
+	res.ok += ok.Load()
+	res.errors += bad.Load()
+	return time.Since(start)
 }
 
 // accepted reads Candor's own count of accepted hits from /metrics.
