@@ -12,7 +12,7 @@ import (
 	"github.com/candor-dev/candor/internal/staff"
 )
 
-var funnelRowRE = regexp.MustCompile(`(?s)<th scope="row"><span class="value">([^<]+)</span></th><td class="num[^"]*">([^<]+)</td><td class="num">([^<]*)</td>`)
+var funnelRowRE = regexp.MustCompile(`(?s)<th scope="row"><span class="value">([^<]+)</span></th><td class="num">([^<]*)</td><td class="num[^"]*">([^<]+)</td>`)
 
 // The shop funnel counts checkouts and purchases apart from visitors, and suppresses
 // a step under k like every other figure.
@@ -25,7 +25,7 @@ func TestShopFunnel(t *testing.T) {
 	want(t, r, http.StatusOK)
 	rows := map[string][2]string{}
 	for _, m := range funnelRowRE.FindAllStringSubmatch(r.body[strings.Index(r.body, "Shop funnel"):], 3) {
-		rows[m[1]] = [2]string{m[2], m[3]}
+		rows[m[1]] = [2]string{m[3], m[2]} // count, rate
 	}
 	if rows["Purchases"][0] != "&lt; 5" && rows["Purchases"][0] != "< 5" {
 		t.Fatalf("purchases under k: %q (funnel %v)", rows["Purchases"], rows)
