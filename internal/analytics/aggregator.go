@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"hash"
+	"net/netip"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -44,6 +45,9 @@ type Options struct {
 	KeepParams []string           // query parameters kept in paths (classify.Path)
 	SiteHost   func(int64) string // the site's own domain, so that internal referrers are recognised; optional
 	Now        func() time.Time   // the clock; time.Now
+	// Geo gives an address's region ("DE-BY") and city (geo.DB.Lookup); optional.
+	// Without it DimRegion and DimCity are not counted at all.
+	Geo func(netip.Addr) (region, city string)
 }
 
 func (o Options) withDefaults() Options {
@@ -122,6 +126,8 @@ const (
 	dReferrer
 	dUTMCampaign
 	dCountry
+	dRegion
+	dCity
 	dLanguage
 	dBrowser
 	dOS
@@ -132,10 +138,10 @@ const (
 )
 
 var dimNames = [...]string{DimTotal, DimPage, DimSection, DimEntry, DimExit, DimSource, DimReferrer, DimUTMCampaign,
-	DimCountry, DimLanguage, DimBrowser, DimOS, DimDevice, DimScreen, DimEvent, DimHour}
+	DimCountry, DimRegion, DimCity, DimLanguage, DimBrowser, DimOS, DimDevice, DimScreen, DimEvent, DimHour}
 
 // visitDimIDs are visitDims by number, in the same order.
-var visitDimIDs = [len(visitDims)]dimID{dSource, dReferrer, dUTMCampaign, dCountry, dLanguage, dBrowser, dOS, dDevice, dScreen}
+var visitDimIDs = [len(visitDims)]dimID{dSource, dReferrer, dUTMCampaign, dCountry, dRegion, dCity, dLanguage, dBrowser, dOS, dDevice, dScreen}
 
 func init() {
 	for i, d := range visitDimIDs {
@@ -245,7 +251,9 @@ func (a *Aggregator) Record(h Hit) bool {
 		}
 		v = &visit{day: day}
 		for i, dim := range visitDimIDs {
-			v.attrs[i] = a.capped(h.SiteID, day, dim, c.attrs[i])
+			if a.counts(dim) {
+				v.attrs[i] = a.capped(h.SiteID, day, dim, c.attrs[i])
+			}
 		}
 		a.startVisit(h.SiteID, v, a.capped(h.SiteID, day, dPage, c.path), c.t, x)
 		a.visits[key] = v
@@ -320,6 +328,12 @@ func (a *Aggregator) add(site, day int64, dim dimID, value string, c Counters, v
 	}
 }
 
+// counts reports whether the aggregator counts a visit dimension: region and city only
+// with a city database.
+func (a *Aggregator) counts(dim dimID) bool {
+	return a.opts.Geo != nil || (dim != dRegion && dim != dCity)
+}
+
 func (a *Aggregator) startVisit(site int64, v *visit, path string, t time.Time, x uint64) {
 	v.last, v.pages, v.entry, v.exit = t, 1, path, path
 	start := Counters{Pageviews: 1, Visits: 1, Bounces: 1}
@@ -327,7 +341,9 @@ func (a *Aggregator) startVisit(site int64, v *visit, path string, t time.Time, 
 	a.add(site, v.day, dHour, hours[t.Hour()], Counters{Pageviews: 1, Visits: 1}, x)
 	a.pageview(site, v.day, path, x)
 	for i, dim := range visitDimIDs {
-		a.add(site, v.day, dim, v.attrs[i], start, x)
+		if a.counts(dim) {
+			a.add(site, v.day, dim, v.attrs[i], start, x)
+		}
 	}
 	a.add(site, v.day, dEntry, path, Counters{Visits: 1, Bounces: 1}, x)
 	a.add(site, v.day, dExit, path, Counters{Visits: 1}, x)
@@ -343,7 +359,9 @@ func (a *Aggregator) continueVisit(site int64, v *visit, path string, t time.Tim
 	a.add(site, v.day, dTotal, "", more, x)
 	a.add(site, v.day, dHour, hours[t.Hour()], Counters{Pageviews: 1}, x)
 	for i, dim := range visitDimIDs {
-		a.add(site, v.day, dim, v.attrs[i], more, x)
+		if a.counts(dim) {
+			a.add(site, v.day, dim, v.attrs[i], more, x)
+		}
 	}
 	a.pageview(site, v.day, path, x)
 	a.add(site, v.day, dEntry, v.entry, Counters{Bounces: more.Bounces, DurationMs: more.DurationMs}, 0)

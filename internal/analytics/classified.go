@@ -45,11 +45,17 @@ func (a *Aggregator) classify(h Hit) (c classified, ok bool) {
 	if agent.BrowserVersion != "" && agent.BrowserVersion != classify.Other {
 		browser += " " + agent.BrowserVersion
 	}
+	var region, city string
+	if a.opts.Geo != nil {
+		region, city = a.opts.Geo(h.IP)
+	}
 	c.attrs = [len(visitDims)]string{
 		clip(src.Kind, 32),
 		clip(referrer, 253),
 		clip(h.UTMCampaign, 128),
 		classify.Country(h.IP),
+		clip(region, 16),
+		clip(city, 128),
 		classify.Language(h.Language),
 		clip(browser, 64),
 		clip(agent.OS, 64),

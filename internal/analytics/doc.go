@@ -3,8 +3,9 @@
 // Invariants, kept by this package and proved by its tests:
 //
 //   - A Hit's IP address and user agent live only in memory, only during Record: they are
-//     classified (browser, OS, device, country, bot) and keyed into a visitor hash, then
-//     forgotten. Neither, nor any hash of them, is written to storage or logged.
+//     classified (browser, OS, device, country, bot; region and city with Options.Geo)
+//     and keyed into a visitor hash, then forgotten. Neither, nor any hash of them, is
+//     written to storage or logged.
 //   - The visitor hash is HMAC-SHA256(salt, site|ip|ua). The salt is random, held only in
 //     memory, and replaced at every start and at each UTC midnight, so the same person
 //     gets a new hash the next day or after a restart. Hashes key an in-memory map that

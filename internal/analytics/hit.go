@@ -48,6 +48,8 @@ const (
 	DimReferrer    = "referrer"
 	DimUTMCampaign = "utm_campaign"
 	DimCountry     = "country"
+	DimRegion      = "region" // ISO 3166-2 ("DE-BY"); counted only with Options.Geo
+	DimCity        = "city"   // an English city name; counted only with Options.Geo
 	DimLanguage    = "language"
 	DimBrowser     = "browser"
 	DimOS          = "os"
@@ -61,10 +63,10 @@ const (
 
 // Dimensions lists the report dimensions (all but DimTotal), in report order.
 var Dimensions = []string{DimPage, DimSection, DimEntry, DimExit, DimSource, DimReferrer, DimUTMCampaign, DimCountry,
-	DimLanguage, DimBrowser, DimOS, DimDevice, DimScreen, DimEvent}
+	DimRegion, DimCity, DimLanguage, DimBrowser, DimOS, DimDevice, DimScreen, DimEvent}
 
 // visitDims are the dimensions fixed for a whole visit, taken from its first hit.
-var visitDims = [...]string{DimSource, DimReferrer, DimUTMCampaign, DimCountry, DimLanguage, DimBrowser, DimOS, DimDevice, DimScreen}
+var visitDims = [...]string{DimSource, DimReferrer, DimUTMCampaign, DimCountry, DimRegion, DimCity, DimLanguage, DimBrowser, DimOS, DimDevice, DimScreen}
 
 // Other is the value that collects what a dimension does not show on its own: values
 // beyond the cardinality cap, and in reports, values too small to show.

@@ -45,6 +45,13 @@ func runIngestLog(ctx context.Context, inv *invocation) error {
 	if err != nil {
 		return fmt.Errorf("%w: --status: %v", errUsage, err)
 	}
+	city, err := openGeoCity(inv.cfg)
+	if err != nil {
+		return err
+	}
+	if city != nil {
+		defer city.Close()
+	}
 	a, err := openApp(ctx, inv, appNeeds{})
 	if err != nil {
 		return err
@@ -59,7 +66,7 @@ func runIngestLog(ctx context.Context, inv *invocation) error {
 		}
 		return err
 	}
-	agg := analytics.NewAggregator(store, analytics.Options{SiteHost: sites.Host})
+	agg := analytics.NewAggregator(store, statsOptions(inv.cfg, sites.Host, city))
 	in := &accesslog.Ingester{
 		Site: s.ID, Format: f, Filter: filter, Recorder: agg, Stdin: inv.env.Stdin, FlushEvery: *flushEvery,
 		State:    sqldb.IngestStore{DB: a.db},

@@ -31,6 +31,13 @@ func runServe(ctx context.Context, inv *invocation) error {
 	if err := inv.parse(); err != nil {
 		return err
 	}
+	city, err := openGeoCity(inv.cfg) // before anything else opens: a bad file stops the start at once
+	if err != nil {
+		return err
+	}
+	if city != nil {
+		defer city.Close() // deferred first, so closed last: after the server and the last flush
+	}
 	// Listen first: with --addr HOST:0 the public URL (the base of every link in a mail)
 	// needs the port the system chose.
 	ln, err := net.Listen("tcp", inv.cfg.Addr)
@@ -64,7 +71,7 @@ func runServe(ctx context.Context, inv *invocation) error {
 	// flushes sums every few seconds (minimal wiring by the collection side; issue 5).
 	statsStore := sqldb.AnalyticsStore{DB: a.db}
 	sites := analytics.NewSites(statsStore, nil)
-	agg := analytics.NewAggregator(statsStore, analytics.Options{SiteHost: sites.Host, MinCount: inv.cfg.StatsK})
+	agg := analytics.NewAggregator(statsStore, statsOptions(inv.cfg, sites.Host, city))
 	srv, err := web.NewServer(web.Deps{
 		Config: inv.cfg, Health: a.db, Staff: a.staff, Audit: a.audit, Log: a.log, Version: Version(),
 		Newsletter: a.newsletter, Campaigns: a.campaigns, Contact: a.contact, Antibot: guard,

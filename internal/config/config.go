@@ -41,9 +41,10 @@ type Config struct {
 
 	AntibotDifficulty int // proof-of-work bits a public form's browser must find
 
-	StatsRespectDNT bool // drop statistics hits whose request carries Sec-GPC: 1 or DNT: 1
-	StatsK          int  // small-count suppression threshold (visitors), at least 2
-	StatsIPLimit    int  // statistics hits per minute per client address (burst twice that); 0: no limit
+	StatsRespectDNT bool   // drop statistics hits whose request carries Sec-GPC: 1 or DNT: 1
+	StatsK          int    // small-count suppression threshold (visitors), at least 2
+	StatsIPLimit    int    // statistics hits per minute per client address (burst twice that); 0: no limit
+	GeoIPCity       string // the city database file (.mmdb) the vendor supplies; "": no regions or cities
 
 	Payment             string         // test, hosted or pass-through
 	StripeKey           string         // secret API key

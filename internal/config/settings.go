@@ -206,6 +206,10 @@ var settings = []setting{
 		}
 		return err
 	}},
+	{name: "geoip-city", help: "MaxMind DB city file (GeoIP2/GeoLite2-City, DB-IP city lite) the vendor supplies: visitor statistics count regions and cities too (default none)", set: func(c *Config, v string) error {
+		c.GeoIPCity = v
+		return nil
+	}},
 	{name: "payment", def: "test", help: "how cards are paid: test (built-in test processor, never in production), hosted (Stripe Checkout) or pass-through (Candor's card form, forwarded to Stripe)", set: func(c *Config, v string) error {
 		c.Payment = v
 		return oneOf(v, "test", "hosted", "pass-through")

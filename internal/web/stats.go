@@ -89,6 +89,8 @@ var statsDimensions = []struct{ dim, title, column, count string }{
 	{analytics.DimReferrer, "Referrers", "Referrer", ""},
 	{analytics.DimUTMCampaign, "UTM campaigns", "Campaign", ""},
 	{analytics.DimCountry, "Countries", "Country", ""},
+	{analytics.DimRegion, "Regions", "Region", ""},
+	{analytics.DimCity, "Cities", "City", ""},
 	{analytics.DimLanguage, "Languages", "Language", ""},
 	{analytics.DimBrowser, "Browsers", "Browser", ""},
 	{analytics.DimOS, "Operating systems", "OS", ""},
@@ -236,7 +238,11 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
 		d.Chart = drawChart(chart, d.K)
 	}
 	for _, dm := range statsDimensions {
-		d.Tables = append(d.Tables, statsTableOf(rep, dm.dim, dm.title, dm.column, dm.count, link))
+		t := statsTableOf(rep, dm.dim, dm.title, dm.column, dm.count, link)
+		if len(t.Rows) == 0 && s.cfg.GeoIPCity == "" && (dm.dim == analytics.DimRegion || dm.dim == analytics.DimCity) {
+			continue // counted only with --geoip-city: no empty tables without it
+		}
+		d.Tables = append(d.Tables, t)
 	}
 	d.Goals = statsGoalsOf(rep)
 	if rep.Filtered == nil {
