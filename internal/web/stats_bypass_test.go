@@ -19,13 +19,27 @@ import (
 )
 
 // loneVisitor is one person whose every attribute but the device is theirs alone: a
-// country (IS), browser (Opera 111), OS (Windows), page, referrer, campaign, language
-// and screen class nobody else has. These values must never get a row of their own.
+// country (IS), region, city, browser (Opera 111), OS (Windows), page, referrer,
+// campaign, language and screen class nobody else has. These values must never get a
+// row of their own.
 var loneVisitor = map[string]string{
 	analytics.DimPage: "/lone-page", analytics.DimEntry: "/lone-page", analytics.DimExit: "/lone-page", analytics.DimSection: "/lone-page",
 	analytics.DimReferrer: "lone-referrer.example", analytics.DimUTMCampaign: "lone-campaign",
 	analytics.DimCountry: "IS", analytics.DimBrowser: "Opera 111", analytics.DimOS: "Windows",
 	analytics.DimLanguage: "is", analytics.DimScreen: "mobile", analytics.DimSource: "referral",
+	analytics.DimRegion: "lone-region", analytics.DimCity: "lone-city",
+}
+
+// loneAddr is the lone visitor's address.
+var loneAddr = netip.MustParseAddr("157.157.0.1")
+
+// bypassGeo stands for a city database: the lone visitor's region and city are theirs
+// alone, everyone else shares one.
+func bypassGeo(ip netip.Addr) (region, city string) {
+	if ip == loneAddr {
+		return loneVisitor[analytics.DimRegion], loneVisitor[analytics.DimCity]
+	}
+	return "US-CA", "Mountain View"
 }
 
 // bypassFixture records, over the last three days, six ordinary visitors a day and the
@@ -41,7 +55,7 @@ func bypassFixture(t *testing.T, e *env, k int) []time.Time {
 	if err != nil {
 		t.Fatal(err)
 	}
-	agg := analytics.NewAggregator(store, analytics.Options{SiteHost: sites.Host})
+	agg := analytics.NewAggregator(store, analytics.Options{SiteHost: sites.Host, Geo: bypassGeo})
 	const crowdUA = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 	const loneUA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 OPR/111.0.0.0"
 	today := time.Now().UTC().Truncate(24 * time.Hour)
@@ -58,7 +72,7 @@ func bypassFixture(t *testing.T, e *env, k int) []time.Time {
 			}
 		}
 		agg.Record(analytics.Hit{SiteID: site.ID, Kind: analytics.KindPageview, Path: "/lone-page", Referrer: "https://lone-referrer.example/x",
-			UTMCampaign: "lone-campaign", Language: "is", ScreenWidth: 320, IP: netip.MustParseAddr("157.157.0.1"), UserAgent: loneUA, Time: at})
+			UTMCampaign: "lone-campaign", Language: "is", ScreenWidth: 320, IP: loneAddr, UserAgent: loneUA, Time: at})
 	}
 	if err := agg.Flush(e.ctx); err != nil {
 		t.Fatal(err)
@@ -77,7 +91,7 @@ func bypassFixture(t *testing.T, e *env, k int) []time.Time {
 // visitor's own values, a value nobody has, and everyone's.
 var bypassScopes = []string{"", "by=hour", "by=day", "by=week", "by=month",
 	"filter=country:IS", "filter=page:/lone-page", "filter=section:/lone-page", "filter=browser:Opera 111",
-	"filter=referrer:lone-referrer.example", "filter=country:FR", "filter=page:/pricing", "filter=page:/pricing&by=week"}
+	"filter=referrer:lone-referrer.example", "filter=city:lone-city", "filter=country:FR", "filter=page:/pricing", "filter=page:/pricing&by=week"}
 
 // echoes are what the dashboard repeats of its own URL and of the goals staff typed:
 // not figures, so removed before looking for the lone visitor's values.
