@@ -129,11 +129,12 @@ func (s *Server) cardPageHeaders(w http.ResponseWriter) {
 	}
 }
 
-// shopOnly answers 404 when the installation runs without a shop.
+// shopOnly answers 404 when the installation runs without a shop: every shop route,
+// public or staff, is wrapped in it in the routes table.
 func (s *Server) shopOnly(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if s.shop == nil {
-			http.NotFound(w, r)
+			s.fail(w, r, errNoShop)
 			return
 		}
 		h(w, r)

@@ -42,15 +42,6 @@ func shopFlash(r *http.Request) string {
 	return flash(r)
 }
 
-// shopReady reports whether the server has a shop, answering 404 when it has none.
-func (s *Server) shopReady(w http.ResponseWriter, r *http.Request) bool {
-	if s.shop == nil {
-		s.fail(w, r, errNoShop)
-		return false
-	}
-	return true
-}
-
 // formErrors places a refused form's error: next to its field when the form has that
 // field, else at the top of the form (key "").
 func formErrors(err error, fields ...string) map[string]string {

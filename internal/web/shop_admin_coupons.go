@@ -36,9 +36,6 @@ type shopCouponsData struct {
 
 // shopCoupons lists the coupons.
 func (s *Server) shopCoupons(w http.ResponseWriter, r *http.Request) {
-	if !s.shopReady(w, r) {
-		return
-	}
 	s.renderCoupons(w, r, http.StatusOK, couponForm{})
 }
 
@@ -102,9 +99,6 @@ func readCoupon(r *http.Request) (couponForm, shop.Coupon, error) {
 
 // shopCouponCreate creates a coupon.
 func (s *Server) shopCouponCreate(w http.ResponseWriter, r *http.Request) {
-	if !s.shopReady(w, r) {
-		return
-	}
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -127,9 +121,6 @@ func (s *Server) shopCouponCreate(w http.ResponseWriter, r *http.Request) {
 
 // shopCouponEnd is POST /admin/shop/coupons/{id}/end: the coupon expires now.
 func (s *Server) shopCouponEnd(w http.ResponseWriter, r *http.Request) {
-	if !s.shopReady(w, r) {
-		return
-	}
 	id, ok := s.pathIDOr404(w, r, "coupon")
 	if !ok {
 		return

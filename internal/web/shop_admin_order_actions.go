@@ -57,7 +57,7 @@ func (s *Server) shopRevokeLicence(w http.ResponseWriter, r *http.Request) {
 // with the notice done; a refusal (invalid, conflict, card company unavailable) shows
 // the order again with the reason, and typed kept in the refund form.
 func (s *Server) orderAction(w http.ResponseWriter, r *http.Request, done string, act func(id int64) (typed string, err error)) {
-	id, ok := s.shopPostedID(w, r, "order")
+	id, ok := s.postedID(w, r, "order")
 	if !ok {
 		return
 	}

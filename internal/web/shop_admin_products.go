@@ -21,9 +21,6 @@ type productRow struct {
 
 // shopProducts lists every product, active or not.
 func (s *Server) shopProducts(w http.ResponseWriter, r *http.Request) {
-	if !s.shopReady(w, r) {
-		return
-	}
 	ps, err := s.shop.Products(r.Context(), principal(r))
 	if err != nil {
 		s.fail(w, r, err)
@@ -79,9 +76,6 @@ func readProduct(r *http.Request, id int64) (productForm, shop.Product) {
 
 // shopProductNew shows the form of a new product (active by default).
 func (s *Server) shopProductNew(w http.ResponseWriter, r *http.Request) {
-	if !s.shopReady(w, r) {
-		return
-	}
 	s.renderProductForm(w, r, http.StatusOK, productForm{Active: true})
 }
 
@@ -91,9 +85,6 @@ func (s *Server) renderProductForm(w http.ResponseWriter, r *http.Request, st in
 
 // shopProductCreate creates a product, then shows its page to add editions.
 func (s *Server) shopProductCreate(w http.ResponseWriter, r *http.Request) {
-	if !s.shopReady(w, r) {
-		return
-	}
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -136,11 +127,10 @@ func (s *Server) shopProductSave(w http.ResponseWriter, r *http.Request) {
 // answering 404 when there is no shop or no such product.
 func (s *Server) pathProduct(w http.ResponseWriter, r *http.Request, posted bool) (shop.Product, bool) {
 	var id int64
-	ok := s.shopReady(w, r)
-	switch {
-	case ok && posted:
+	var ok bool
+	if posted {
 		id, ok = s.postedID(w, r, "product")
-	case ok:
+	} else {
 		id, ok = s.pathIDOr404(w, r, "product")
 	}
 	if !ok {
@@ -152,14 +142,6 @@ func (s *Server) pathProduct(w http.ResponseWriter, r *http.Request, posted bool
 		return p, false
 	}
 	return p, true
-}
-
-// shopPostedID is postedID for the shop pages: it also answers when there is no shop.
-func (s *Server) shopPostedID(w http.ResponseWriter, r *http.Request, what string) (int64, bool) {
-	if !s.shopReady(w, r) {
-		return 0, false
-	}
-	return s.postedID(w, r, what)
 }
 
 // productByID finds a product, active or not, by its id.
