@@ -65,7 +65,7 @@ func (s *Server) buyPost(w http.ResponseWriter, r *http.Request) {
 		s.renderBuy(w, r, http.StatusOK, page{Form: kept})
 		return
 	}
-	o, err := s.shop.StartCheckout(r.Context(), checkoutInput(r, f))
+	o, err := s.shop.StartCheckout(r.Context(), checkoutInput(r, f.get))
 	if err != nil {
 		if status(err) >= 500 {
 			s.fail(w, r, err)
@@ -77,24 +77,20 @@ func (s *Server) buyPost(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/checkout/"+o.Ref+"/pay", http.StatusSeeOther)
 }
 
-// checkoutInput reads the checkout form.
-func checkoutInput(r *http.Request, f publicForm) shop.CheckoutInput {
-	qty, err := strconv.Atoi(strings.TrimSpace(f.get("quantity")))
-	if err != nil {
-		qty = 0
-	}
+// checkoutInput reads the checkout form's fields through get; a quantity that is not
+// a number is 0 (refused by the shop with a message on that field).
+func checkoutInput(r *http.Request, get func(string) string) shop.CheckoutInput {
+	qty, _ := strconv.Atoi(strings.TrimSpace(get("quantity")))
 	return shop.CheckoutInput{
-		Product: r.PathValue("product"), Edition: r.PathValue("edition"), Currency: f.get("currency"),
-		Quantity: qty, Coupon: f.get("coupon"), Name: f.get("name"), Email: f.get("email"), Country: f.get("country"),
+		Product: r.PathValue("product"), Edition: r.PathValue("edition"), Currency: get("currency"),
+		Quantity: qty, Coupon: get("coupon"), Name: get("name"), Email: get("email"), Country: get("country"),
 	}
 }
 
 // renderBuy shows the checkout form with its live quote (when the form prices).
 func (s *Server) renderBuy(w http.ResponseWriter, r *http.Request, st int, p page) {
-	in := checkoutInput(r, publicForm{values: map[string][]string{}})
-	in.Currency, in.Coupon, in.Country = p.Form["currency"], p.Form["coupon"], p.Form["country"]
-	in.Quantity, _ = strconv.Atoi(p.Form["quantity"])
-	if in.Quantity == 0 && p.Form["quantity"] == "" {
+	in := checkoutInput(r, func(k string) string { return p.Form[k] })
+	if p.Form["quantity"] == "" {
 		in.Quantity = 1
 	}
 	data := buyData{Countries: countries(), TestMode: s.shop.TestMode(), Inclusive: s.shop.PricesIncludeTax()}

@@ -220,7 +220,7 @@ func FuzzCheckoutDecoder(f *testing.F) {
 		if err != nil {
 			return
 		}
-		_ = checkoutInput(r, form)
+		_ = checkoutInput(r, form.get)
 		card, err := decodeCard(form, time.Now())
 		number := form.get("card_number")
 		clearForm(form)
