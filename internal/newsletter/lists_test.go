@@ -306,16 +306,7 @@ func TestDeleteListRacesCampaign(t *testing.T) {
 func TestConfirmAfterListDeleted(t *testing.T) {
 	ctx := context.Background()
 	e := setup(t)
-	if _, err := e.svc.CreateList(ctx, owner, "product-x", "Product X", ""); err != nil {
-		t.Fatal(err)
-	}
-	px, _ := listBySlug(t, e, "product-x")
-	in := newsletter.SubscribeInput{Email: "ana@example.com", Lists: []string{"news", "product-x"}, ConsentVersion: "1", Source: "x"}
-	if err := e.svc.Subscribe(ctx, in); err != nil {
-		t.Fatal(err)
-	}
-	_, c := e.queuedMail(t)
-	tok := linkToken(t, c.Text, "https://candor.example/subscribe/confirm/")
+	px, tok := signUpForTwoLists(t, e)
 	if err := e.svc.DeleteList(ctx, owner, px.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -338,16 +329,7 @@ func TestConfirmAfterListDeleted(t *testing.T) {
 func TestReplayedConfirmationKeepsALaterChoice(t *testing.T) {
 	ctx := context.Background()
 	e := setup(t)
-	if _, err := e.svc.CreateList(ctx, owner, "product-x", "Product X", ""); err != nil {
-		t.Fatal(err)
-	}
-	px, _ := listBySlug(t, e, "product-x")
-	in := newsletter.SubscribeInput{Email: "ana@example.com", Lists: []string{"news", "product-x"}, ConsentVersion: "1", Source: "x"}
-	if err := e.svc.Subscribe(ctx, in); err != nil {
-		t.Fatal(err)
-	}
-	_, c := e.queuedMail(t)
-	tok := linkToken(t, c.Text, "https://candor.example/subscribe/confirm/")
+	px, tok := signUpForTwoLists(t, e)
 	if err := e.svc.Confirm(ctx, tok); err != nil {
 		t.Fatal(err)
 	}
@@ -369,4 +351,21 @@ func TestReplayedConfirmationKeepsALaterChoice(t *testing.T) {
 	if n := count(t, e.db, "SELECT COUNT(*) FROM subscriber_lists WHERE list_id = ? AND subscribed = 1", px.ID); n != 0 {
 		t.Fatal("the replayed link put the subscriber back on the list they left")
 	}
+}
+
+// signUpForTwoLists signs ana@example.com up for "news" and a new list "product-x"
+// and returns that list and the confirmation link's token.
+func signUpForTwoLists(t *testing.T, e env) (newsletter.List, string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := e.svc.CreateList(ctx, owner, "product-x", "Product X", ""); err != nil {
+		t.Fatal(err)
+	}
+	px, _ := listBySlug(t, e, "product-x")
+	in := newsletter.SubscribeInput{Email: "ana@example.com", Lists: []string{"news", "product-x"}, ConsentVersion: "1", Source: "x"}
+	if err := e.svc.Subscribe(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	_, c := e.queuedMail(t)
+	return px, linkToken(t, c.Text, "https://candor.example/subscribe/confirm/")
 }
