@@ -18,10 +18,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/candor-dev/candor/bench/internal/latency"
 )
 
 func main() {
@@ -87,9 +88,7 @@ func main() {
 		name string
 		lat  []time.Duration
 	}{{"POST /buy (order)", buy}, {"POST /checkout/…/pay", pay}, {"both", both}} {
-		slices.Sort(s.lat)
-		pct := func(p float64) time.Duration { return s.lat[int(float64(len(s.lat)-1)*p)].Round(10 * time.Microsecond) }
-		fmt.Printf("%-22s p50 %-9v p90 %-9v p99 %v\n", s.name, pct(.5), pct(.9), pct(.99))
+		fmt.Printf("%-22s %s\n", s.name, latency.Summary(s.lat))
 	}
 	fmt.Printf("rate %.1f checkouts/s\n", float64(len(both))/total.Seconds())
 }

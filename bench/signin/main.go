@@ -14,10 +14,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/candor-dev/candor/bench/internal/latency"
 )
 
 func main() {
@@ -69,9 +70,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "every sign-in failed; check -email/-password and --trusted-proxy")
 		os.Exit(1)
 	}
-	slices.Sort(lat)
-	pct := func(p float64) time.Duration { return lat[int(float64(len(lat)-1)*p)] }
 	fmt.Printf("sign-ins: %d ok, %d failed, concurrency %d\n", len(lat), failures, *c)
-	fmt.Printf("latency p50 %v  p90 %v  p99 %v\n", pct(.5).Round(100*time.Microsecond), pct(.9).Round(100*time.Microsecond), pct(.99).Round(100*time.Microsecond))
+	fmt.Printf("latency %s\n", latency.Summary(lat))
 	fmt.Printf("rate %.1f sign-ins/s\n", float64(len(lat))/total.Seconds())
 }

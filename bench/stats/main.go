@@ -20,7 +20,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -29,6 +28,8 @@ import (
 	"github.com/candor-dev/candor/internal/analytics"
 	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
+
+	"github.com/candor-dev/candor/bench/internal/latency"
 )
 
 var userAgents = []struct {
@@ -313,10 +314,10 @@ func main() {
 	}
 	fmt.Printf("report %s..%s: %d visitors (exact sum of daily distinct visitors %d: %+.2f %%), %d page views, %d visits\n", rep.From, rep.To,
 		rep.Totals.Visitors, exact, 100*(float64(rep.Totals.Visitors)/float64(exact)-1), rep.Totals.Pageviews, rep.Totals.Visits)
-	fmt.Printf("Summary          %s\n", pct(sum))
-	fmt.Printf("Daily            %s\n", pct(daily))
-	fmt.Printf("Summary + Daily  %s  (%d repetitions after the first)\n", pct(both), *reps)
-	fmt.Printf("+ previous period Summary (the dashboard page's queries)  %s\n", pct(page))
+	fmt.Printf("Summary          %s\n", latency.Summary(sum))
+	fmt.Printf("Daily            %s\n", latency.Summary(daily))
+	fmt.Printf("Summary + Daily  %s  (%d repetitions after the first)\n", latency.Summary(both), *reps)
+	fmt.Printf("+ previous period Summary (the dashboard page's queries)  %s\n", latency.Summary(page))
 	if *keep && dir != "" {
 		fmt.Printf("database kept: %s\n", *dsn)
 	}
@@ -372,15 +373,6 @@ func peakRSS() int64 {
 		return 0
 	}
 	return int64(ru.Maxrss) << 10 // kilobytes on Linux
-}
-
-func pct(d []time.Duration) string {
-	s := append([]time.Duration(nil), d...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	at := func(p float64) time.Duration {
-		return s[min(int(p*float64(len(s))), len(s)-1)].Round(10 * time.Microsecond)
-	}
-	return fmt.Sprintf("p50 %v  p90 %v  p99 %v", at(0.5), at(0.9), at(0.99))
 }
 
 // publicIP returns a random IPv4 address outside the private, shared and reserved ranges.

@@ -24,6 +24,8 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/antibot"
+
+	"github.com/candor-dev/candor/bench/internal/latency"
 )
 
 func main() {
@@ -79,13 +81,11 @@ func main() {
 	})
 	total := time.Since(start)
 	ok := slices.DeleteFunc(lat, func(d time.Duration) bool { return d < 0 })
-	slices.Sort(ok)
 	if len(ok) == 0 {
 		fail(fmt.Errorf("every sign-up failed"))
 	}
-	pct := func(p float64) time.Duration { return ok[int(float64(len(ok)-1)*p)].Round(10 * time.Microsecond) }
 	fmt.Printf("sign-ups: %d ok, %d failed, concurrency %d, %v\n", len(ok), failed.Load(), *c, total.Round(time.Millisecond))
-	fmt.Printf("latency p50 %v  p99 %v  max %v\n", pct(.5), pct(.99), pct(1))
+	fmt.Printf("latency p50 %v  p99 %v  max %v\n", latency.At(ok, .5), latency.At(ok, .99), latency.At(ok, 1))
 	fmt.Printf("rate %.0f durable sign-ups/s\n", float64(len(ok))/total.Seconds())
 }
 
