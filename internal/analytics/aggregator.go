@@ -93,9 +93,9 @@ type Aggregator struct {
 	cells   map[cellKey]*cell // the cells counted under the current salt (flush.go)
 	dirty   int               // cells changed since the last flush
 	epoch   uint32            // numbers the salts
-	visits  map[visitorKey]*visit
-	values  map[capKey]map[string]struct{} // distinct values seen per site, day and dimension
-	live    live                           // visitors of the last minutes, per site (live.go)
+	visits  map[visitorKey]visit
+	days    map[int64]*dayValues // the values counted per day (values.go)
+	live    live                 // visitors of the last minutes, per site (live.go)
 
 	accepted, refused, bots atomic.Int64
 }
@@ -106,11 +106,6 @@ type cellKey struct {
 	site, day int64
 	dim       dimID
 	value     string
-}
-
-type capKey struct {
-	site, day int64
-	dim       dimID
 }
 
 // dimID numbers the dimensions; dimNames gives their names.
@@ -168,13 +163,15 @@ type cell struct {
 
 type visitorKey [16]byte
 
-// visit is one visitor's current visit: only what is needed to count its sums.
+// visit is one visitor's current visit: only what is needed to count its sums. It holds
+// no pointer (values by number, see dayValues), so that a map of them is never scanned
+// by the garbage collector.
 type visit struct {
 	day         int64
-	last        time.Time
-	pages       int
-	entry, exit string
-	attrs       [len(visitDims)]string
+	last        int64 // Unix milliseconds of the latest page view
+	pages       int32
+	entry, exit valueID
+	attrs       [len(visitDims)]valueID
 }
 
 // NewAggregator returns an aggregator that flushes to store; call Run to flush on a
@@ -182,8 +179,8 @@ type visit struct {
 func NewAggregator(store Store, opts Options) *Aggregator {
 	a := &Aggregator{store: store, opts: opts.withDefaults()}
 	a.cells = map[cellKey]*cell{}
-	a.visits = map[visitorKey]*visit{}
-	a.values = map[capKey]map[string]struct{}{}
+	a.visits = map[visitorKey]visit{}
+	a.days = map[int64]*dayValues{}
 	a.rotate(DayOf(a.opts.Now()))
 	return a
 }
@@ -240,26 +237,26 @@ func (a *Aggregator) Record(h Hit) bool {
 		a.accepted.Add(1)
 		return true
 	}
-	v := a.visits[key]
-	if v == nil || c.t.Sub(v.last) > VisitIdle || v.day != day {
-		if v == nil && len(a.visits) >= a.opts.MaxVisits {
+	v, seen := a.visits[key]
+	if !seen || c.t.UnixMilli()-v.last > VisitIdle.Milliseconds() || v.day != day {
+		if !seen && len(a.visits) >= a.opts.MaxVisits {
 			a.sweep(now)
 			if len(a.visits) >= a.opts.MaxVisits {
 				a.refused.Add(1)
 				return false
 			}
 		}
-		v = &visit{day: day}
+		v = visit{day: day}
 		for i, dim := range visitDimIDs {
 			if a.counts(dim) {
-				v.attrs[i] = a.capped(h.SiteID, day, dim, c.attrs[i])
+				v.attrs[i], _ = a.value(h.SiteID, day, dim, c.attrs[i])
 			}
 		}
-		a.startVisit(h.SiteID, v, a.capped(h.SiteID, day, dPage, c.path), c.t, x)
-		a.visits[key] = v
+		a.startVisit(h.SiteID, &v, c.path, c.t, x)
 	} else {
-		a.continueVisit(h.SiteID, v, a.capped(h.SiteID, day, dPage, c.path), c.t, x)
+		a.continueVisit(h.SiteID, &v, c.path, c.t, x)
 	}
+	a.visits[key] = v
 	a.accepted.Add(1)
 	return true
 }
@@ -285,25 +282,6 @@ func (a *Aggregator) visitorKey(h Hit) (visitorKey, uint64) {
 	var k visitorKey
 	copy(k[:], sum[:16])
 	return k, binary.LittleEndian.Uint64(sum[16:24])
-}
-
-// capped returns value, or Other once the site's dimension has MaxValues distinct
-// values that day. Callers hold mu.
-func (a *Aggregator) capped(site, day int64, dim dimID, value string) string {
-	ck := capKey{site, day, dim}
-	seen := a.values[ck]
-	if seen == nil {
-		seen = map[string]struct{}{}
-		a.values[ck] = seen
-	}
-	if _, ok := seen[value]; ok {
-		return value
-	}
-	if len(seen) >= a.opts.MaxValues {
-		return Other
-	}
-	seen[value] = struct{}{}
-	return value
 }
 
 // add adds c to a cell and the visitor to its sketch. Callers hold mu.
@@ -334,15 +312,18 @@ func (a *Aggregator) counts(dim dimID) bool {
 	return a.opts.Geo != nil || (dim != dRegion && dim != dCity)
 }
 
+// startVisit counts the first page view of visit v (its day and attributes set) on
+// path, as it comes from the classifier.
 func (a *Aggregator) startVisit(site int64, v *visit, path string, t time.Time, x uint64) {
-	v.last, v.pages, v.entry, v.exit = t, 1, path, path
+	id, path := a.value(site, v.day, dPage, path)
+	v.last, v.pages, v.entry, v.exit = t.UnixMilli(), 1, id, id
 	start := Counters{Pageviews: 1, Visits: 1, Bounces: 1}
 	a.add(site, v.day, dTotal, "", start, x)
 	a.add(site, v.day, dHour, hours[t.Hour()], Counters{Pageviews: 1, Visits: 1}, x)
 	a.pageview(site, v.day, path, x)
 	for i, dim := range visitDimIDs {
 		if a.counts(dim) {
-			a.add(site, v.day, dim, v.attrs[i], start, x)
+			a.add(site, v.day, dim, a.name(v.day, v.attrs[i]), start, x)
 		}
 	}
 	a.add(site, v.day, dEntry, path, Counters{Visits: 1, Bounces: 1}, x)
@@ -352,7 +333,8 @@ func (a *Aggregator) startVisit(site int64, v *visit, path string, t time.Time, 
 // continueVisit counts a further page view of a visit: no longer a bounce, longer by
 // the time since the last page view, and ending (for now) on this page.
 func (a *Aggregator) continueVisit(site int64, v *visit, path string, t time.Time, x uint64) {
-	more := Counters{Pageviews: 1, DurationMs: max(t.Sub(v.last).Milliseconds(), 0)}
+	id, path := a.value(site, v.day, dPage, path)
+	more := Counters{Pageviews: 1, DurationMs: max(t.UnixMilli()-v.last, 0)}
 	if v.pages == 1 {
 		more.Bounces = -1
 	}
@@ -360,16 +342,16 @@ func (a *Aggregator) continueVisit(site int64, v *visit, path string, t time.Tim
 	a.add(site, v.day, dHour, hours[t.Hour()], Counters{Pageviews: 1}, x)
 	for i, dim := range visitDimIDs {
 		if a.counts(dim) {
-			a.add(site, v.day, dim, v.attrs[i], more, x)
+			a.add(site, v.day, dim, a.name(v.day, v.attrs[i]), more, x)
 		}
 	}
 	a.pageview(site, v.day, path, x)
-	a.add(site, v.day, dEntry, v.entry, Counters{Bounces: more.Bounces, DurationMs: more.DurationMs}, 0)
-	if v.exit != path {
-		a.add(site, v.day, dExit, v.exit, Counters{Visits: -1}, 0)
+	a.add(site, v.day, dEntry, a.name(v.day, v.entry), Counters{Bounces: more.Bounces, DurationMs: more.DurationMs}, 0)
+	if v.exit != id {
+		a.add(site, v.day, dExit, a.name(v.day, v.exit), Counters{Visits: -1}, 0)
 		a.add(site, v.day, dExit, path, Counters{Visits: 1}, x)
 	}
-	v.last, v.exit = t, path
+	v.last, v.exit = t.UnixMilli(), id
 	v.pages++
 }
 
@@ -398,14 +380,20 @@ func (a *Aggregator) event(c classified, day int64, x uint64) {
 	a.add(c.site, day, dEvent, a.capped(c.site, day, dEvent, c.event), Counters{Events: 1}, x)
 }
 
-// sweep forgets visits idle for longer than VisitIdle. Callers hold mu.
+// sweep forgets visits idle for longer than VisitIdle, and those of days before
+// yesterday whatever their times (a log's hits may carry any time), so that dropValues
+// may follow. Callers hold mu.
 func (a *Aggregator) sweep(now time.Time) {
+	idle, yesterday := now.UnixMilli()-VisitIdle.Milliseconds(), yesterdayOf(now)
 	for k, v := range a.visits {
-		if now.Sub(v.last) > VisitIdle {
+		if v.last < idle || v.day < yesterday {
 			delete(a.visits, k)
 		}
 	}
 }
+
+// yesterdayOf returns the first millisecond of the UTC day before now's.
+func yesterdayOf(now time.Time) int64 { return DayOf(now) - dayMs }
 
 // Pending reports how many aggregates wait for the next flush, and how many visits are live.
 func (a *Aggregator) Pending() (aggregates, visits int) {

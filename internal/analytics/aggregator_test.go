@@ -80,6 +80,31 @@ func TestVisitsBouncesDuration(t *testing.T) {
 	}
 }
 
+// A log read late carries hits of past days. A flush forgets the visits of days before
+// yesterday together with the values they refer to (dayValues' invariant), so the same
+// visitor's next hit of such a day starts a new visit: counted, never lost, never
+// looked up in a day's values already forgotten.
+func TestVisitsOfPastDaysEndWithTheirValues(t *testing.T) {
+	e := newEnv(t)
+	e.clock.t = day0.Add(3 * 24 * time.Hour)
+	a := e.aggregator(analytics.Options{})
+	e.view(a, 1, "/a", day0)
+	e.view(a, 1, "/b", day0.Add(time.Minute)) // the same visit
+	flush(t, a)
+	e.view(a, 1, "/c", day0.Add(2*time.Minute)) // a new visit: the first has been forgotten
+	e.view(a, 2, "/a", e.clock.t)               // today's visits are kept
+	flush(t, a)
+	e.view(a, 2, "/b", e.clock.t.Add(time.Minute))
+	flush(t, a)
+
+	if c, _ := e.raw(t, day0, day0, analytics.DimTotal, ""); c != (analytics.Counters{Pageviews: 3, Visits: 2, Bounces: 1, DurationMs: 60_000}) {
+		t.Fatalf("the past day = %+v; want 3 page views in 2 visits, one a bounce", c)
+	}
+	if c, _ := e.raw(t, e.clock.t, e.clock.t, analytics.DimExit, "/b"); c.Visits != 1 {
+		t.Fatalf("today's exit /b = %+v; want the visit that went on after a flush to end there", c)
+	}
+}
+
 func TestBotsAndEvents(t *testing.T) {
 	e := newEnv(t)
 	a := e.aggregator(analytics.Options{})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"sort"
-	"time"
 
 	"github.com/axiomhq/hyperloglog"
 )
@@ -43,12 +42,7 @@ func (a *Aggregator) Flush(ctx context.Context) error {
 	now := a.opts.Now()
 	a.mu.Lock()
 	a.sweep(now)
-	yesterday := DayOf(now) - 24*time.Hour.Milliseconds()
-	for k := range a.values {
-		if k.day < yesterday {
-			delete(a.values, k)
-		}
-	}
+	a.dropValues(yesterdayOf(now))
 	aggs := make([]Aggregate, 0, a.dirty)
 	sent := make([]sentCell, 0, a.dirty)
 	pend := make([]*hyperloglog.Sketch, 0, a.dirty)

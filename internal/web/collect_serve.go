@@ -12,7 +12,8 @@ const collectRoute = "POST /collect"
 // since it is answered at page-view rates, and it does for itself, with no allocation
 // beyond what it needs, what that chain does for every request:
 //
-//   - the security headers (setSecurityHeaders), as on every response;
+//   - the security headers every answer carries (setAnswerHeaders): its 204 has no
+//     document for the others to govern;
 //   - the body cap: its own (collectBodyLimit, or --max-body-bytes if smaller: collectHit);
 //   - panics recovered and logged (recovered); the request counted in the metrics under
 //     its route pattern and logged by its status (served: an error is logged, a success
@@ -30,7 +31,7 @@ const collectRoute = "POST /collect"
 func (s *Server) collect(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	h := w.Header()
-	setSecurityHeaders(h, s.cfg.TLS())
+	setAnswerHeaders(h, s.cfg.TLS())
 	ip := clientAddr(r, s.cfg.TrustedProxies)
 	id, status := "", 0
 	defer func() {
