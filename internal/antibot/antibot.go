@@ -53,8 +53,8 @@ type Guard struct {
 	cfg     Config
 	sign    signer
 	spent   *spentSet
-	perIP   *limiter.Limiter
-	perAddr *limiter.Limiter
+	perIP   *limiter.Limiter[string]
+	perAddr *limiter.Limiter[string]
 }
 
 // New returns a Guard for cfg, or an error when cfg.MAC is missing or unusable or a
@@ -105,8 +105,8 @@ func New(cfg Config) (*Guard, error) {
 		cfg:     cfg,
 		sign:    signer{key: []byte(key)},
 		spent:   newSpentSet(cfg.ReplayCapacity),
-		perIP:   limiter.New(cfg.IPBurst, cfg.IPInterval, cfg.LimiterCapacity),
-		perAddr: limiter.New(cfg.AddressBurst, cfg.AddressInterval, cfg.LimiterCapacity),
+		perIP:   limiter.New[string](cfg.IPBurst, cfg.IPInterval, cfg.LimiterCapacity),
+		perAddr: limiter.New[string](cfg.AddressBurst, cfg.AddressInterval, cfg.LimiterCapacity),
 	}, nil
 }
 

@@ -1,5 +1,5 @@
-// Package limiter keeps per-key rate limits in memory: token buckets keyed by a string
-// such as a client IP address or a blind index.
+// Package limiter keeps per-key rate limits in memory: token buckets keyed by a value
+// such as a client address or a blind index.
 //
 // Invariants: keys live only in this process's memory and are never written anywhere
 // (an IP address used for throttling is never stored); memory is bounded by the
@@ -10,40 +10,50 @@ package limiter
 import (
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // Limiter is a set of token buckets, one per key.
-type Limiter struct {
+//
+// The buckets are plain values in one map under one lock, not a rate.Limiter each
+// (golang.org/x/time/rate, which carries its own mutex and lives behind a pointer): a
+// new key costs no allocation of its own, and with a key type free of pointers (an
+// address's bytes) the garbage collector never scans the map, which matters for the
+// statistics collector's limit of one bucket per visitor address at page-view rates.
+type Limiter[K comparable] struct {
 	mu       sync.Mutex
-	every    rate.Limit
-	burst    int
+	every    time.Duration // one token back per every
+	burst    float64
 	capacity int
-	buckets  map[string]*bucket
+	buckets  map[K]bucket
 	now      func() time.Time
 	swept    time.Time // last full eviction pass; at most one a second
 }
 
+// bucket is one key's tokens as of last (Unix nanoseconds).
 type bucket struct {
-	lim  *rate.Limiter
-	seen time.Time
+	tokens float64
+	last   int64
 }
 
 // New returns a limiter that allows burst events at once per key and refills one event
-// per interval, tracking at most capacity keys.
-func New(burst int, interval time.Duration, capacity int) *Limiter {
-	return &Limiter{
-		every:    rate.Every(interval),
-		burst:    burst,
+// per interval (interval > 0), tracking at most capacity keys.
+func New[K comparable](burst int, interval time.Duration, capacity int) *Limiter[K] {
+	return &Limiter[K]{
+		every:    interval,
+		burst:    float64(burst),
 		capacity: capacity,
-		buckets:  make(map[string]*bucket),
+		buckets:  make(map[K]bucket),
 		now:      time.Now,
 	}
 }
 
+// at returns b's tokens at now (Unix nanoseconds): refilled since last, at most burst.
+func (l *Limiter[K]) at(b bucket, now int64) float64 {
+	return min(l.burst, b.tokens+float64(now-b.last)/float64(l.every))
+}
+
 // Allow spends one token of key's bucket and reports whether there was one.
-func (l *Limiter) Allow(key string) bool {
+func (l *Limiter[K]) Allow(key K) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -52,15 +62,21 @@ func (l *Limiter) Allow(key string) bool {
 		if len(l.buckets) >= l.capacity && !l.evict(now) {
 			return false // a flood of new keys: refuse rather than grow
 		}
-		b = &bucket{lim: rate.NewLimiter(l.every, l.burst)}
-		l.buckets[key] = b
+		b = bucket{tokens: l.burst}
+	} else {
+		b.tokens = l.at(b, now.UnixNano())
 	}
-	b.seen = now
-	return b.lim.AllowN(now, 1)
+	b.last = now.UnixNano()
+	allowed := b.tokens >= 1
+	if allowed {
+		b.tokens--
+	}
+	l.buckets[key] = b
+	return allowed
 }
 
 // Reset forgets key, e.g. after a successful sign-in.
-func (l *Limiter) Reset(key string) {
+func (l *Limiter[K]) Reset(key K) {
 	l.mu.Lock()
 	delete(l.buckets, key)
 	l.mu.Unlock()
@@ -68,13 +84,13 @@ func (l *Limiter) Reset(key string) {
 
 // evict drops buckets that have refilled completely (they hold no information) and
 // reports whether it made room.
-func (l *Limiter) evict(now time.Time) bool {
+func (l *Limiter[K]) evict(now time.Time) bool {
 	if now.Sub(l.swept) < time.Second {
 		return false
 	}
 	l.swept = now
 	for k, b := range l.buckets {
-		if b.lim.TokensAt(now) >= float64(l.burst) {
+		if l.at(b, now.UnixNano()) >= l.burst {
 			delete(l.buckets, k)
 		}
 	}
@@ -82,7 +98,7 @@ func (l *Limiter) evict(now time.Time) bool {
 }
 
 // Len reports how many keys are tracked.
-func (l *Limiter) Len() int {
+func (l *Limiter[K]) Len() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.buckets)

@@ -8,7 +8,7 @@ import (
 
 func TestBurstThenRefill(t *testing.T) {
 	now := time.Unix(1000, 0)
-	l := New(3, time.Minute, 10)
+	l := New[string](3, time.Minute, 10)
 	l.now = func() time.Time { return now }
 	for i := range 3 {
 		if !l.Allow("a") {
@@ -33,7 +33,7 @@ func TestBurstThenRefill(t *testing.T) {
 
 func TestMemoryIsBounded(t *testing.T) {
 	now := time.Unix(1000, 0)
-	l := New(1, time.Hour, 100)
+	l := New[string](1, time.Hour, 100)
 	l.now = func() time.Time { return now }
 	for i := range 1000 {
 		l.Allow(strconv.Itoa(i))

@@ -47,7 +47,7 @@ type Service struct {
 	audit  Auditor
 	hasher *Hasher
 	opts   Options
-	perIP  *limiter.Limiter // sign-in attempts per client IP, in memory only
+	perIP  *limiter.Limiter[string] // sign-in attempts per client IP, in memory only
 	now    func() time.Time
 	dummy  string // a hash verified for unknown emails, so they take as long as known ones
 }
@@ -58,7 +58,7 @@ func NewService(ctx context.Context, store Store, sealer Sealer, auditor Auditor
 	s := &Service{
 		store: store, sealer: sealer, audit: auditor, opts: opts,
 		hasher: NewHasher(opts.HashConcurrency),
-		perIP:  limiter.New(20, time.Minute, 100_000),
+		perIP:  limiter.New[string](20, time.Minute, 100_000),
 		now:    time.Now,
 	}
 	dummy, err := s.hasher.Hash(ctx, "candor-dummy-password")

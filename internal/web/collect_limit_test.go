@@ -39,6 +39,11 @@ func TestCollectLimitPerAddress(t *testing.T) {
 	if got := len(spy.all()); got < flooded+3+11 || got > flooded+3+12 {
 		t.Fatalf("IPv6: %d hits counted, want %d (a /64 shares one limit)", got, flooded+3+11)
 	}
+	before := len(spy.all())
+	from("cb00:7101::1", 1) // its /64 starts with the bytes of the flooded 203.0.113.1
+	if got := len(spy.all()); got != before+1 {
+		t.Fatal("an IPv6 /64 shares the limit of the IPv4 address spelt by its first bytes")
+	}
 	metrics := c.get("/metrics").body
 	if !strings.Contains(metrics, `candor_stats_hits_total{outcome="rate_limited"}`) {
 		t.Fatal("no metric counts the dropped hits")

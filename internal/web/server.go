@@ -78,14 +78,14 @@ type Server struct {
 	live          LiveCounter
 	statsMail     StatsMail
 	statsGoals    StatsGoals
-	collectLimit  *limiter.Limiter // statistics hits per client address (nil: no limit)
+	collectLimit  *limiter.Limiter[addrKey] // statistics hits per client address (nil: no limit)
 	shop          *shop.Service
-	shopLimit     *limiter.Limiter // checkouts and order look-ups per client address
-	cardLimit     *limiter.Limiter // card attempts per client address and per order (card testing)
-	findLimit     *limiter.Limiter // "find my orders" mails per email address
+	shopLimit     *limiter.Limiter[string] // checkouts and order look-ups per client address
+	cardLimit     *limiter.Limiter[string] // card attempts per client address and per order (card testing)
+	findLimit     *limiter.Limiter[string] // "find my orders" mails per email address
 	sandbox       *sandbox.Sandbox
 	webhooks      payment.WebhookParser
-	statsAPILimit *limiter.Limiter // per API token
+	statsAPILimit *limiter.Limiter[string] // per API token
 
 	antibotScript, antibotChallenge, trackerScript http.HandlerFunc
 
@@ -114,11 +114,11 @@ func NewServer(d Deps) (*Server, error) {
 		cfg: d.Config, health: d.Health, staff: d.Staff, audit: d.Audit, log: d.Log,
 		newsletter: d.Newsletter, campaigns: d.Campaigns, contact: d.Contact, outbox: d.Outbox, antibot: d.Antibot,
 		stats: d.Stats, sites: d.Sites, reports: d.Reports, siteList: d.SiteList,
-		statsTokens: d.StatsAPI, statsAPILimit: limiter.New(statsAPIBurst, statsAPIEvery, 10_000),
+		statsTokens: d.StatsAPI, statsAPILimit: limiter.New[string](statsAPIBurst, statsAPIEvery, 10_000),
 		live: d.Live, statsMail: d.StatsMail, statsGoals: d.StatsGoals, collectLimit: newCollectLimit(d.Config.StatsIPLimit),
 		shop: d.Shop, sandbox: d.Sandbox, webhooks: d.Webhooks,
-		shopLimit: limiter.New(20, 3*time.Second, 10_000), cardLimit: limiter.New(8, time.Minute, 10_000),
-		findLimit: limiter.New(3, 20*time.Minute, 10_000),
+		shopLimit: limiter.New[string](20, 3*time.Second, 10_000), cardLimit: limiter.New[string](8, time.Minute, 10_000),
+		findLimit: limiter.New[string](3, 20*time.Minute, 10_000),
 		metrics:   d.Metrics, version: d.Version, assets: a, templates: t,
 	}
 	script, err := staticFiles.ReadFile("static/antibot.js")
