@@ -5,7 +5,9 @@
 # the same load from anything else on the machine), on one machine shared by server and
 # generator.
 # Candor runs `serve --demo` (the demo registers the site 127.0.0.1) with --trusted-proxy
-# so the generator can vary visitors by X-Forwarded-For.
+# so the generator can vary visitors by X-Forwarded-For. Afterwards it reads the stored
+# page views of the day (`candor stats`) until every accepted hit is in the database, and
+# prints how long after the load that took (the flush lag).
 #   C=64 D=10s bash bench/collect.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,4 +24,21 @@ pids+=($!)
 "$work/load" -serve-baseline "127.0.0.1:$bport" &
 pids+=($!)
 until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && curl -s "http://127.0.0.1:$bport/" >/dev/null 2>&1; do sleep 0.05; done
-"$work/load" -candor "http://127.0.0.1:$port" -baseline "http://127.0.0.1:$bport" -c "${C:-64}" -d "${D:-10s}"
+stored() { # the page views stored for today
+  CANDOR_DATA_DIR="$work/data" "$work/candor" stats --site demo --json --from "$(date -u +%F)" --to "$(date -u +%F)" |
+    sed -n 's/.*"pageviews": \([0-9]*\).*/\1/p' | head -1
+}
+before=$(stored)
+"$work/load" -candor "http://127.0.0.1:$port" -baseline "http://127.0.0.1:$bport" -c "${C:-64}" -d "${D:-10s}" | tee "$work/out"
+sent=$(sed -n 's/^sent to Candor: *\([0-9]*\) accepted.*/\1/p' "$work/out")
+end=$(date +%s.%N)
+for _ in $(seq 200); do
+  now=$(stored)
+  if [ $((now - before)) -ge "$sent" ]; then
+    printf 'stored:             %d page views, %.1f s after the load ended\n' $((now - before)) "$(awk "BEGIN{print $(date +%s.%N) - $end}")"
+    exit 0
+  fi
+  sleep 0.1
+done
+echo "stored:             $((now - before)) of $sent page views after 20 s" >&2
+exit 1
