@@ -68,14 +68,24 @@ func eventOf(ev sg.Event) (payment.Event, error) {
 		}
 		p := paymentOf(&pi)
 		out.PaymentID, out.OrderRef, out.Amount, out.Currency, out.Method = p.ID, p.OrderRef, p.Amount, p.Currency, p.Method
-	case "checkout.session.completed", "checkout.session.expired":
+	case "checkout.session.completed", "checkout.session.async_payment_succeeded",
+		"checkout.session.async_payment_failed", "checkout.session.expired":
 		var s sg.CheckoutSession
 		if err := decode(&s); err != nil {
 			return payment.Event{}, err
 		}
-		out.Type = payment.EventHostedCompleted
-		if ev.Type == "checkout.session.expired" {
+		switch {
+		case ev.Type == "checkout.session.expired":
 			out.Type = payment.EventHostedExpired
+		case ev.Type == "checkout.session.async_payment_failed":
+			out.Type = payment.EventPaymentFailed
+		case s.PaymentStatus == sg.CheckoutSessionPaymentStatusPaid:
+			out.Type = payment.EventHostedCompleted
+		default:
+			// Completed but not paid yet (a delayed payment method): the money is not
+			// there. async_payment_succeeded or _failed follows; until then the order
+			// stays pending, and reconciliation asks for the session.
+			return out, nil
 		}
 		p := hostedPaymentOf(&s)
 		out.SessionID, out.PaymentID, out.OrderRef, out.Amount, out.Currency, out.Method = s.ID, p.ID, p.OrderRef, p.Amount, p.Currency, p.Method

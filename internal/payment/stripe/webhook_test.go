@@ -33,6 +33,12 @@ func TestWebhookEvents(t *testing.T) {
 		{"payment_intent.payment_failed", pi, payment.Event{Type: payment.EventPaymentFailed, PaymentID: "pi_1", OrderRef: "ord_1", Amount: 1999, Currency: "eur", Method: payment.Method{ID: "pm_1"}}},
 		{"checkout.session.completed", `{"id":"cs_1","object":"checkout.session","amount_total":1999,"currency":"eur","payment_status":"paid","status":"complete","payment_intent":"pi_1","metadata":{"order_ref":"ord_1"}}`,
 			payment.Event{Type: payment.EventHostedCompleted, SessionID: "cs_1", PaymentID: "pi_1", OrderRef: "ord_1", Amount: 1999, Currency: "eur"}},
+		{"checkout.session.completed", `{"id":"cs_1","object":"checkout.session","amount_total":1999,"currency":"eur","payment_status":"unpaid","status":"complete","payment_intent":"pi_1","metadata":{"order_ref":"ord_1"}}`,
+			payment.Event{Type: payment.EventIgnored}}, // a delayed payment method: not paid yet
+		{"checkout.session.async_payment_succeeded", `{"id":"cs_1","object":"checkout.session","amount_total":1999,"currency":"eur","payment_status":"paid","status":"complete","payment_intent":"pi_1","metadata":{"order_ref":"ord_1"}}`,
+			payment.Event{Type: payment.EventHostedCompleted, SessionID: "cs_1", PaymentID: "pi_1", OrderRef: "ord_1", Amount: 1999, Currency: "eur"}},
+		{"checkout.session.async_payment_failed", `{"id":"cs_1","object":"checkout.session","amount_total":1999,"currency":"eur","payment_status":"unpaid","status":"complete","payment_intent":"pi_1","metadata":{"order_ref":"ord_1"}}`,
+			payment.Event{Type: payment.EventPaymentFailed, SessionID: "cs_1", PaymentID: "pi_1", OrderRef: "ord_1", Amount: 1999, Currency: "eur"}},
 		{"checkout.session.expired", `{"id":"cs_1","object":"checkout.session","amount_total":1999,"currency":"eur","payment_status":"unpaid","status":"expired","payment_intent":null,"metadata":{"order_ref":"ord_1"}}`,
 			payment.Event{Type: payment.EventHostedExpired, SessionID: "cs_1", OrderRef: "ord_1", Amount: 1999, Currency: "eur"}},
 		{"charge.refunded", `{"id":"ch_1","object":"charge","amount":1999,"amount_refunded":500,"currency":"eur","payment_intent":"pi_1","payment_method":"pm_1","metadata":{"order_ref":"ord_1"},"payment_method_details":{"type":"card","card":{"brand":"visa","last4":"4242","exp_month":12,"exp_year":2030}}}`,
