@@ -52,20 +52,29 @@ const TokenPrefix = "cst_"
 // touchEvery is how stale LastUsed may get before a use writes it again.
 const touchEvery = time.Minute
 
+// Creators tells whether the creator of a token, by the name Token.CreatedBy records,
+// may still do something (staff.Service.SubjectMay).
+type Creators interface {
+	SubjectMay(ctx context.Context, subject string, perm staff.Permission) (bool, error)
+}
+
 // Tokens creates, lists, revokes and checks the API tokens. Staff with staff.ViewStats
-// manage them; a token acts as a read-only principal that can only read statistics.
+// manage them; a token acts as a read-only principal that can only read statistics, and
+// only while its creator may (a member disabled, removed or moved to a role without
+// staff.ViewStats takes their tokens' access with them; it comes back if they do).
 type Tokens struct {
-	store TokenStore
-	audit Auditor
-	now   func() time.Time
+	store    TokenStore
+	audit    Auditor
+	creators Creators
+	now      func() time.Time
 }
 
 // NewTokens returns the token manager; now may be nil (time.Now).
-func NewTokens(store TokenStore, audit Auditor, now func() time.Time) *Tokens {
+func NewTokens(store TokenStore, audit Auditor, creators Creators, now func() time.Time) *Tokens {
 	if now == nil {
 		now = time.Now
 	}
-	return &Tokens{store: store, audit: audit, now: now}
+	return &Tokens{store: store, audit: audit, creators: creators, now: now}
 }
 
 // HashToken is the stored form of a token's secret: hex SHA-256.
@@ -124,8 +133,9 @@ func (t *Tokens) Revoke(ctx context.Context, actor staff.Principal, id int64) (T
 var errBadToken = errs.E(errs.Unauthorized, "A valid API token is required.")
 
 // Authenticate returns the token whose secret this is and the principal it acts as (a
-// read-only analyst named "stats-token:ID"). Any failure (malformed, unknown, revoked)
-// is the same unauthorized error, with no detail.
+// read-only analyst named "stats-token:ID"). Any failure (malformed, unknown, revoked,
+// a creator who may no longer read statistics) is the same unauthorized error, with no
+// detail.
 func (t *Tokens) Authenticate(ctx context.Context, secret string) (Token, staff.Principal, error) {
 	if !strings.HasPrefix(secret, TokenPrefix) || len(secret) > 100 {
 		return Token{}, staff.Principal{}, errBadToken
@@ -137,6 +147,11 @@ func (t *Tokens) Authenticate(ctx context.Context, secret string) (Token, staff.
 	case err != nil:
 		return Token{}, staff.Principal{}, err
 	case tok.Revoked():
+		return Token{}, staff.Principal{}, errBadToken
+	}
+	if ok, err := t.creators.SubjectMay(ctx, tok.CreatedBy, staff.ViewStats); err != nil {
+		return Token{}, staff.Principal{}, err
+	} else if !ok {
 		return Token{}, staff.Principal{}, errBadToken
 	}
 	if now := t.now().UTC(); now.Sub(tok.LastUsed) >= touchEvery {

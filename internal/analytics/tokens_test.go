@@ -13,9 +13,24 @@ import (
 	"github.com/candor-dev/candor/internal/staff"
 )
 
+// mayView is a stand-in for staff.Service.SubjectMay (tested in package staff): the
+// creators who may view statistics.
+type mayView map[string]bool
+
+func (m mayView) SubjectMay(_ context.Context, subject string, perm staff.Permission) (bool, error) {
+	return perm == staff.ViewStats && m[subject], nil
+}
+
 func (e *env) tokens() (*analytics.Tokens, *audit.Log) {
+	t, log, _ := e.tokensOf()
+	return t, log
+}
+
+// tokensOf also returns the creators who may view statistics (staff:4 and the CLI at first).
+func (e *env) tokensOf() (*analytics.Tokens, *audit.Log, mayView) {
 	log := audit.New(sqldb.AuditStore{DB: e.db}, func(purpose, v string) string { return analytics.HashToken(purpose + v) })
-	return analytics.NewTokens(sqldb.StatsTokenStore{DB: e.db}, log, e.clock.Now), log
+	may := mayView{"staff:4": true, "cli": true}
+	return analytics.NewTokens(sqldb.StatsTokenStore{DB: e.db}, log, may, e.clock.Now), log, may
 }
 
 // Promise: statistics API tokens are shown once and stored only as a hash; staff with
@@ -24,7 +39,7 @@ func (e *env) tokens() (*analytics.Tokens, *audit.Log) {
 func TestStatsTokens(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	tokens, log := e.tokens()
+	tokens, log, may := e.tokensOf()
 	analyst := staff.Principal{ID: 4, Role: staff.Analyst, Name: "staff:4"}
 
 	if _, _, err := tokens.Create(ctx, staff.Principal{ID: 5, Role: staff.Marketing, Name: "staff:5"}, "x", 0); !errs.Is(err, errs.Forbidden) {
@@ -63,6 +78,14 @@ func TestStatsTokens(t *testing.T) {
 		if _, _, err := tokens.Authenticate(ctx, bad); !errs.Is(err, errs.Unauthorized) {
 			t.Errorf("authenticate(%q): %v; want unauthorized", bad, err)
 		}
+	}
+	may["staff:4"] = false // disabled, removed, or moved to a role without statistics
+	if _, _, err := tokens.Authenticate(ctx, secret); !errs.Is(err, errs.Unauthorized) {
+		t.Fatalf("a token of a creator who may no longer view statistics: %v; want unauthorized", err)
+	}
+	may["staff:4"] = true
+	if _, _, err := tokens.Authenticate(ctx, secret); err != nil {
+		t.Fatalf("the creator may view statistics again: %v", err)
 	}
 	if _, err := tokens.Revoke(ctx, analyst, tok.ID); err != nil {
 		t.Fatal(err)

@@ -24,7 +24,7 @@ func (a *app) statsReports(topN int) *analytics.Reports {
 
 // statsTokens manages the statistics API tokens, audited in the installation's log.
 func (a *app) statsTokens() *analytics.Tokens {
-	return analytics.NewTokens(sqldb.StatsTokenStore{DB: a.db}, a.audit, nil)
+	return analytics.NewTokens(sqldb.StatsTokenStore{DB: a.db}, a.audit, a.staff, nil)
 }
 
 // siteByName finds a site for a --site argument.

@@ -2,6 +2,8 @@ package staff
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/candor-dev/candor/internal/errs"
@@ -123,6 +125,29 @@ func (s *Service) Get(ctx context.Context, actor Principal, id int64) (Member, e
 		return Member{}, err
 	}
 	return s.member(r)
+}
+
+// SubjectMay reports whether the one named subject in the audit log ("staff:ID", or
+// "cli") may still do perm: an enabled member whose role allows it, or the command line.
+// Things a member made that act on their behalf (API tokens) are worth no more than this.
+// A member who no longer exists, or any other name, may not.
+func (s *Service) SubjectMay(ctx context.Context, subject string, perm Permission) (bool, error) {
+	if subject == CLI.Name {
+		return CLI.Can(perm), nil
+	}
+	digits, ok := strings.CutPrefix(subject, "staff:")
+	id, err := strconv.ParseInt(digits, 10, 64)
+	if !ok || err != nil || id <= 0 {
+		return false, nil
+	}
+	r, err := s.store.MemberByID(ctx, id)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return r.DisabledAt.IsZero() && r.Role.Can(perm), nil
 }
 
 // FindByEmail returns the member with that email (for the command line).

@@ -982,3 +982,34 @@ func TestManageStaffForbidden(t *testing.T) {
 		t.Fatalf("owner actions audited: %v; want staff.list and settings.require_2fa", actions)
 	}
 }
+
+// What a member made to act on their behalf (a statistics API token) asks SubjectMay
+// at every use: a member disabled, removed, or moved to a role without the permission
+// may no longer, and may again once enabled or given the role back.
+func TestSubjectMay(t *testing.T) {
+	e := newEnv(t)
+	m := e.add(t, "analyst@example.com", staff.Analyst, "a long enough password 1")
+	check := func(subject string, want bool) {
+		t.Helper()
+		if got, err := e.svc.SubjectMay(e.ctx, subject, staff.ViewStats); err != nil || got != want {
+			t.Fatalf("SubjectMay(%q, view stats) = %v, %v; want %v", subject, got, err, want)
+		}
+	}
+	check(staff.Subject(m.ID), true)
+	check("cli", true)
+	for _, other := range []string{"", "staff:", "staff:0", "staff:-1", "staff:x", "staff:99999", "stats-token:1", staff.Subject(m.ID) + " "} {
+		check(other, false)
+	}
+	if _, err := e.svc.Disable(e.ctx, staff.CLI, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	check(staff.Subject(m.ID), false)
+	if _, err := e.svc.Enable(e.ctx, staff.CLI, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	check(staff.Subject(m.ID), true)
+	if _, err := e.svc.SetRole(e.ctx, staff.CLI, m.ID, staff.Support); err != nil {
+		t.Fatal(err)
+	}
+	check(staff.Subject(m.ID), false)
+}

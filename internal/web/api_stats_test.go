@@ -23,7 +23,7 @@ var shownSecret = regexp.MustCompile(`cst_[A-Za-z0-9_-]{43}`)
 func TestStatsAPIAndTokens(t *testing.T) {
 	e := newEnv(t)
 	statsFixture(t, e, true)
-	analyst, _ := e.signedIn("analyst@staff.example", staff.Analyst)
+	analyst, member := e.signedIn("analyst@staff.example", staff.Analyst)
 	want(t, analyst.get("/admin/stats/tokens"), http.StatusOK)
 	r := analyst.post("/admin/stats/tokens", url.Values{"name": {"report script"}, "site": {"0"}})
 	want(t, r, http.StatusOK)
@@ -78,6 +78,27 @@ func TestStatsAPIAndTokens(t *testing.T) {
 	if r := analyst.get("/api/stats?site=shop"); r.StatusCode != http.StatusUnauthorized {
 		t.Errorf("a session cookie reads the API: %d; want 401", r.StatusCode)
 	}
+	// A token is worth no more than its creator: while they may not view statistics
+	// (disabled, or moved to a role without them), neither may it.
+	for _, step := range []struct {
+		name   string
+		change func() (staff.Member, error)
+		status int
+	}{
+		{"creator disabled", func() (staff.Member, error) { return e.staff.Disable(e.ctx, staff.CLI, member.ID) }, http.StatusUnauthorized},
+		{"creator enabled", func() (staff.Member, error) { return e.staff.Enable(e.ctx, staff.CLI, member.ID) }, http.StatusOK},
+		{"creator now support", func() (staff.Member, error) { return e.staff.SetRole(e.ctx, staff.CLI, member.ID, staff.Support) }, http.StatusUnauthorized},
+		{"creator analyst again", func() (staff.Member, error) { return e.staff.SetRole(e.ctx, staff.CLI, member.ID, staff.Analyst) }, http.StatusOK},
+	} {
+		if _, err := step.change(); err != nil {
+			t.Fatal(err)
+		}
+		if r := bearer.get("/api/stats?site=shop"); r.StatusCode != step.status {
+			t.Errorf("%s: the token's request answered %d; want %d", step.name, r.StatusCode, step.status)
+		}
+	}
+	analyst = e.client() // disabling ended the analyst's sessions
+	analyst.signIn("analyst@staff.example", testPassword)
 
 	site, _ := e.srv.siteList.List(e.ctx, staff.CLI)
 	_, scoped, err := e.srv.statsTokens.Create(e.ctx, staff.CLI, "other site only", site[0].ID+1000)

@@ -19,7 +19,7 @@ func statsFixture(t *testing.T, e *env, withSite bool) {
 	store := sqldb.AnalyticsStore{DB: e.db}
 	sites := analytics.NewSites(store, nil)
 	e.srv.reports, e.srv.siteList = analytics.NewReports(store, 5, 10), sites
-	e.srv.statsTokens = analytics.NewTokens(sqldb.StatsTokenStore{DB: e.db}, e.srv.audit, nil)
+	e.srv.statsTokens = analytics.NewTokens(sqldb.StatsTokenStore{DB: e.db}, e.srv.audit, e.staff, nil)
 	if !withSite {
 		return
 	}
