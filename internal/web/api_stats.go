@@ -44,6 +44,11 @@ func (s *Server) withStatsToken(h statsAPI) func(http.ResponseWriter, *http.Requ
 			s.tokenChallenge(w, r, errStatsToken)
 			return
 		}
+		if key, ok := addrKeyOf(clientAddrOf(r.Context())); ok && !s.statsAPIAddrLimit.Allow(key) {
+			w.Header().Set("Retry-After", "1")
+			s.fail(w, r, errs.E(errs.RateLimited, "Too many requests from this address; slow down."))
+			return
+		}
 		tok, p, err := s.statsTokens.Authenticate(r.Context(), strings.TrimSpace(secret))
 		if err != nil {
 			s.tokenChallenge(w, r, err)
@@ -178,8 +183,10 @@ func statsExportURL(site, from, to, by string, f analytics.Filter) string {
 	return "/admin/stats/export.csv?" + v.Encode()
 }
 
-// The API's rate limit per token: a burst of statsAPIBurst requests, then one per
-// statsAPIEvery (a dashboard script polls; nobody needs more).
+// The API's rate limits: per token, a burst of statsAPIBurst requests, then one per
+// statsAPIEvery (a dashboard script polls; nobody needs more); per client address,
+// before the token is looked up, twice that, so that guessing tokens (hopeless against
+// 32 random bytes) cannot cost the database more than the scripts of one office would.
 const (
 	statsAPIBurst = 30
 	statsAPIEvery = time.Second

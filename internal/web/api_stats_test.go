@@ -155,3 +155,30 @@ func TestStatsAPIRateLimit(t *testing.T) {
 		t.Error("no 429 with Retry-After after the burst")
 	}
 }
+
+// Promise: guessing tokens is rate-limited per client address, before any token is
+// looked up: a flood of wrong tokens from one address is answered 429 after twice a
+// token's burst.
+func TestStatsAPIGuessingIsLimitedPerAddress(t *testing.T) {
+	e := newEnv(t)
+	statsFixture(t, e, true)
+	c := e.client()
+	unauthorized, limited := 0, false
+	for i := range 10 * statsAPIBurst { // stops at the first 429; room for refills on a slow machine
+		c.hdr.Set("Authorization", "Bearer "+analytics.TokenPrefix+strconv.Itoa(i))
+		switch r := c.get("/api/stats?site=shop"); r.StatusCode {
+		case http.StatusUnauthorized:
+			unauthorized++
+		case http.StatusTooManyRequests:
+			limited = r.Header.Get("Retry-After") != "" && r.errorCode(t) == "rate_limited"
+		default:
+			t.Fatalf("a wrong token: %d", r.StatusCode)
+		}
+		if limited {
+			break
+		}
+	}
+	if !limited || unauthorized < 2*statsAPIBurst {
+		t.Fatalf("%d wrong tokens answered 401, then limited: %v; want a burst of %d, then 429 with Retry-After", unauthorized, limited, 2*statsAPIBurst)
+	}
+}

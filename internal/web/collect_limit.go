@@ -34,22 +34,28 @@ type addrKey struct {
 	v6 bool
 }
 
-// allowHit spends one hit of the client address ip.
-func (s *Server) allowHit(ip netip.Addr) bool {
-	if s.collectLimit == nil {
-		return true
-	}
+// addrKeyOf returns the key of a client address; ok is false for no address (a request
+// that did not come through a listener).
+func addrKeyOf(ip netip.Addr) (key addrKey, ok bool) {
 	ip = ip.Unmap()
 	if !ip.IsValid() {
-		return true // no address to limit by (not behind a listener): nothing to key
+		return key, false
 	}
 	b := ip.As16()
-	var key addrKey
 	if ip.Is4() {
 		copy(key.b[:], b[12:])
 	} else {
 		copy(key.b[:], b[:8])
 		key.v6 = true
 	}
-	return s.collectLimit.Allow(key)
+	return key, true
+}
+
+// allowHit spends one hit of the client address ip.
+func (s *Server) allowHit(ip netip.Addr) bool {
+	if s.collectLimit == nil {
+		return true
+	}
+	key, ok := addrKeyOf(ip)
+	return !ok || s.collectLimit.Allow(key) // no address: nothing to key
 }

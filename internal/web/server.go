@@ -74,18 +74,19 @@ type Server struct {
 	reports    *analytics.Reports
 	siteList   SiteLister
 
-	statsTokens   StatsTokens
-	live          LiveCounter
-	statsMail     StatsMail
-	statsGoals    StatsGoals
-	collectLimit  *limiter.Limiter[addrKey] // statistics hits per client address (nil: no limit)
-	shop          *shop.Service
-	shopLimit     *limiter.Limiter[string] // checkouts and order look-ups per client address
-	cardLimit     *limiter.Limiter[string] // card attempts per client address and per order (card testing)
-	findLimit     *limiter.Limiter[string] // "find my orders" mails per email address
-	sandbox       *sandbox.Sandbox
-	webhooks      payment.WebhookParser
-	statsAPILimit *limiter.Limiter[string] // per API token
+	statsTokens       StatsTokens
+	live              LiveCounter
+	statsMail         StatsMail
+	statsGoals        StatsGoals
+	collectLimit      *limiter.Limiter[addrKey] // statistics hits per client address (nil: no limit)
+	shop              *shop.Service
+	shopLimit         *limiter.Limiter[string] // checkouts and order look-ups per client address
+	cardLimit         *limiter.Limiter[string] // card attempts per client address and per order (card testing)
+	findLimit         *limiter.Limiter[string] // "find my orders" mails per email address
+	sandbox           *sandbox.Sandbox
+	webhooks          payment.WebhookParser
+	statsAPILimit     *limiter.Limiter[string]  // per API token
+	statsAPIAddrLimit *limiter.Limiter[addrKey] // per client address, before the token is checked
 
 	antibotScript, antibotChallenge, trackerScript http.HandlerFunc
 
@@ -115,7 +116,8 @@ func NewServer(d Deps) (*Server, error) {
 		newsletter: d.Newsletter, campaigns: d.Campaigns, contact: d.Contact, outbox: d.Outbox, antibot: d.Antibot,
 		stats: d.Stats, sites: d.Sites, reports: d.Reports, siteList: d.SiteList,
 		statsTokens: d.StatsAPI, statsAPILimit: limiter.New[string](statsAPIBurst, statsAPIEvery, 10_000),
-		live: d.Live, statsMail: d.StatsMail, statsGoals: d.StatsGoals, collectLimit: newCollectLimit(d.Config.StatsIPLimit),
+		statsAPIAddrLimit: limiter.New[addrKey](2*statsAPIBurst, statsAPIEvery/2, 10_000),
+		live:              d.Live, statsMail: d.StatsMail, statsGoals: d.StatsGoals, collectLimit: newCollectLimit(d.Config.StatsIPLimit),
 		shop: d.Shop, sandbox: d.Sandbox, webhooks: d.Webhooks,
 		shopLimit: limiter.New[string](20, 3*time.Second, 10_000), cardLimit: limiter.New[string](8, time.Minute, 10_000),
 		findLimit: limiter.New[string](3, 20*time.Minute, 10_000),
