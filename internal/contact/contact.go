@@ -40,7 +40,7 @@ type Kind string
 
 // The kinds.
 const (
-	In   Kind = "in"   // from the person, through the form
+	In   Kind = "in"   // from the person: through the form, or an answer by mail
 	Out  Kind = "out"  // a staff reply, mailed to the person
 	Note Kind = "note" // an internal note, never mailed
 )
@@ -68,7 +68,7 @@ type Message struct {
 	Kind      Kind
 	Body      string
 	AuthorID  int64  // the staff member of a reply or note; 0 for In
-	MessageID string // the mail Message-ID of a reply ("" otherwise)
+	MessageID string // the mail Message-ID of a reply, or of an answer by mail ("" otherwise)
 	CreatedAt time.Time
 }
 
@@ -145,9 +145,13 @@ type Store interface {
 	Move(ctx context.Context, ids []int64, to Folder, at time.Time) (int64, error)
 	// Assign sets (0: clears) the assignee and returns how many changed.
 	Assign(ctx context.Context, ids []int64, staffID int64, at time.Time) (int64, error)
-	// AddMessage appends a message; when out is not nil it queues that mail in the same
-	// transaction, and when to is not "" it files the conversation there.
-	AddMessage(ctx context.Context, m MessageRecord, out *mail.Queued, to Folder) (int64, error)
+	// AddMessage appends a message, queues the mails out in the same transaction, and
+	// when to is not "" files the conversation there. A message whose MessageID (not "")
+	// the conversation already has is refused with errs.Conflict.
+	AddMessage(ctx context.Context, m MessageRecord, out []mail.Queued, to Folder) (int64, error)
+	// ConversationByMessageID returns the conversation a mail with one of these
+	// Message-IDs belongs to (a reply's, or the thread's root); the first id found wins.
+	ConversationByMessageID(ctx context.Context, ids []string) (Record, error)
 	// Purge hard-deletes the conversations of folder whose folder changed before t.
 	Purge(ctx context.Context, folder Folder, before time.Time) (int64, error)
 	// StaffEmails returns the sealed emails (staff.SealEmail) of the active members

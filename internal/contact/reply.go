@@ -69,7 +69,7 @@ func (s *Service) Reply(ctx context.Context, actor staff.Principal, id int64, te
 		return err
 	}
 	m := MessageRecord{ConversationID: id, Kind: Out, BodySealed: sealed, AuthorID: actor.ID, MessageID: q.MessageID, CreatedAt: now}
-	if _, err := s.store.AddMessage(ctx, m, &q, Waiting); err != nil {
+	if _, err := s.store.AddMessage(ctx, m, []mail.Queued{q}, Waiting); err != nil {
 		return err
 	}
 	if s.notify != nil {

@@ -219,7 +219,7 @@ func (s ContactStore) updateIDs(ctx context.Context, stmt string, args []any, id
 
 // AddMessage appends a message, queues out in the same transaction and, when to is
 // not "", files the conversation there. The conversation's activity time moves.
-func (s ContactStore) AddMessage(ctx context.Context, m contact.MessageRecord, out *mail.Queued, to contact.Folder) (int64, error) {
+func (s ContactStore) AddMessage(ctx context.Context, m contact.MessageRecord, out []mail.Queued, to contact.Folder) (int64, error) {
 	var id int64
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
 		at := toMillis(m.CreatedAt)
@@ -240,11 +240,15 @@ func (s ContactStore) AddMessage(ctx context.Context, m contact.MessageRecord, o
 		}
 		id, err = InsertID(ctx, tx, `INSERT INTO contact_messages (conversation_id, kind, body_sealed, author_id, message_id, created_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, m.ConversationID, string(m.Kind), m.BodySealed, author, m.MessageID, at)
-		if err != nil || out == nil {
+		if err != nil {
 			return err
 		}
-		_, err = InsertOutbox(ctx, tx, *out)
-		return err
+		for _, q := range out {
+			if _, err := InsertOutbox(ctx, tx, q); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return id, err
 }

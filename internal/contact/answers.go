@@ -1,0 +1,86 @@
+package contact
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/pii"
+)
+
+// Answer is a mail a person sent in answer to a reply (read from the inbox's mailbox by
+// package imapin): its sender, the Message-IDs it refers to, and its new text.
+type Answer struct {
+	MessageID  string   // the mail's own Message-ID ("" when it has none)
+	References []string // In-Reply-To and References
+	From       string
+	Date       time.Time
+	Text       string
+}
+
+// AnswerOutcome is what ReceiveAnswer did with an answer.
+type AnswerOutcome string
+
+// The outcomes.
+const (
+	AnswerAdded     AnswerOutcome = "added"      // appended to its conversation, which is open again
+	AnswerDuplicate AnswerOutcome = "duplicate"  // the conversation has it already
+	AnswerNoThread  AnswerOutcome = "no_thread"  // it refers to no conversation (or one deleted since)
+	AnswerStranger  AnswerOutcome = "stranger"   // not from the person who wrote the conversation
+	AnswerNoText    AnswerOutcome = "unreadable" // no text left that the inbox can show
+)
+
+// ReceiveAnswer appends a person's answer to the conversation it refers to, and files
+// the conversation under Open, notifying the members who may read the inbox (a link
+// only, as for a new message). Only the person who wrote the conversation can answer
+// it: a mail from any other address (who may have learnt a Message-ID) is left out, as
+// is a mail the conversation has already (by Message-ID; a mail without one gets an id
+// from its sender, date and text, so that reading the mailbox again adds nothing).
+// The outcome says which; the error is for storage failures only.
+func (s *Service) ReceiveAnswer(ctx context.Context, a Answer) (AnswerOutcome, error) {
+	rec, err := s.store.ConversationByMessageID(ctx, a.References)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		return AnswerNoThread, nil
+	case err != nil:
+		return "", err
+	}
+	from, err := pii.NormalizeEmail(a.From)
+	if err != nil || s.EmailIndex(from) != rec.EmailIndex {
+		return AnswerStranger, nil
+	}
+	text, err := body("message", a.Text)
+	if err != nil {
+		return AnswerNoText, nil
+	}
+	id := a.MessageID
+	if id == "" {
+		sum := sha256.Sum256([]byte(from + "\x00" + a.Date.UTC().Format(time.RFC3339) + "\x00" + text))
+		id = "<" + hex.EncodeToString(sum[:16]) + "@answer.candor.invalid>"
+	}
+	sealed, err := s.sealer.SealString(SealBody, text)
+	if err != nil {
+		return "", err
+	}
+	readers, err := s.inboxReaders(ctx)
+	if err != nil {
+		return "", err
+	}
+	out, err := s.notifications(rec.ID, readers)
+	if err != nil {
+		return "", err
+	}
+	m := MessageRecord{ConversationID: rec.ID, Kind: In, BodySealed: sealed, MessageID: id, CreatedAt: s.now().UTC()}
+	switch _, err := s.store.AddMessage(ctx, m, out, Open); {
+	case errs.Is(err, errs.Conflict):
+		return AnswerDuplicate, nil
+	case err != nil:
+		return "", err
+	}
+	if len(out) > 0 && s.notify != nil {
+		s.notify.Notify()
+	}
+	return AnswerAdded, nil
+}

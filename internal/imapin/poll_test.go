@@ -1,0 +1,148 @@
+package imapin_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/candor-dev/candor/internal/imapin"
+	"github.com/candor-dev/candor/internal/imapin/imaptest"
+)
+
+// memState is a State in memory (sqldb.InboundStore is tested in package sqldb).
+type memState struct {
+	mu  sync.Mutex
+	pos map[string][2]uint32
+}
+
+func (s *memState) Position(_ context.Context, src string) (uint32, uint32, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.pos[src]
+	return p[0], p[1], nil
+}
+
+func (s *memState) SetPosition(_ context.Context, src string, v, l uint32) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pos == nil {
+		s.pos = map[string][2]uint32{}
+	}
+	s.pos[src] = [2]uint32{v, l}
+	return nil
+}
+
+// recorder is a Handler that knows the thread ids given and records what it receives.
+type recorder struct {
+	known map[string]bool
+	fail  error
+	got   []imapin.Message
+}
+
+func (r *recorder) Answers(_ context.Context, refs []string) (bool, error) {
+	for _, id := range refs {
+		if r.known[id] {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func (r *recorder) Receive(_ context.Context, m imapin.Message) error {
+	if r.fail != nil {
+		return r.fail
+	}
+	r.got = append(r.got, m)
+	return nil
+}
+
+func answer(n int, inReplyTo string) []byte {
+	h := fmt.Sprintf("From: ana@example.com\r\nTo: %s\r\nSubject: Re: help\r\nMessage-ID: <a%d@example.com>\r\n", imaptest.User, n)
+	if inReplyTo != "" {
+		h += "In-Reply-To: " + inReplyTo + "\r\n"
+	}
+	return []byte(h + "Content-Type: text/plain\r\n\r\nanswer " + fmt.Sprint(n) + "\r\n")
+}
+
+func newPoller(t *testing.T, srv *imaptest.Server, u *url.URL, st imapin.State) *imapin.Poller {
+	t.Helper()
+	p, err := imapin.NewPoller(imapin.Options{URL: u, TLSConfig: srv.TLS()}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// A poll reads each mail once, downloads only those that answer a known thread, leaves
+// the mailbox as it was (nothing marked read), and reads again from where a storage
+// failure stopped it.
+func TestPollReadsEachAnswerOnce(t *testing.T) {
+	srv := imaptest.Start(t)
+	st := &memState{}
+	p := newPoller(t, srv, srv.URL(), st)
+	h := &recorder{known: map[string]bool{"<reply@vendor.example>": true}}
+	ctx := context.Background()
+
+	srv.Deliver(answer(1, "<reply@vendor.example>"), answer(2, ""), answer(3, "<other@elsewhere.example>"))
+	stats, err := p.Poll(ctx, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats != (imapin.Stats{Read: 3, Candidate: 1, Received: 1}) || len(h.got) != 1 || h.got[0].Text != "answer 1" {
+		t.Fatalf("first poll: %+v, got %+v", stats, h.got)
+	}
+	if srv.Seen() {
+		t.Fatal("the poll marked mails as read: Candor must leave the mailbox as it was")
+	}
+	if stats, err := p.Poll(ctx, h); err != nil || stats.Read != 0 {
+		t.Fatalf("second poll: %+v, %v; want nothing read again", stats, err)
+	}
+
+	srv.Deliver(answer(4, "<reply@vendor.example>"))
+	h.fail = errors.New("database down")
+	if _, err := p.Poll(ctx, h); err == nil {
+		t.Fatal("a failing handler: no error")
+	}
+	h.fail = nil
+	if stats, err := p.Poll(ctx, h); err != nil || stats.Received != 1 || h.got[len(h.got)-1].Text != "answer 4" {
+		t.Fatalf("after the failure: %+v, %v; want the answer read again", stats, err)
+	}
+}
+
+// UIDs need not be dense: a run of deleted mails longer than a batch is stepped over.
+func TestPollStepsOverGaps(t *testing.T) {
+	srv := imaptest.Start(t)
+	mails := make([][]byte, 260)
+	for i := range mails {
+		mails[i] = answer(i, "<reply@vendor.example>")
+	}
+	uids := srv.Deliver(mails...)
+	srv.Delete(uids[1], uids[258]) // 258 deleted: only the first and the last are left
+	h := &recorder{known: map[string]bool{"<reply@vendor.example>": true}}
+	stats, err := newPoller(t, srv, srv.URL(), &memState{}).Poll(context.Background(), h)
+	if err != nil || stats.Received != 2 || h.got[1].Text != "answer 259" {
+		t.Fatalf("%+v, %v, %d received; want the first and the last", stats, err, len(h.got))
+	}
+}
+
+// A refused sign-in is an error that names the mailbox, never the password; a URL that
+// is not imap(s) with a user is refused before any connection.
+func TestPollErrors(t *testing.T) {
+	srv := imaptest.Start(t)
+	u := srv.URL()
+	u.User = url.UserPassword(imaptest.User, "wrong-password-123")
+	_, err := newPoller(t, srv, u, &memState{}).Poll(context.Background(), &recorder{})
+	if err == nil || !strings.Contains(err.Error(), "sign-in refused") || strings.Contains(err.Error(), "wrong-password-123") {
+		t.Fatalf("wrong password: %v", err)
+	}
+	for _, bad := range []string{"http://u:p@host/INBOX", "imaps://host/INBOX", "imaps://u:p@/INBOX"} {
+		u, _ := url.Parse(bad)
+		if _, err := imapin.NewPoller(imapin.Options{URL: u}, &memState{}); err == nil {
+			t.Errorf("%s: accepted", bad)
+		}
+	}
+}
