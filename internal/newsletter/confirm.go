@@ -21,10 +21,12 @@ func (s *Service) CheckConfirm(ctx context.Context, raw string) error {
 	return nil
 }
 
-// Confirm completes the double opt-in (the POST behind the page's button). A link is
-// good for the lists it names as they were when it was mailed: a list the subscriber
-// left (or joined) after that is not changed by it, so replaying an old confirmation
-// link cannot undo a later choice on the preferences page.
+// Confirm completes the double opt-in (the POST behind the page's button). A link
+// confirms the name and consent record submitted with it (what is stored for a pending
+// subscriber is replaced by each later sign-up), and it is good for the lists it names
+// as they were when it was mailed: a list the subscriber left (or joined) after that is
+// not changed by it, so replaying an old confirmation link cannot undo a later choice
+// on the preferences page.
 func (s *Service) Confirm(ctx context.Context, raw string) error {
 	t, err := s.open(raw, purposeConfirm)
 	if err != nil {
@@ -37,7 +39,17 @@ func (s *Service) Confirm(ctx context.Context, raw string) error {
 	if t.Issued == 0 {
 		issued = time.Unix(t.Expires, 0).Add(-s.opts.ConfirmTTL)
 	}
-	return s.store.Confirm(ctx, t.Subscriber, t.Lists, issued.UTC(), s.now().UTC())
+	// The link confirms the sign-up it was mailed for: a later sign-up with the same
+	// address (by anyone) replaced what is stored, but not what this link carries.
+	var signup *SignupDetails
+	if t.Signup != nil {
+		name, err := s.sealName(t.Signup.Name)
+		if err != nil {
+			return err
+		}
+		signup = &SignupDetails{NameSealed: name, ConsentSource: t.Signup.ConsentSource, ConsentTextHash: t.Signup.ConsentTextHash}
+	}
+	return s.store.Confirm(ctx, t.Subscriber, t.Lists, signup, issued.UTC(), s.now().UTC())
 }
 
 // Preferences returns the lists of the subscriber behind an unsubscribe link.

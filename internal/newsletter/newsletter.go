@@ -42,6 +42,14 @@ type Record struct {
 	UpdatedAt          time.Time
 }
 
+// SignupDetails are what one sign-up records beside the address: the name (sealed; ""
+// for none) and the consent record (see Record).
+type SignupDetails struct {
+	NameSealed      string
+	ConsentSource   string
+	ConsentTextHash string
+}
+
 // Membership is a subscriber's relation to one list.
 type Membership struct {
 	List       List
@@ -56,11 +64,12 @@ type Store interface {
 	// SaveSignup inserts (ID 0) or updates the subscriber, then, in the same transaction,
 	// queues the mail that confirm returns for the subscriber's id (nil: no mail).
 	SaveSignup(ctx context.Context, r Record, event string, confirm func(id int64) (*mail.Queued, error)) (int64, error)
-	// Confirm marks the subscriber confirmed, subscribes them to lists and lifts an
-	// "unsubscribed" suppression of their address.
-	// Confirm marks the subscriber confirmed at at and joins the lists, except those
-	// whose membership changed after issued (the confirmation link's time).
-	Confirm(ctx context.Context, id int64, lists []int64, issued, at time.Time) error
+	// Confirm marks the subscriber confirmed at at, joins the lists, except those whose
+	// membership changed after issued (the confirmation link's time), and lifts an
+	// "unsubscribed" suppression of their address, in one transaction. With signup (not
+	// nil), a subscriber still pending is confirmed with that name and consent record
+	// instead of what is stored; an already confirmed one keeps theirs.
+	Confirm(ctx context.Context, id int64, lists []int64, signup *SignupDetails, issued, at time.Time) error
 	// Erase deletes the subscriber and suppresses their address with reason; campaignID,
 	// when not 0, counts the unsubscribe for that campaign.
 	Erase(ctx context.Context, id int64, reason string, campaignID int64, at time.Time) error

@@ -2,6 +2,7 @@ package newsletter_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -156,7 +157,7 @@ func TestLinksAreOpaqueAndChecked(t *testing.T) {
 	}
 	_, c := e.queuedMail(t)
 	tok := linkToken(t, c.Text, "/subscribe/confirm/")
-	for _, bad := range []string{"", "1", tok[:len(tok)-2], tok + "x", strings.Repeat("a", 2000)} {
+	for _, bad := range []string{"", "1", tok[:len(tok)-2], tok + "x", strings.Repeat("a", 5000)} {
 		if err := e.svc.Confirm(ctx, bad); !errs.Is(err, errs.NotFound) {
 			t.Errorf("Confirm(%.20q…) = %v, want not_found", bad, err)
 		}
@@ -235,6 +236,145 @@ func TestSignupCannotRenameConfirmedSubscriber(t *testing.T) {
 	}
 	if d.Name != "Ana" || d.Status != newsletter.Confirmed {
 		t.Fatalf("after a stranger's sign-up: name %q, status %s", d.Name, d.Status)
+	}
+}
+
+// Promise: contact details are used only to identify — each confirmation link confirms
+// the details submitted with it. Ana signs up; past the confirmation-mail interval
+// somebody else posts the form with her address and another name and consent record.
+// Ana's link confirms Ana's sign-up, not the later one (which, until its own link is
+// followed, is only a second mail to Ana's mailbox); the later link confirms the later
+// sign-up; and once confirmed, no further link changes the name or consent.
+func TestConfirmationLinkConfirmsItsOwnSignup(t *testing.T) {
+	ctx := context.Background()
+	type signup struct {
+		link, name   string
+		source, hash string // the consent record as Join stored it
+	}
+	run := func(t *testing.T) (env, int64, []signup) {
+		e := setup(t)
+		var out []signup
+		for i, in := range []newsletter.SubscribeInput{
+			{Email: "ana@example.com", Name: "Ana", ConsentVersion: "2026-11", Source: "footer"},
+			{Email: "ana@example.com", Name: "Mallory", ConsentVersion: "2020-01", Source: "elsewhere"},
+		} {
+			if i > 0 { // past the confirmation-mail interval
+				if _, err := e.db.Exec(ctx, "UPDATE subscribers SET confirmation_sent_at = 0"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := e.svc.Subscribe(ctx, in); err != nil {
+				t.Fatal(err)
+			}
+			_, c := e.queuedMail(t)
+			if strings.Contains(c.Text, in.Name) {
+				t.Fatalf("the confirmation mail echoes the name %q", in.Name)
+			}
+			su := signup{link: linkToken(t, c.Text, "https://candor.example/subscribe/confirm/"), name: in.Name}
+			if err := e.db.QueryRow(ctx, "SELECT consent_source, consent_text_hash FROM subscribers").Scan(&su.source, &su.hash); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, su)
+		}
+		if out[0].link == out[1].link || out[0].source == out[1].source || out[0].hash == out[1].hash {
+			t.Fatalf("the two sign-ups are not told apart: %+v", out)
+		}
+		var id int64
+		if err := e.db.QueryRow(ctx, "SELECT id FROM subscribers").Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return e, id, out
+	}
+	check := func(t *testing.T, e env, id int64, want signup) {
+		t.Helper()
+		d, err := e.svc.GetSubscriber(ctx, staff.CLI, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Status != newsletter.Confirmed || d.Name != want.name || d.ConsentSource != want.source || d.ConsentTextHash != want.hash {
+			t.Fatalf("confirmed as name %q, consent %q/%q, status %s; want the sign-up of %q (%q/%q)",
+				d.Name, d.ConsentSource, d.ConsentTextHash, d.Status, want.name, want.source, want.hash)
+		}
+	}
+	t.Run("first link", func(t *testing.T) {
+		e, id, s := run(t)
+		if err := e.svc.Confirm(ctx, s[0].link); err != nil {
+			t.Fatal(err)
+		}
+		check(t, e, id, s[0])
+		// Confirmed: the other link no longer changes who is stored.
+		if err := e.svc.Confirm(ctx, s[1].link); err != nil {
+			t.Fatal(err)
+		}
+		check(t, e, id, s[0])
+	})
+	t.Run("second link", func(t *testing.T) {
+		e, id, s := run(t)
+		if err := e.svc.Confirm(ctx, s[1].link); err != nil {
+			t.Fatal(err)
+		}
+		check(t, e, id, s[1])
+		if err := e.svc.Confirm(ctx, s[0].link); err != nil {
+			t.Fatal(err)
+		}
+		check(t, e, id, s[1])
+	})
+}
+
+// The longest sign-up the form accepts still gets a working link: the token carries the
+// name and consent source, and "&" takes six bytes in its JSON.
+func TestLongestSignupLinkWorks(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t)
+	name := strings.Repeat("&", newsletter.MaxNameRunes)
+	in := newsletter.SubscribeInput{Email: "long@example.com", Name: name,
+		ConsentVersion: strings.Repeat("v", newsletter.MaxConsentBytes), Source: strings.Repeat("&", newsletter.MaxSourceBytes)}
+	if err := e.svc.Subscribe(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	_, c := e.queuedMail(t)
+	tok := linkToken(t, c.Text, "https://candor.example/subscribe/confirm/")
+	t.Logf("the longest sign-up's token has %d bytes", len(tok))
+	if err := e.svc.Confirm(ctx, tok); err != nil {
+		t.Fatalf("a %d-byte link: %v", len(tok), err)
+	}
+	var id int64
+	if err := e.db.QueryRow(ctx, "SELECT id FROM subscribers").Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := e.svc.GetSubscriber(ctx, staff.CLI, id); err != nil || d.Name != name || d.Status != newsletter.Confirmed {
+		t.Fatalf("%+v, %v", d, err)
+	}
+}
+
+// A confirmation link mailed before links carried their sign-up's details confirms what
+// is stored, as it always did.
+func TestOldConfirmationLinkConfirmsStoredSignup(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t)
+	if err := e.svc.Subscribe(ctx, newsletter.SubscribeInput{Email: "ana@example.com", Name: "Ana", Source: "footer"}); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	if err := e.db.QueryRow(ctx, "SELECT id FROM subscribers").Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	lists, _ := sqldb.NewsletterStore{DB: e.db}.Lists(ctx)
+	now := time.Now()
+	old, err := e.sealer.SealString("newsletter.token", fmt.Sprintf(`{"p":"confirm","s":%d,"l":[%d],"i":%d,"e":%d}`,
+		id, lists[0].ID, now.UnixMilli(), now.Add(time.Hour).Unix()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Confirm(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	d, err := e.svc.GetSubscriber(ctx, staff.CLI, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Name != "Ana" || d.ConsentSource != "form:footer" || d.Status != newsletter.Confirmed || len(d.Lists) != 1 {
+		t.Fatalf("an old link confirmed %+v", d.Subscriber)
 	}
 }
 

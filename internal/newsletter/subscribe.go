@@ -115,10 +115,17 @@ func (s *Service) Join(ctx context.Context, v Signup) error {
 		rec.ConsentSource = "form:" + sourceOrDefault(v.source)
 		rec.ConsentTextHash = consentHash(v.consent)
 	}
+	// The link carries this sign-up's details, so it confirms this sign-up even if a
+	// later one replaces what is stored (see Confirm). A confirmed subscriber's link
+	// carries none: it changes nothing but the lists.
+	var signup *tokenSignup
+	if rec.Status != Confirmed {
+		signup = &tokenSignup{Name: name, ConsentSource: rec.ConsentSource, ConsentTextHash: rec.ConsentTextHash}
+	}
 	rec.ConfirmationSentAt, rec.UpdatedAt = now, now
 	email, _ := pii.NewEmail(norm)
 	_, err = s.store.SaveSignup(ctx, rec, "subscribed", func(id int64) (*mail.Queued, error) {
-		return s.confirmationMail(id, email, lists)
+		return s.confirmationMail(id, email, lists, signup)
 	})
 	if err == nil && s.notify != nil {
 		s.notify.Notify()
@@ -158,10 +165,12 @@ func (s *Service) resolveLists(ctx context.Context, slugs []string) ([]int64, er
 	return ids, nil
 }
 
-// confirmationMail is the double opt-in mail. It echoes nothing the person typed.
-func (s *Service) confirmationMail(id int64, to pii.Email, lists []int64) (*mail.Queued, error) {
+// confirmationMail is the double opt-in mail. It echoes nothing the person typed: the
+// sign-up's details travel only inside the sealed token.
+func (s *Service) confirmationMail(id int64, to pii.Email, lists []int64, signup *tokenSignup) (*mail.Queued, error) {
 	now := s.now()
-	tok, err := s.seal(token{Purpose: purposeConfirm, Subscriber: id, Lists: lists, Issued: now.UnixMilli(), Expires: now.Add(s.opts.ConfirmTTL).Unix()})
+	tok, err := s.seal(token{Purpose: purposeConfirm, Subscriber: id, Lists: lists, Issued: now.UnixMilli(),
+		Expires: now.Add(s.opts.ConfirmTTL).Unix(), Signup: signup})
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,26 @@ type token struct {
 	Campaign   int64   `json:"c,omitempty"`
 	Issued     int64   `json:"i,omitempty"` // Unix ms; 0 in tokens made before it existed
 	Expires    int64   `json:"e"`
+	// Signup is, in a confirmation token, the sign-up it was mailed for, so the link
+	// confirms exactly that sign-up even if a later one (anyone may post the form with
+	// an address) changed what is stored. Nil in other tokens and in confirmation
+	// tokens made before it existed, which confirm whatever is stored.
+	Signup *tokenSignup `json:"d,omitempty"`
 }
+
+// tokenSignup is what a sign-up records beside the address, in plain text (the whole
+// token is sealed).
+type tokenSignup struct {
+	Name            string `json:"n,omitempty"`  // as submitted: "" for no name
+	ConsentSource   string `json:"cs,omitempty"` // Record.ConsentSource
+	ConsentTextHash string `json:"ch,omitempty"` // Record.ConsentTextHash
+}
+
+// maxTokenLen caps a raw token before it is opened. A confirmation token carries up to
+// MaxLists list ids, a name of MaxNameRunes (up to 6 bytes each in JSON, e.g. "&" is
+// \u0026) and a source of MaxSourceBytes (likewise): about 1.5 KB of JSON, 2.1 KB
+// sealed and base64-encoded. The old cap, 1024, cut off a long name.
+const maxTokenLen = 4096
 
 var errBadLink = errs.E(errs.NotFound, "This link is not valid or has expired.")
 
@@ -37,7 +56,7 @@ func (s *Service) seal(t token) (string, error) {
 // open checks a token's seal, purpose and expiry. Every failure is the same not-found.
 func (s *Service) open(raw, purpose string) (token, error) {
 	var t token
-	if raw == "" || len(raw) > 1024 {
+	if raw == "" || len(raw) > maxTokenLen {
 		return t, errBadLink
 	}
 	plain, err := s.sealer.OpenString(sealToken, raw)

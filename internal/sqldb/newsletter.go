@@ -96,16 +96,25 @@ func addEvent(ctx context.Context, tx *Tx, id int64, event, detail string, at ti
 	return err
 }
 
-// Confirm marks the subscriber confirmed and subscribes them to lists.
-func (s NewsletterStore) Confirm(ctx context.Context, id int64, lists []int64, issued, at time.Time) error {
+// Confirm marks the subscriber confirmed and subscribes them to lists; a pending one
+// takes signup's name and consent record when signup is not nil.
+func (s NewsletterStore) Confirm(ctx context.Context, id int64, lists []int64, signup *newsletter.SignupDetails, issued, at time.Time) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		r, err := scanSubscriber(tx.QueryRow(ctx, "SELECT "+subscriberColumns+" FROM subscribers WHERE id = ?"+tx.Dialect().ForUpdate(), id))
 		if err != nil {
 			return err
 		}
 		if r.Status != newsletter.Confirmed {
-			if err := Affected(tx.Exec(ctx, "UPDATE subscribers SET status = 'confirmed', confirmed_at = ?, updated_at = ? WHERE id = ?",
-				toMillis(at), toMillis(at), id)); err != nil {
+			// The status guard repeats the check above in SQL: a confirmation never
+			// rewrites the name or consent record of a subscriber already confirmed.
+			q, args := "UPDATE subscribers SET status = 'confirmed', confirmed_at = ?, updated_at = ? WHERE id = ? AND status <> 'confirmed'",
+				[]any{toMillis(at), toMillis(at), id}
+			if signup != nil {
+				q = `UPDATE subscribers SET status = 'confirmed', confirmed_at = ?, updated_at = ?,
+					name_sealed = ?, consent_source = ?, consent_text_hash = ? WHERE id = ? AND status <> 'confirmed'`
+				args = []any{toMillis(at), toMillis(at), signup.NameSealed, signup.ConsentSource, signup.ConsentTextHash, id}
+			}
+			if err := Affected(tx.Exec(ctx, q, args...)); err != nil {
 				return err
 			}
 		}
