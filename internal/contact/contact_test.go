@@ -510,3 +510,78 @@ func TestExportAuditNamesConversations(t *testing.T) {
 		t.Errorf("export audit entry lacks %s or holds text:\n%s", want, log)
 	}
 }
+
+// Promise: what people write is seen only by authorized staff, in its conversation. An
+// answer by mail to a reply joins the conversation it refers to (by the reply's or the
+// thread's Message-ID), reopens it and notifies staff with a link only; it is added
+// once however often the mailbox is read; a mail from anyone but the person who wrote
+// the conversation (who may have learnt a Message-ID) is left out.
+func TestAnswersByMailJoinTheirConversation(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	e.member(t, "reader@example.com", staff.Support, false)
+	id := e.receive(t, sample, contact.New)
+	if err := e.svc.Reply(ctx, e.support, id, "Yes, you can."); err != nil {
+		t.Fatal(err)
+	}
+	var reply string
+	for _, m := range e.outbox(t) {
+		if m.purpose == "contact.reply" {
+			reply = m.messageID
+		}
+	}
+	var thread string
+	if err := e.db.QueryRow(ctx, "SELECT thread_id FROM contact_conversations WHERE id = ?", id).Scan(&thread); err != nil {
+		t.Fatal(err)
+	}
+	notified := func() int { return count(t, e.db, "SELECT COUNT(*) FROM mail_outbox WHERE purpose = 'contact.notify'") }
+	before := notified()
+
+	a := contact.Answer{MessageID: "<answer-1@mail.example.org>", References: []string{"<unknown@x>", reply}, From: "Ada@Example.org", Text: "Thanks!"}
+	for range 2 {
+		out, err := e.svc.ReceiveAnswer(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out != contact.AnswerAdded && out != contact.AnswerDuplicate {
+			t.Fatalf("outcome %s", out)
+		}
+	}
+	c, err := e.svc.Get(ctx, e.support, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := c.Messages[len(c.Messages)-1]
+	if c.Folder != contact.Open || len(c.Messages) != 3 || last.Kind != contact.In || last.Body != "Thanks!" || last.MessageID != a.MessageID {
+		t.Fatalf("after the answer (read twice): folder %s, %d messages, last %+v", c.Folder, len(c.Messages), last)
+	}
+	if n := notified() - before; n < 1 {
+		t.Fatal("no staff notification for the answer")
+	}
+	for _, m := range e.outbox(t) {
+		if m.purpose == "contact.notify" && strings.Contains(m.content.Text, "Thanks!") {
+			t.Fatal("a notification carries the answer's text")
+		}
+	}
+
+	for _, tc := range []struct {
+		name string
+		a    contact.Answer
+		want contact.AnswerOutcome
+	}{
+		{"a stranger who knows the Message-ID", contact.Answer{MessageID: "<s@x>", References: []string{reply}, From: "mallory@example.net", Text: "hi"}, contact.AnswerStranger},
+		{"no known thread", contact.Answer{MessageID: "<n@x>", References: []string{"<nothing@x>"}, From: "ada@example.org", Text: "hi"}, contact.AnswerNoThread},
+		{"nothing to show", contact.Answer{MessageID: "<e@x>", References: []string{reply}, From: "ada@example.org", Text: "  "}, contact.AnswerNoText},
+		{"the thread's root, no Message-ID of its own", contact.Answer{References: []string{thread}, From: "ada@example.org", Text: "again"}, contact.AnswerAdded},
+	} {
+		if out, err := e.svc.ReceiveAnswer(ctx, tc.a); err != nil || out != tc.want {
+			t.Errorf("%s: %s, %v; want %s", tc.name, out, err, tc.want)
+		}
+	}
+	if out, _ := e.svc.ReceiveAnswer(ctx, contact.Answer{References: []string{thread}, From: "ada@example.org", Text: "again"}); out != contact.AnswerDuplicate {
+		t.Errorf("the same answer without a Message-ID, read again: %s; want duplicate", out)
+	}
+	if n := count(t, e.db, "SELECT COUNT(*) FROM contact_messages WHERE conversation_id = ?", id); n != 4 {
+		t.Errorf("%d messages; want the form's, the reply and two answers", n)
+	}
+}
