@@ -62,7 +62,9 @@ type Store interface {
 	SubscriberByIndex(ctx context.Context, index string) (Record, error)
 	SubscriberByID(ctx context.Context, id int64) (Record, error)
 	// SaveSignup inserts (ID 0) or updates the subscriber, then, in the same transaction,
-	// queues the mail that confirm returns for the subscriber's id (nil: no mail).
+	// queues the mail that confirm returns for the subscriber's id (nil: no mail). An
+	// update never changes the status, name or consent record of a subscriber confirmed
+	// in storage, whatever r says (r may predate a concurrent Confirm).
 	SaveSignup(ctx context.Context, r Record, event string, confirm func(id int64) (*mail.Queued, error)) (int64, error)
 	// Confirm marks the subscriber confirmed at at, joins the lists, except those whose
 	// membership changed after issued (the confirmation link's time), and lifts an

@@ -56,7 +56,8 @@ func (s NewsletterStore) SubscriberByID(ctx context.Context, id int64) (newslett
 }
 
 // SaveSignup writes the subscriber and its confirmation mail in one transaction, group
-// committed with concurrent sign-ups (see DB.Batch).
+// committed with concurrent sign-ups (see DB.Batch). A subscriber already confirmed in
+// the database keeps their status, name and consent record (see the UPDATE).
 func (s NewsletterStore) SaveSignup(ctx context.Context, r newsletter.Record, event string, confirm func(id int64) (*mail.Queued, error)) (id int64, err error) {
 	err = s.DB.Batch(ctx, func(tx *Tx) error {
 		id = r.ID
@@ -67,8 +68,18 @@ func (s NewsletterStore) SaveSignup(ctx context.Context, r newsletter.Record, ev
 				r.EmailIndex, r.EmailSealed, r.NameSealed, r.Status, r.ConsentSource, r.ConsentTextHash,
 				toMillis(r.CreatedAt), toMillis(r.ConfirmationSentAt), toMillis(r.UpdatedAt))
 		} else {
-			err = Affected(tx.Exec(ctx, `UPDATE subscribers SET email_sealed = ?, name_sealed = ?, status = ?,
-				consent_source = ?, consent_text_hash = ?, confirmation_sent_at = ?, updated_at = ? WHERE id = ?`,
+			// Invariant: a subscriber confirmed in the database keeps their status, name
+			// and consent record whatever r says; they change only with their own
+			// confirmation (Confirm). r was read before this write, so a confirmation
+			// that landed in between must not be undone by a stale pending r (someone
+			// posting the public form with their address). The guard reads the row as
+			// stored, in the UPDATE itself; the sign-up's times and its mail still go.
+			err = Affected(tx.Exec(ctx, `UPDATE subscribers SET email_sealed = ?,
+				name_sealed = CASE WHEN status = 'confirmed' THEN name_sealed ELSE ? END,
+				status = CASE WHEN status = 'confirmed' THEN status ELSE ? END,
+				consent_source = CASE WHEN status = 'confirmed' THEN consent_source ELSE ? END,
+				consent_text_hash = CASE WHEN status = 'confirmed' THEN consent_text_hash ELSE ? END,
+				confirmation_sent_at = ?, updated_at = ? WHERE id = ?`,
 				r.EmailSealed, r.NameSealed, r.Status, r.ConsentSource, r.ConsentTextHash,
 				toMillis(r.ConfirmationSentAt), toMillis(r.UpdatedAt), id))
 		}
