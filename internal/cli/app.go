@@ -11,6 +11,7 @@ import (
 	"github.com/candor-dev/candor/internal/config"
 	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/demo"
+	"github.com/candor-dev/candor/internal/imapin"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/mail/smtp"
 	"github.com/candor-dev/candor/internal/newsletter"
@@ -33,6 +34,7 @@ type app struct {
 	newsletter *newsletter.Service
 	campaigns  *newsletter.Campaigns
 	contact    *contact.Service
+	answers    *imapin.Poller // reads --contact-imap; nil when unset
 	mailer     *mail.Service
 	relay      *smtp.Relay // nil without --smtp, and for commands that send nothing
 	shop       *shop.Service
@@ -112,6 +114,10 @@ func openApp(ctx context.Context, inv *invocation, needs appNeeds) (*app, error)
 		RetentionSpam: cfg.RetentionSpam, RetentionReview: cfg.RetentionReview, RetentionClosed: cfg.RetentionClosed,
 	})
 	if err := a.openShop(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if a.answers, err = a.openContactIMAP(); err != nil {
 		db.Close()
 		return nil, err
 	}

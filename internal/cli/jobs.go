@@ -15,7 +15,7 @@ type job struct {
 }
 
 func (a *app) jobs() []job {
-	return []job{
+	jobs := []job{
 		{"purge idle sessions", 10 * time.Minute, a.staff.PurgeSessions},
 		{"purge unconfirmed subscriptions", time.Hour, a.newsletter.PurgePending},
 		{"purge contact messages past retention", time.Hour, a.contact.Purge},
@@ -32,6 +32,12 @@ func (a *app) jobs() []job {
 		}},
 		{"queue the weekly statistics mails", 10 * time.Minute, a.statsWeekly().Send},
 	}
+	if p := a.answers; p != nil {
+		jobs = append(jobs, job{"read answers from the contact mailbox", a.cfg.ContactIMAPEvery, func(ctx context.Context) (int64, error) {
+			return a.readAnswers(ctx, p)
+		}})
+	}
+	return jobs
 }
 
 // runJobs runs every job once at start and then on its interval, until ctx ends. A

@@ -60,12 +60,15 @@ type Config struct {
 	ConfirmInterval time.Duration // at most one confirmation mail per address per interval
 	ThanksURL       string        // where a plain subscribe form post redirects; "" for Candor's own page
 
-	ContactThanksURL string        // where a plain contact form post redirects; "" for Candor's own page
-	ContactReplyTo   string        // Reply-To of inbox replies; "" for none
-	RetentionSpam    time.Duration // contact spam is deleted after this
-	RetentionReview  time.Duration // contact "needs review" is deleted after this
-	RetentionClosed  time.Duration // closed contact conversations are deleted after this
-	OutboxRetention  time.Duration // finished transactional mail is deleted from the outbox after this
+	ContactThanksURL  string        // where a plain contact form post redirects; "" for Candor's own page
+	ContactReplyTo    string        // Reply-To of inbox replies; "" for none
+	ContactIMAP       *url.URL      // the mailbox people's answers arrive in (imaps:// or imap://); nil: not read
+	ContactIMAPCAFile string        // PEM certificates trusted for that mailbox instead of the system roots
+	ContactIMAPEvery  time.Duration // how often that mailbox is read
+	RetentionSpam     time.Duration // contact spam is deleted after this
+	RetentionReview   time.Duration // contact "needs review" is deleted after this
+	RetentionClosed   time.Duration // closed contact conversations are deleted after this
+	OutboxRetention   time.Duration // finished transactional mail is deleted from the outbox after this
 
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration

@@ -27,6 +27,7 @@ func (c Config) Listing() []Entry {
 		"postal-address": c.PostalAddress, "antibot-difficulty": strconv.Itoa(c.AntibotDifficulty), "stats-respect-dnt": boolText(c.StatsRespectDNT), "pending-ttl": c.PendingTTL.String(),
 		"confirm-interval": c.ConfirmInterval.String(), "subscribe-thanks-url": c.ThanksURL,
 		"contact-thanks-url": c.ContactThanksURL, "contact-reply-to": c.ContactReplyTo,
+		"contact-imap": urlText(c.ContactIMAP), "contact-imap-ca-file": c.ContactIMAPCAFile, "contact-imap-every": c.ContactIMAPEvery.String(),
 		"retention-spam": c.RetentionSpam.String(), "retention-review": c.RetentionReview.String(),
 		"retention-closed": c.RetentionClosed.String(), "outbox-retention": c.OutboxRetention.String(), "stats-k": strconv.Itoa(c.StatsK),
 		"payment": c.Payment, "stripe-key": c.StripeKey, "stripe-api": c.StripeAPI.String(),

@@ -180,6 +180,22 @@ var settings = []setting{
 		c.ContactReplyTo = a.Address
 		return nil
 	}},
+	{name: "contact-imap", help: "read people's answers to inbox replies from this mailbox: imaps://USER:PASS@HOST:993/MAILBOX (implicit TLS) or imap://USER:PASS@HOST:143/MAILBOX (STARTTLS); unset: answers stay in that mailbox", secret: true, show: redactURL, set: func(c *Config, v string) error {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "imaps" && u.Scheme != "imap") || u.Hostname() == "" || u.User == nil || u.User.Username() == "" {
+			return fmt.Errorf("must look like imaps://user:pass@host:993/INBOX or imap://user:pass@host:143/INBOX")
+		}
+		c.ContactIMAP = u
+		return nil
+	}},
+	{name: "contact-imap-ca-file", help: "PEM file of the certificates to trust for the mailbox's TLS instead of the system roots (a server with a private CA)", set: func(c *Config, v string) error {
+		c.ContactIMAPCAFile = v
+		return nil
+	}},
+	{name: "contact-imap-every", def: "1m", help: "how often the mailbox of --contact-imap is read", set: func(c *Config, v string) (err error) {
+		c.ContactIMAPEvery, err = duration(v, 10*time.Second, 24*time.Hour)
+		return err
+	}},
 	{name: "retention-spam", def: "720h", help: "contact messages in the spam folder are deleted this long after they were filed there", set: func(c *Config, v string) (err error) {
 		c.RetentionSpam, err = duration(v, time.Hour, 10*365*24*time.Hour)
 		return err

@@ -84,3 +84,13 @@ func (s *Service) ReceiveAnswer(ctx context.Context, a Answer) (AnswerOutcome, e
 	}
 	return AnswerAdded, nil
 }
+
+// Knows reports whether a mail referring to these Message-IDs would answer a
+// conversation (a reply's or a thread's id): the mailbox reader downloads only those.
+func (s *Service) Knows(ctx context.Context, refs []string) (bool, error) {
+	_, err := s.store.ConversationByMessageID(ctx, refs)
+	if errs.Is(err, errs.NotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}

@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/candor-dev/candor/internal/antibot"
 	"github.com/candor-dev/candor/internal/canarytest"
+	"github.com/candor-dev/candor/internal/imapin/imaptest"
 )
 
 // solvedContactForm is the contact form as antibot.js would send it.
@@ -62,9 +65,43 @@ func TestContactCanary(t *testing.T) {
 	if r := staff.get("/admin/inbox/" + itoa(int64(id))); r.StatusCode == http.StatusOK && !strings.Contains(r.body, text) {
 		t.Errorf("the conversation view does not show the message")
 	}
+	want(t, staff.post("/admin/inbox/"+itoa(int64(id))+"/reply", url.Values{"reply": {"We will look into it."}}), http.StatusSeeOther)
 	s.stop()
-	canarytest.AssertAbsent(t, "contact data is sealed at rest", []string{in.dir}, name, email, subject, text)
-	for _, hit := range canarytest.FindIn("logs", []byte(in.logs.String()), name, email, subject, text) {
+
+	// The person answers the reply by mail; Candor reads the answer from the support
+	// mailbox (an IMAP server on loopback, see imaptest) into the conversation.
+	const answerText = "Canary answer body 9917"
+	in.canary(answerText)
+	mailbox := imaptest.Start(t)
+	db := in.openDB(t)
+	var replyID string
+	if err := db.QueryRowContext(t.Context(), "SELECT message_id FROM contact_messages WHERE kind = 'out'").Scan(&replyID); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	mailbox.Deliver([]byte("From: " + name + " <" + email + ">\r\nTo: " + imaptest.User + "\r\nSubject: Re: " + subject +
+		"\r\nMessage-ID: <canary-answer@example.com>\r\nIn-Reply-To: " + replyID + "\r\n\r\n" + answerText +
+		"\r\n\r\nOn Monday, Support wrote:\r\n> We will look into it.\r\n"))
+	ca := filepath.Join(t.TempDir(), "imap-ca.pem")
+	if err := os.WriteFile(ca, mailbox.Cert.CertPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s = in.serve("--antibot-difficulty", "4", "--contact-imap", mailbox.URL().String(), "--contact-imap-ca-file", ca)
+	deadline := time.Now().Add(10 * time.Second) // the job reads the mailbox at start
+	for in.count(t, "SELECT COUNT(*) FROM contact_messages WHERE kind = 'in'") < 2 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := in.count(t, "SELECT COUNT(*) FROM contact_conversations WHERE folder = 'open'"); n != 1 {
+		t.Fatalf("after the answer: %d open conversations; want the answered one", n)
+	}
+	staff = s.browser()
+	wantRedirect(t, staff.post("/admin/login", url.Values{"email": {"owner@example.com"}, "password": {ownerPW}}), "/admin/")
+	if r := staff.get("/admin/inbox/" + itoa(int64(id))); !strings.Contains(r.body, answerText) || strings.Contains(r.body, "&gt; We will look") {
+		t.Errorf("the conversation does not show the answer, or shows the quoted reply in it")
+	}
+	s.stop()
+	canarytest.AssertAbsent(t, "contact data is sealed at rest", []string{in.dir}, name, email, subject, text, answerText)
+	for _, hit := range canarytest.FindIn("logs", []byte(in.logs.String()), name, email, subject, text, answerText, imaptest.Password) {
 		t.Errorf("logs contain %q (%s)", hit.Canary, hit.Encoding)
 	}
 }

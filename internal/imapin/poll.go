@@ -51,6 +51,7 @@ type Poller struct {
 	opts             Options
 	state            State
 	source           string // the URL without the password: State's key
+	name             string // the URL without the user: what errors and logs name
 	user, pass, addr string
 	mailbox          string
 }
@@ -78,14 +79,15 @@ func NewPoller(opts Options, state State) (*Poller, error) {
 	}
 	p.addr = net.JoinHostPort(u.Hostname(), port)
 	p.source = (&url.URL{Scheme: u.Scheme, User: url.User(p.user), Host: p.addr, Path: "/" + p.mailbox}).String()
+	p.name = (&url.URL{Scheme: u.Scheme, Host: p.addr, Path: "/" + p.mailbox}).String()
 	if p.opts.Timeout <= 0 {
 		p.opts.Timeout = 2 * time.Minute
 	}
 	return p, nil
 }
 
-// Source names the mailbox without its password.
-func (p *Poller) Source() string { return p.source }
+// Name names the mailbox without its user or password (for logs).
+func (p *Poller) Name() string { return p.name }
 
 // Poll reads the mails that arrived since the last poll (all of them the first time,
 // or when the mailbox's UIDVALIDITY changed) and hands those that answer a known
@@ -102,11 +104,11 @@ func (p *Poller) Poll(ctx context.Context, h Handler) (Stats, error) {
 	stop := context.AfterFunc(ctx, func() { c.Close() }) // a hung server ends with the poll
 	defer stop()
 	if err := c.Login(p.user, p.pass).Wait(); err != nil {
-		return st, fmt.Errorf("imapin: %s: sign-in refused: %w", p.source, err)
+		return st, fmt.Errorf("imapin: %s: sign-in refused: %w", p.name, err)
 	}
 	sel, err := c.Select(p.mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
 	if err != nil {
-		return st, fmt.Errorf("imapin: %s: %w", p.source, err)
+		return st, fmt.Errorf("imapin: %s: %w", p.name, err)
 	}
 	validity, last, err := p.state.Position(ctx, p.source)
 	if err != nil {
@@ -138,7 +140,7 @@ func (p *Poller) readBatch(ctx context.Context, c *imapclient.Client, h Handler,
 	set.AddRange(imap.UID(last+1), imap.UID(last+batch))
 	msgs, err := c.Fetch(set, &imap.FetchOptions{UID: true, RFC822Size: true, BodySection: []*imap.FetchItemBodySection{headerFields}}).Collect()
 	if err != nil {
-		return last, fmt.Errorf("imapin: %s: %w", p.source, err)
+		return last, fmt.Errorf("imapin: %s: %w", p.name, err)
 	}
 	if len(msgs) == 0 {
 		return p.skipGap(c, last)
@@ -162,7 +164,7 @@ func (p *Poller) readBatch(ctx context.Context, c *imapclient.Client, h Handler,
 func (p *Poller) skipGap(c *imapclient.Client, last uint32) (uint32, error) {
 	data, err := c.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{{imap.UIDRange{Start: imap.UID(last + 1), Stop: 0}}}}, nil).Wait()
 	if err != nil {
-		return last, fmt.Errorf("imapin: %s: %w", p.source, err)
+		return last, fmt.Errorf("imapin: %s: %w", p.name, err)
 	}
 	next := last
 	for _, uid := range data.AllUIDs() {
@@ -193,7 +195,7 @@ func (p *Poller) consider(ctx context.Context, c *imapclient.Client, h Handler, 
 	whole := &imap.FetchItemBodySection{Peek: true}
 	full, err := c.Fetch(imap.UIDSetNum(m.UID), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{whole}}).Collect()
 	if err != nil {
-		return fmt.Errorf("imapin: %s: %w", p.source, err)
+		return fmt.Errorf("imapin: %s: %w", p.name, err)
 	}
 	if len(full) != 1 {
 		st.Skipped++ // deleted meanwhile
@@ -224,7 +226,7 @@ func (p *Poller) dial() (*imapclient.Client, error) {
 	}
 	c, err := dial(p.addr, o)
 	if err != nil {
-		return nil, fmt.Errorf("imapin: %s: %w", p.source, err)
+		return nil, fmt.Errorf("imapin: %s: %w", p.name, err)
 	}
 	return c, nil
 }
