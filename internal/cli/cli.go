@@ -48,6 +48,7 @@ func commands() []command {
 		{"migrate", "[status]", "apply pending database migrations, or list them", runMigrate},
 		{"staff", "add|list|disable|enable|set-role|reset-password|reset-2fa", "manage staff accounts", runStaff},
 		{"lists", "add|list", "manage the newsletter's mailing lists", runLists},
+		{"contact", "read-answers", "read people's answers to inbox replies from the mailbox now", runContact},
 		{"sites", "add|list", "manage the websites whose visits are counted", runSites},
 		{"ingest-log", "--site NAME FILE…", "count page views from web-server access logs (- for standard input)", runIngestLog},
 		{"stats", "--site NAME", "print visitor statistics for a range (small counts suppressed)", runStats},

@@ -36,17 +36,63 @@ func (a *app) openContactIMAP() (*imapin.Poller, error) {
 	return p, nil
 }
 
-// readAnswers reads the mailbox once and returns how many answers joined their
-// conversations; what it left out is logged by outcome, never with an address or text.
-func (a *app) readAnswers(ctx context.Context, p *imapin.Poller) (int64, error) {
+// answersRead is what one reading of the mailbox did.
+type answersRead struct {
+	imapin.Stats
+	outcomes map[contact.AnswerOutcome]int
+}
+
+func (r answersRead) String() string {
+	return fmt.Sprintf("%d mails read, %d answering a conversation: %d added, %d already there, %d from another address, %d unreadable",
+		r.Read, r.Candidate, r.outcomes[contact.AnswerAdded], r.outcomes[contact.AnswerDuplicate],
+		r.outcomes[contact.AnswerStranger], r.outcomes[contact.AnswerNoText]+r.Skipped)
+}
+
+// readAnswers reads the mailbox once and says what became of its mails; the log gets
+// the counts, never an address or a text.
+func (a *app) readAnswers(ctx context.Context, p *imapin.Poller) (answersRead, error) {
 	h := &answerHandler{svc: a.contact, outcomes: map[contact.AnswerOutcome]int{}}
 	st, err := p.Poll(ctx, h)
+	r := answersRead{Stats: st, outcomes: h.outcomes}
 	if st.Read > 0 || err != nil {
-		a.log.Info("contact mailbox read", "mailbox", p.Name(), "mails", st.Read, "answers", st.Candidate,
-			"added", h.outcomes[contact.AnswerAdded], "duplicate", h.outcomes[contact.AnswerDuplicate],
-			"stranger", h.outcomes[contact.AnswerStranger], "unreadable", h.outcomes[contact.AnswerNoText]+st.Skipped)
+		a.log.Info("contact mailbox read", "mailbox", p.Name(), "result", r.String())
 	}
-	return int64(h.outcomes[contact.AnswerAdded]), err
+	return r, err
+}
+
+const contactUsage = "candor contact read-answers"
+
+// runContact is `candor contact read-answers`: one reading of the --contact-imap mailbox
+// now (serve reads it every --contact-imap-every), to check the setting.
+func runContact(ctx context.Context, inv *invocation) error {
+	if len(inv.args) == 0 || inv.args[0] != "read-answers" {
+		if len(inv.args) > 0 && (inv.args[0] == "-h" || inv.args[0] == "--help" || inv.args[0] == "-help") {
+			fmt.Fprintln(inv.env.Stdout, "Usage: "+contactUsage)
+			fmt.Fprintln(inv.env.Stdout, "\nRead people's answers to inbox replies from the --contact-imap mailbox now, once.")
+			return nil
+		}
+		return fmt.Errorf("%w: %s", errUsage, contactUsage)
+	}
+	inv.args = inv.args[1:]
+	inv.cmd.args = "read-answers"
+	inv.cmd.summary = "read people's answers to inbox replies from the --contact-imap mailbox now, once (serve reads it every --contact-imap-every)"
+	if err := inv.parse(); err != nil {
+		return err
+	}
+	if inv.cfg.ContactIMAP == nil {
+		return errors.New("setting --contact-imap is not set: there is no mailbox to read (docs/contact.md#answers-by-mail)")
+	}
+	a, err := openApp(ctx, inv, appNeeds{})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	r, err := a.readAnswers(ctx, a.answers)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(inv.env.Stdout, "%s: %s\n", a.answers.Name(), r)
+	return nil
 }
 
 // answerHandler hands the mailbox's answers to the contact domain (imapin.Handler).

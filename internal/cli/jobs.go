@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/sqldb"
 )
 
@@ -34,7 +35,8 @@ func (a *app) jobs() []job {
 	}
 	if p := a.answers; p != nil {
 		jobs = append(jobs, job{"read answers from the contact mailbox", a.cfg.ContactIMAPEvery, func(ctx context.Context) (int64, error) {
-			return a.readAnswers(ctx, p)
+			r, err := a.readAnswers(ctx, p)
+			return int64(r.outcomes[contact.AnswerAdded]), err
 		}})
 	}
 	return jobs

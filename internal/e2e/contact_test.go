@@ -86,9 +86,19 @@ func TestContactCanary(t *testing.T) {
 	if err := os.WriteFile(ca, mailbox.Cert.CertPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s = in.serve("--antibot-difficulty", "4", "--contact-imap", mailbox.URL().String(), "--contact-imap-ca-file", ca)
-	deadline := time.Now().Add(10 * time.Second) // the job reads the mailbox at start
-	for in.count(t, "SELECT COUNT(*) FROM contact_messages WHERE kind = 'in'") < 2 && time.Now().Before(deadline) {
+	imapArgs := []string{"--contact-imap", mailbox.URL().String(), "--contact-imap-ca-file", ca}
+	out, err := in.candor("", nil, append(append([]string{"contact", "read-answers"}, imapArgs...), in.args()...)...)
+	if err != nil || !strings.Contains(out, "1 mails read, 1 answering a conversation: 1 added") || strings.Contains(out, imaptest.Password) {
+		t.Fatalf("candor contact read-answers: %v\n%s", err, out)
+	}
+	// A second answer arrives; serve reads the mailbox at start and then on its interval.
+	const secondText = "Canary second answer 4471"
+	in.canary(secondText)
+	mailbox.Deliver([]byte("From: " + email + "\r\nSubject: Re: " + subject + "\r\nMessage-ID: <canary-answer-2@example.com>\r\n" +
+		"In-Reply-To: <canary-answer@example.com>\r\nReferences: " + replyID + " <canary-answer@example.com>\r\n\r\n" + secondText + "\r\n"))
+	s = in.serve(append([]string{"--antibot-difficulty", "4"}, imapArgs...)...)
+	deadline := time.Now().Add(10 * time.Second)
+	for in.count(t, "SELECT COUNT(*) FROM contact_messages WHERE kind = 'in'") < 3 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	if n := in.count(t, "SELECT COUNT(*) FROM contact_conversations WHERE folder = 'open'"); n != 1 {
@@ -96,12 +106,12 @@ func TestContactCanary(t *testing.T) {
 	}
 	staff = s.browser()
 	wantRedirect(t, staff.post("/admin/login", url.Values{"email": {"owner@example.com"}, "password": {ownerPW}}), "/admin/")
-	if r := staff.get("/admin/inbox/" + itoa(int64(id))); !strings.Contains(r.body, answerText) || strings.Contains(r.body, "&gt; We will look") {
-		t.Errorf("the conversation does not show the answer, or shows the quoted reply in it")
+	if r := staff.get("/admin/inbox/" + itoa(int64(id))); !strings.Contains(r.body, answerText) || !strings.Contains(r.body, secondText) || strings.Contains(r.body, "&gt; We will look") {
+		t.Errorf("the conversation does not show both answers, or shows the quoted reply in one")
 	}
 	s.stop()
-	canarytest.AssertAbsent(t, "contact data is sealed at rest", []string{in.dir}, name, email, subject, text, answerText)
-	for _, hit := range canarytest.FindIn("logs", []byte(in.logs.String()), name, email, subject, text, answerText, imaptest.Password) {
+	canarytest.AssertAbsent(t, "contact data is sealed at rest", []string{in.dir}, name, email, subject, text, answerText, secondText)
+	for _, hit := range canarytest.FindIn("logs", []byte(in.logs.String()), name, email, subject, text, answerText, secondText, imaptest.Password) {
 		t.Errorf("logs contain %q (%s)", hit.Canary, hit.Encoding)
 	}
 }
