@@ -43,9 +43,9 @@ type answersRead struct {
 }
 
 func (r answersRead) String() string {
-	return fmt.Sprintf("%d mails read, %d answering a conversation: %d added, %d already there, %d from another address, %d unreadable",
+	return fmt.Sprintf("%d mails read, %d answering a conversation: %d added, %d already there, %d automatic or unreadable",
 		r.Read, r.Candidate, r.outcomes[contact.AnswerAdded], r.outcomes[contact.AnswerDuplicate],
-		r.outcomes[contact.AnswerStranger], r.outcomes[contact.AnswerNoText]+r.Skipped)
+		r.outcomes[contact.AnswerNoText]+r.outcomes[contact.AnswerStranger]+r.Skipped)
 }
 
 // readAnswers reads the mailbox once and says what became of its mails; the log gets
@@ -101,8 +101,8 @@ type answerHandler struct {
 	outcomes map[contact.AnswerOutcome]int
 }
 
-func (h *answerHandler) Answers(ctx context.Context, refs []string) (bool, error) {
-	return h.svc.Knows(ctx, refs)
+func (h *answerHandler) Answers(ctx context.Context, refs []string, from string) (bool, error) {
+	return h.svc.Knows(ctx, refs, from)
 }
 
 func (h *answerHandler) Receive(ctx context.Context, m imapin.Message) error {

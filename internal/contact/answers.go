@@ -85,12 +85,17 @@ func (s *Service) ReceiveAnswer(ctx context.Context, a Answer) (AnswerOutcome, e
 	return AnswerAdded, nil
 }
 
-// Knows reports whether a mail referring to these Message-IDs would answer a
-// conversation (a reply's or a thread's id): the mailbox reader downloads only those.
-func (s *Service) Knows(ctx context.Context, refs []string) (bool, error) {
-	_, err := s.store.ConversationByMessageID(ctx, refs)
+// Knows reports whether a mail from this sender referring to these Message-IDs would
+// join a conversation (a reply's or a thread's id, and the conversation's own address):
+// the mailbox reader downloads only those.
+func (s *Service) Knows(ctx context.Context, refs []string, from string) (bool, error) {
+	rec, err := s.store.ConversationByMessageID(ctx, refs)
 	if errs.Is(err, errs.NotFound) {
 		return false, nil
 	}
-	return err == nil, err
+	if err != nil {
+		return false, err
+	}
+	norm, err := pii.NormalizeEmail(from)
+	return err == nil && s.EmailIndex(norm) == rec.EmailIndex, nil
 }

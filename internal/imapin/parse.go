@@ -29,17 +29,19 @@ type Message struct {
 
 // Limits of what Parse reads.
 const (
-	MaxSize  = 1 << 20 // a larger mail is not read at all (ErrTooLarge)
-	MaxText  = 10_000  // bytes of text kept (contact.MaxMessageBytes)
-	maxParts = 50      // MIME parts looked at
-	maxRefs  = 20      // message ids kept from References
+	MaxSize    = 1 << 20 // a larger mail is not read at all (ErrTooLarge)
+	MaxText    = 10_000  // bytes of text kept (contact.MaxMessageBytes)
+	maxParts   = 50      // MIME parts looked at
+	maxNesting = 20      // multipart declarations in one mail (ErrTooComplex beyond)
+	maxRefs    = 20      // message ids kept from References
 )
 
 // Errors of Parse.
 var (
-	ErrTooLarge = errors.New("imapin: mail larger than 1 MiB")
-	ErrNoSender = errors.New("imapin: mail without a From address")
-	ErrNoText   = errors.New("imapin: mail without a text part")
+	ErrTooLarge   = errors.New("imapin: mail larger than 1 MiB")
+	ErrNoSender   = errors.New("imapin: mail without a From address")
+	ErrNoText     = errors.New("imapin: mail without a text part")
+	ErrTooComplex = errors.New("imapin: mail with more than 20 multipart declarations")
 )
 
 // Parse reads a whole mail (RFC 5322, MIME, through go-message: transfer encodings and
@@ -49,6 +51,9 @@ var (
 func Parse(raw []byte) (Message, error) {
 	if len(raw) > MaxSize {
 		return Message{}, ErrTooLarge
+	}
+	if nested(raw) > maxNesting {
+		return Message{}, ErrTooComplex
 	}
 	mr, err := gomail.CreateReader(bytes.NewReader(raw))
 	if err != nil && !message.IsUnknownCharset(err) {
@@ -68,7 +73,7 @@ func Parse(raw []byte) (Message, error) {
 		if !ok {
 			continue // an attachment
 		}
-		ctype, _, _ := h.ContentType()
+		ctype := mediaType(h.Get("Content-Type"))
 		if ctype != "text/plain" && (ctype != "text/html" || html != "") {
 			continue
 		}
@@ -93,6 +98,23 @@ func Parse(raw []byte) (Message, error) {
 	return out, nil
 }
 
+// mediaType returns the media type of a Content-Type value, lower-cased, whatever its
+// parameters (a comment or an unquoted space in one is common and harmless here);
+// text/plain when there is none (RFC 2045's default).
+func mediaType(v string) string {
+	t, _, _ := strings.Cut(v, ";")
+	if t = strings.ToLower(strings.TrimSpace(t)); t != "" {
+		return t
+	}
+	return "text/plain"
+}
+
+// nested counts the multipart declarations in a mail: a bound on its nesting, which
+// go-message would otherwise follow as deep as it goes.
+func nested(raw []byte) int {
+	return bytes.Count(bytes.ToLower(raw), []byte("multipart/"))
+}
+
 // headerOf reads what Message keeps of a mail's header.
 func headerOf(h gomail.Header) (Message, error) {
 	var out Message
@@ -113,16 +135,30 @@ func headerOf(h gomail.Header) (Message, error) {
 	return out, nil
 }
 
-// ParseHeader reads the references of a mail's header alone (a FETCH of some header
-// fields): what a poll needs to decide whether to download the mail.
-func ParseHeader(raw []byte) []string {
+// Header is what a poll reads of a mail before deciding to download it.
+type Header struct {
+	References []string // as Message.References
+	From       string   // as Message.From; "" when absent
+	Automatic  bool     // an automatic reply (out of office, list or bulk mail): RFC 3834
+}
+
+// ParseHeader reads a mail's header alone (a FETCH of some header fields).
+func ParseHeader(raw []byte) Header {
 	mr, err := gomail.CreateReader(io.MultiReader(bytes.NewReader(raw), strings.NewReader("\r\n")))
 	if err != nil && !message.IsUnknownCharset(err) {
-		return nil
+		return Header{}
+	}
+	var out Header
+	if from, err := mr.Header.AddressList("From"); err == nil && len(from) > 0 {
+		out.From = strings.ToLower(from[0].Address)
 	}
 	inReplyTo, _ := mr.Header.MsgIDList("In-Reply-To")
 	refs, _ := mr.Header.MsgIDList("References")
-	return references(inReplyTo, refs)
+	out.References = references(inReplyTo, refs)
+	auto := strings.ToLower(strings.TrimSpace(mr.Header.Get("Auto-Submitted")))
+	prec := strings.ToLower(strings.TrimSpace(mr.Header.Get("Precedence")))
+	out.Automatic = auto != "" && auto != "no" || prec == "bulk" || prec == "junk" || prec == "list" || prec == "auto_reply"
+	return out
 }
 
 // printable drops control characters but line breaks and tabs, and invalid UTF-8.
@@ -171,18 +207,19 @@ func htmlText(doc string) string {
 // end with "wrote:" or a colon after an address; the quote follows.
 var attribution = regexp.MustCompile(`(?im)^(?:on|am|le|el|il|op)\b.{0,200}(?:wrote|schrieb|a écrit|escribió|ha scritto|schreef)\s*:\s*$`)
 
-// stripQuote cuts the quoted mail: from an attribution line that is followed only by
-// quoted ("> ") or blank lines, or else from the first run of quoted lines that lasts to
-// the end. Text interleaved with quotes (an answer written between the quoted lines) is
+// stripQuote cuts the quoted mail: the run of quoted ("> ") and blank lines that lasts
+// to the end, with the attribution line just before it when there is one (an attribution
+// followed by blank lines only is the person's text). Text interleaved with quotes (an answer written between the quoted lines) is
 // kept whole.
 func stripQuote(text string) string {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	lines := strings.Split(text, "\n")
-	end := len(lines)
+	end, quoted := len(lines), false
 	for end > 0 && (strings.HasPrefix(lines[end-1], ">") || strings.TrimSpace(lines[end-1]) == "") {
+		quoted = quoted || strings.HasPrefix(lines[end-1], ">")
 		end--
 	}
-	if end > 0 && end < len(lines) && attribution.MatchString(lines[end-1]) {
+	if quoted && end > 0 && attribution.MatchString(lines[end-1]) {
 		end--
 	}
 	if end == 0 { // nothing but a quote: keep it all rather than nothing

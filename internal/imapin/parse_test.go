@@ -1,6 +1,7 @@
 package imapin
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -55,6 +56,9 @@ func TestParseBodies(t *testing.T) {
 		{"control characters dropped", "Content-Type: text/plain", "a\x00b\x1bc\td", "abc\td"},
 		{"an answer between quotes is kept", "Content-Type: text/plain", "> question?\nanswer\n> another?\nyes", "> question?\nanswer\n> another?\nyes"},
 		{"only a quote: kept", "Content-Type: text/plain", "> all quoted", "> all quoted"},
+		{"an attribution-like last line without a quote is text", "Content-Type: text/plain", "Yes.\n\nOn Monday, our accountant wrote:\n\n", "Yes.\n\nOn Monday, our accountant wrote:"},
+		{"a comment in the Content-Type", "Content-Type: text/plain; charset=us-ascii (Plain text)", "plain", "plain"},
+		{"an unquoted space in a parameter", "Content-Type: text/plain; name=foo bar.txt", "spaced", "spaced"},
 	} {
 		m, err := Parse(mailOf(append(slices.Clone(answerHeaders), tc.ctype), tc.body))
 		if err != nil || m.Text != tc.want {
@@ -73,6 +77,13 @@ func TestParseRefuses(t *testing.T) {
 	if _, err := Parse(mailOf(append(slices.Clone(answerHeaders), "Content-Type: application/octet-stream"), "xx")); err != ErrNoText {
 		t.Errorf("no text part: %v", err)
 	}
+	deep := "Content-Type: multipart/mixed; boundary=b0\r\n\r\n"
+	for i := 1; i <= maxNesting+1; i++ {
+		deep += fmt.Sprintf("--b%d\r\nContent-Type: multipart/mixed; boundary=b%d\r\n\r\n", i-1, i)
+	}
+	if _, err := Parse([]byte(strings.Join(answerHeaders, "\r\n") + "\r\n" + deep)); err != ErrTooComplex {
+		t.Errorf("multiparts nested %d deep: %v; want ErrTooComplex", maxNesting+2, err)
+	}
 	long, err := Parse(mailOf(answerHeaders, strings.Repeat("é", MaxText)))
 	if err != nil || len(long.Text) > MaxText || !strings.HasPrefix(long.Text, "éé") {
 		t.Errorf("a long text: %d bytes, %v; want at most %d, whole runes", len(long.Text), err, MaxText)
@@ -80,12 +91,20 @@ func TestParseRefuses(t *testing.T) {
 }
 
 func TestParseHeader(t *testing.T) {
-	refs := ParseHeader([]byte("In-Reply-To: <a@x>\r\nReferences: <r@x> <a@x>\r\n"))
-	if !slices.Equal(refs, []string{"<a@x>", "<r@x>"}) {
-		t.Fatalf("refs %q", refs)
+	h := ParseHeader([]byte("From: Ana <Ana@Example.com>\r\nIn-Reply-To: <a@x>\r\nReferences: <r@x> <a@x>\r\n"))
+	if !slices.Equal(h.References, []string{"<a@x>", "<r@x>"}) || h.From != "ana@example.com" || h.Automatic {
+		t.Fatalf("header %+v", h)
 	}
-	if ParseHeader([]byte("Subject: none\r\n")) != nil {
-		t.Fatal("a mail that answers nothing has references")
+	if h := ParseHeader([]byte("Subject: none\r\n")); h.References != nil || h.From != "" {
+		t.Fatalf("a mail that answers nothing: %+v", h)
+	}
+	for _, auto := range []string{"Auto-Submitted: auto-replied", "Auto-Submitted: auto-generated", "Precedence: bulk", "Precedence: auto_reply"} {
+		if !ParseHeader([]byte("From: a@b\r\n" + auto + "\r\n")).Automatic {
+			t.Errorf("%s: not seen as an automatic reply", auto)
+		}
+	}
+	if ParseHeader([]byte("From: a@b\r\nAuto-Submitted: no\r\n")).Automatic {
+		t.Error("Auto-Submitted: no is a person's mail")
 	}
 }
 

@@ -1,12 +1,14 @@
 package imapin
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,12 +22,12 @@ type State interface {
 	SetPosition(ctx context.Context, source string, validity, last uint32) error
 }
 
-// Handler takes the mails that may answer a conversation: Answers says whether any of
-// these Message-IDs is one the handler knows (only such mails are downloaded whole),
-// Receive takes one. An error from either is a storage failure: the poll stops there
-// and the mail is read again next time.
+// Handler takes the mails that may answer a conversation: Answers says whether a mail
+// from this sender referring to these Message-IDs would join a conversation (only such
+// mails are downloaded), Receive takes one. An error from either is a storage failure:
+// the poll stops there and that mail is read again next time.
 type Handler interface {
-	Answers(ctx context.Context, refs []string) (bool, error)
+	Answers(ctx context.Context, refs []string, from string) (bool, error)
 	Receive(ctx context.Context, m Message) error
 }
 
@@ -41,9 +43,9 @@ type Options struct {
 // Stats count what one poll did.
 type Stats struct {
 	Read      int // mails looked at (their headers)
-	Candidate int // mails that refer to a known conversation, downloaded whole
-	Received  int // handed to Receive
-	Skipped   int // candidates too large or unreadable
+	Candidate int // mails from a conversation's person that refer to it, downloaded
+	Received  int // handed to Receive, which took them
+	Skipped   int // candidates that were automatic replies or had no readable text
 }
 
 // Poller reads new mails from one mailbox.
@@ -59,8 +61,17 @@ type Poller struct {
 // batch is how many mails' headers one FETCH asks for.
 const batch = 200
 
+// errIncomplete is a FETCH answer without the section asked for (the server sent
+// something else for that UID): the mail is read again next time, never passed over.
+var errIncomplete = errors.New("the server's answer lacks the mail's data")
+
 // headerFields are the headers Answers needs.
-var headerFields = &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"From", "Message-Id", "In-Reply-To", "References"}, Peek: true}
+var headerFields = &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true,
+	HeaderFields: []string{"From", "Message-Id", "In-Reply-To", "References", "Auto-Submitted", "Precedence"}}
+
+// wholeMail is a mail's first MaxSize bytes: its headers and, in any mail a person
+// writes, its text (an attachment after it may be cut; it is never kept anyway).
+var wholeMail = &imap.FetchItemBodySection{Peek: true, Partial: &imap.SectionPartial{Offset: 0, Size: MaxSize}}
 
 // NewPoller checks the options and returns a poller.
 func NewPoller(opts Options, state State) (*Poller, error) {
@@ -91,12 +102,14 @@ func (p *Poller) Name() string { return p.name }
 
 // Poll reads the mails that arrived since the last poll (all of them the first time,
 // or when the mailbox's UIDVALIDITY changed) and hands those that answer a known
-// conversation to h. The mailbox is opened read-only and nothing in it changes.
+// conversation to h. The mailbox is opened read-only and nothing in it changes. The
+// position reached is saved after every mail dealt with, also when the poll fails or
+// runs out of time, so a poll always makes progress.
 func (p *Poller) Poll(ctx context.Context, h Handler) (Stats, error) {
 	ctx, cancel := context.WithTimeout(ctx, p.opts.Timeout)
 	defer cancel()
 	var st Stats
-	c, err := p.dial()
+	c, err := p.dial(ctx)
 	if err != nil {
 		return st, err
 	}
@@ -117,44 +130,54 @@ func (p *Poller) Poll(ctx context.Context, h Handler) (Stats, error) {
 	if validity != sel.UIDValidity {
 		last = 0 // another mailbox under the same name: read it from the start
 	}
+	saved := last
 	for sel.NumMessages > 0 {
 		next, err := p.readBatch(ctx, c, h, last, &st)
-		if err != nil || next == last {
+		if next != saved {
+			// Saved even when ctx has ended: the progress made must not be read again.
+			sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			serr := p.state.SetPosition(sctx, p.source, sel.UIDValidity, next)
+			scancel()
 			if err == nil {
-				err = p.state.SetPosition(ctx, p.source, sel.UIDValidity, last)
+				err = serr
 			}
+			saved = next
+		}
+		if err != nil {
 			return st, err
 		}
-		if err := p.state.SetPosition(ctx, p.source, sel.UIDValidity, next); err != nil {
-			return st, err
+		if next == last {
+			break
 		}
 		last = next
 	}
 	return st, c.Logout().Wait()
 }
 
-// readBatch reads the headers of up to batch mails after UID last, hands the answers
-// to h, and returns the last UID it dealt with (last when there was none).
+// readBatch reads the headers of up to batch mails after UID last, in UID order, hands
+// the answers to h, and returns the last UID dealt with (last when there was none), also
+// with an error: every mail up to it is done.
 func (p *Poller) readBatch(ctx context.Context, c *imapclient.Client, h Handler, last uint32, st *Stats) (uint32, error) {
 	var set imap.UIDSet
 	set.AddRange(imap.UID(last+1), imap.UID(last+batch))
-	msgs, err := c.Fetch(set, &imap.FetchOptions{UID: true, RFC822Size: true, BodySection: []*imap.FetchItemBodySection{headerFields}}).Collect()
+	msgs, err := c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{headerFields}}).Collect()
 	if err != nil {
 		return last, fmt.Errorf("imapin: %s: %w", p.name, err)
 	}
 	if len(msgs) == 0 {
 		return p.skipGap(c, last)
 	}
+	slices.SortFunc(msgs, func(a, b *imapclient.FetchMessageBuffer) int { return cmp.Compare(a.UID, b.UID) })
 	done := last
 	for _, m := range msgs {
 		if uint32(m.UID) <= last {
-			continue
+			continue // "N:*" answers the newest mail even when its UID is below N
 		}
 		st.Read++
 		if err := p.consider(ctx, c, h, m, st); err != nil {
 			return done, err
 		}
-		done = max(done, uint32(m.UID))
+		done = uint32(m.UID)
 	}
 	return done, nil
 }
@@ -178,22 +201,26 @@ func (p *Poller) skipGap(c *imapclient.Client, last uint32) (uint32, error) {
 	return next - 1, nil // the next batch starts at the next mail there is
 }
 
-// consider hands one mail to h when its headers refer to a conversation h knows.
+// consider hands one mail to h when its headers say it answers a conversation h knows,
+// from that conversation's person, and is not an automatic reply.
 func (p *Poller) consider(ctx context.Context, c *imapclient.Client, h Handler, m *imapclient.FetchMessageBuffer, st *Stats) error {
-	refs := ParseHeader(m.FindBodySection(headerFields))
-	if len(refs) == 0 {
+	raw := m.FindBodySection(headerFields)
+	if raw == nil {
+		return fmt.Errorf("imapin: %s: UID %d: %w", p.name, m.UID, errIncomplete)
+	}
+	hdr := ParseHeader(raw)
+	if len(hdr.References) == 0 || hdr.From == "" {
 		return nil
 	}
-	if ok, err := h.Answers(ctx, refs); err != nil || !ok {
+	if ok, err := h.Answers(ctx, hdr.References, hdr.From); err != nil || !ok {
 		return err
 	}
 	st.Candidate++
-	if m.RFC822Size > MaxSize {
-		st.Skipped++
+	if hdr.Automatic {
+		st.Skipped++ // an out-of-office reply would reopen the conversation for nothing
 		return nil
 	}
-	whole := &imap.FetchItemBodySection{Peek: true}
-	full, err := c.Fetch(imap.UIDSetNum(m.UID), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{whole}}).Collect()
+	full, err := c.Fetch(imap.UIDSetNum(m.UID), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{wholeMail}}).Collect()
 	if err != nil {
 		return fmt.Errorf("imapin: %s: %w", p.name, err)
 	}
@@ -201,17 +228,25 @@ func (p *Poller) consider(ctx context.Context, c *imapclient.Client, h Handler, 
 		st.Skipped++ // deleted meanwhile
 		return nil
 	}
-	msg, err := Parse(full[0].FindBodySection(whole))
+	body := full[0].FindBodySection(wholeMail)
+	if body == nil {
+		return fmt.Errorf("imapin: %s: UID %d: %w", p.name, m.UID, errIncomplete)
+	}
+	msg, err := Parse(body)
 	if err != nil {
 		st.Skipped++
 		return nil
 	}
+	if err := h.Receive(ctx, msg); err != nil {
+		return err
+	}
 	st.Received++
-	return h.Receive(ctx, msg)
+	return nil
 }
 
-// dial connects with TLS: implicit (imaps) or STARTTLS (imap), never in the clear.
-func (p *Poller) dial() (*imapclient.Client, error) {
+// dial connects with TLS, implicit (imaps) or STARTTLS (imap), never in the clear, and
+// gives up when ctx ends.
+func (p *Poller) dial(ctx context.Context) (*imapclient.Client, error) {
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
 	if p.opts.TLSConfig != nil {
 		cfg = p.opts.TLSConfig.Clone()
@@ -219,12 +254,21 @@ func (p *Poller) dial() (*imapclient.Client, error) {
 	if cfg.ServerName == "" {
 		cfg.ServerName = p.opts.URL.Hostname()
 	}
-	o := &imapclient.Options{TLSConfig: cfg, Dialer: &net.Dialer{Timeout: 30 * time.Second}}
-	dial := imapclient.DialTLS
+	o := &imapclient.Options{TLSConfig: cfg}
+	d := &net.Dialer{Timeout: 30 * time.Second}
+	var c *imapclient.Client
+	var err error
 	if p.opts.URL.Scheme == "imap" {
-		dial = imapclient.DialStartTLS
+		var conn net.Conn
+		if conn, err = d.DialContext(ctx, "tcp", p.addr); err == nil {
+			c, err = imapclient.NewStartTLS(conn, o)
+		}
+	} else {
+		var conn net.Conn
+		if conn, err = (&tls.Dialer{NetDialer: d, Config: cfg}).DialContext(ctx, "tcp", p.addr); err == nil {
+			c = imapclient.New(conn, o)
+		}
 	}
-	c, err := dial(p.addr, o)
 	if err != nil {
 		return nil, fmt.Errorf("imapin: %s: %w", p.name, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/candor-dev/candor/internal/imapin"
 	"github.com/candor-dev/candor/internal/imapin/imaptest"
@@ -36,14 +37,19 @@ func (s *memState) SetPosition(_ context.Context, src string, v, l uint32) error
 	return nil
 }
 
-// recorder is a Handler that knows the thread ids given and records what it receives.
+// recorder is a Handler that knows the thread ids given, for ana@example.com, and
+// records what it receives; stall, when set, is called before each Receive.
 type recorder struct {
 	known map[string]bool
 	fail  error
+	stall func(ctx context.Context, m imapin.Message) error
 	got   []imapin.Message
 }
 
-func (r *recorder) Answers(_ context.Context, refs []string) (bool, error) {
+func (r *recorder) Answers(_ context.Context, refs []string, from string) (bool, error) {
+	if from != "ana@example.com" {
+		return false, nil
+	}
 	for _, id := range refs {
 		if r.known[id] {
 			return true, nil
@@ -52,9 +58,14 @@ func (r *recorder) Answers(_ context.Context, refs []string) (bool, error) {
 	return false, nil
 }
 
-func (r *recorder) Receive(_ context.Context, m imapin.Message) error {
+func (r *recorder) Receive(ctx context.Context, m imapin.Message) error {
 	if r.fail != nil {
 		return r.fail
+	}
+	if r.stall != nil {
+		if err := r.stall(ctx, m); err != nil {
+			return err
+		}
 	}
 	r.got = append(r.got, m)
 	return nil
@@ -70,7 +81,12 @@ func answer(n int, inReplyTo string) []byte {
 
 func newPoller(t *testing.T, srv *imaptest.Server, u *url.URL, st imapin.State) *imapin.Poller {
 	t.Helper()
-	p, err := imapin.NewPoller(imapin.Options{URL: u, TLSConfig: srv.TLS()}, st)
+	return newPollerWithin(t, srv, u, st, 0)
+}
+
+func newPollerWithin(t *testing.T, srv *imaptest.Server, u *url.URL, st imapin.State, timeout time.Duration) *imapin.Poller {
+	t.Helper()
+	p, err := imapin.NewPoller(imapin.Options{URL: u, TLSConfig: srv.TLS(), Timeout: timeout}, st)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,5 +160,65 @@ func TestPollErrors(t *testing.T) {
 		if _, err := imapin.NewPoller(imapin.Options{URL: u}, &memState{}); err == nil {
 			t.Errorf("%s: accepted", bad)
 		}
+	}
+}
+
+// A poll that runs out of time keeps what it did: the next one goes on after the last
+// mail taken, so a slow batch can never hold the mailbox up for good, and no mail is
+// taken twice.
+func TestPollKeepsItsProgressWhenItRunsOutOfTime(t *testing.T) {
+	srv := imaptest.Start(t)
+	mails := make([][]byte, 10)
+	for i := range mails {
+		mails[i] = answer(i, "<reply@vendor.example>")
+	}
+	uids := srv.Deliver(mails...)
+	st := &memState{}
+	p := newPollerWithin(t, srv, srv.URL(), st, 2*time.Second)
+	h := &recorder{known: map[string]bool{"<reply@vendor.example>": true}}
+	h.stall = func(ctx context.Context, m imapin.Message) error {
+		if m.Text == "answer 3" { // the handler hangs on the fourth mail until the poll's time is up
+			<-ctx.Done()
+			return ctx.Err()
+		}
+		return nil
+	}
+	if _, err := p.Poll(context.Background(), h); err == nil {
+		t.Fatal("a poll that ran out of time: no error")
+	}
+	var last uint32
+	for _, pos := range st.pos {
+		last = pos[1]
+	}
+	if len(st.pos) != 1 || last != uint32(uids[2]) {
+		t.Fatalf("positions after the timeout: %v; want UID %d, the last mail taken", st.pos, uids[2])
+	}
+	h.stall = nil
+	if _, err := p.Poll(context.Background(), h); err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, m := range h.got {
+		texts = append(texts, m.Text)
+	}
+	if len(h.got) != 10 || strings.Count(strings.Join(texts, ","), "answer 3") != 1 {
+		t.Fatalf("received %q; want each of the 10 answers once", texts)
+	}
+}
+
+// Only mails from the conversation's person are downloaded, and automatic replies (out
+// of office) from them are not taken.
+func TestPollTakesNoStrangersOrAutomaticReplies(t *testing.T) {
+	srv := imaptest.Start(t)
+	stranger := strings.Replace(string(answer(1, "<reply@vendor.example>")), "From: ana@example.com", "From: mallory@example.net", 1)
+	auto := strings.Replace(string(answer(2, "<reply@vendor.example>")), "Subject:", "Auto-Submitted: auto-replied\r\nSubject:", 1)
+	srv.Deliver([]byte(stranger), []byte(auto), answer(3, "<reply@vendor.example>"))
+	h := &recorder{known: map[string]bool{"<reply@vendor.example>": true}}
+	stats, err := newPoller(t, srv, srv.URL(), &memState{}).Poll(context.Background(), h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats != (imapin.Stats{Read: 3, Candidate: 2, Received: 1, Skipped: 1}) || len(h.got) != 1 || h.got[0].Text != "answer 3" {
+		t.Fatalf("%+v, got %+v; want the stranger's mail not downloaded, the automatic reply skipped", stats, h.got)
 	}
 }

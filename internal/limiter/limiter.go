@@ -26,30 +26,40 @@ type Limiter[K comparable] struct {
 	capacity int
 	buckets  map[K]bucket
 	now      func() time.Time
+	epoch    time.Time // times are kept as nanoseconds since, on the monotonic clock
 	swept    time.Time // last full eviction pass; at most one a second
 }
 
-// bucket is one key's tokens as of last (Unix nanoseconds).
+// bucket is one key's tokens as of last (nanoseconds since the limiter's epoch).
 type bucket struct {
 	tokens float64
 	last   int64
 }
 
 // New returns a limiter that allows burst events at once per key and refills one event
-// per interval (interval > 0), tracking at most capacity keys.
+// per interval, tracking at most capacity keys. It panics unless interval > 0.
 func New[K comparable](burst int, interval time.Duration, capacity int) *Limiter[K] {
+	if interval <= 0 {
+		panic("limiter: the refill interval must be positive")
+	}
 	return &Limiter[K]{
 		every:    interval,
 		burst:    float64(burst),
 		capacity: capacity,
 		buckets:  make(map[K]bucket),
 		now:      time.Now,
+		epoch:    time.Now(),
 	}
 }
 
-// at returns b's tokens at now (Unix nanoseconds): refilled since last, at most burst.
+// stamp is t in the buckets' terms: on the monotonic clock when t has a reading of it
+// (time.Now does), so that a step of the wall clock changes nothing.
+func (l *Limiter[K]) stamp(t time.Time) int64 { return int64(t.Sub(l.epoch)) }
+
+// at returns b's tokens at now: refilled since last (never emptied by a clock that went
+// back), at most burst.
 func (l *Limiter[K]) at(b bucket, now int64) float64 {
-	return min(l.burst, b.tokens+float64(now-b.last)/float64(l.every))
+	return min(l.burst, b.tokens+float64(max(now-b.last, 0))/float64(l.every))
 }
 
 // Allow spends one token of key's bucket and reports whether there was one.
@@ -57,16 +67,17 @@ func (l *Limiter[K]) Allow(key K) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
+	at := l.stamp(now)
 	b, ok := l.buckets[key]
 	if !ok {
 		if len(l.buckets) >= l.capacity && !l.evict(now) {
 			return false // a flood of new keys: refuse rather than grow
 		}
-		b = bucket{tokens: l.burst}
+		b = bucket{tokens: l.burst, last: at}
 	} else {
-		b.tokens = l.at(b, now.UnixNano())
+		b.tokens = l.at(b, at)
 	}
-	b.last = now.UnixNano()
+	b.last = at
 	allowed := b.tokens >= 1
 	if allowed {
 		b.tokens--
@@ -90,7 +101,7 @@ func (l *Limiter[K]) evict(now time.Time) bool {
 	}
 	l.swept = now
 	for k, b := range l.buckets {
-		if l.at(b, now.UnixNano()) >= l.burst {
+		if l.at(b, l.stamp(now)) >= l.burst {
 			delete(l.buckets, k)
 		}
 	}
