@@ -61,9 +61,6 @@ type Poller struct {
 // batch is how many mails' headers one FETCH asks for.
 const batch = 200
 
-// errIncomplete is a FETCH answer without the section asked for (the server sent
-// something else for that UID): the mail is read again next time, never passed over.
-var errIncomplete = errors.New("the server's answer lacks the mail's data")
 
 // headerFields are the headers Answers needs.
 var headerFields = &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true,
@@ -204,9 +201,9 @@ func (p *Poller) skipGap(c *imapclient.Client, last uint32) (uint32, error) {
 // consider hands one mail to h when its headers say it answers a conversation h knows,
 // from that conversation's person, and is not an automatic reply.
 func (p *Poller) consider(ctx context.Context, c *imapclient.Client, h Handler, m *imapclient.FetchMessageBuffer, st *Stats) error {
-	raw := m.FindBodySection(headerFields)
-	if raw == nil {
-		return fmt.Errorf("imapin: %s: UID %d: %w", p.name, m.UID, errIncomplete)
+	raw, err := p.section(c, m, headerFields)
+	if err != nil {
+		return err
 	}
 	hdr := ParseHeader(raw)
 	if len(hdr.References) == 0 || hdr.From == "" {
@@ -220,19 +217,11 @@ func (p *Poller) consider(ctx context.Context, c *imapclient.Client, h Handler, 
 		st.Skipped++ // an out-of-office reply would reopen the conversation for nothing
 		return nil
 	}
-	full, err := c.Fetch(imap.UIDSetNum(m.UID), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{wholeMail}}).Collect()
+	body, err := p.section(c, &imapclient.FetchMessageBuffer{UID: m.UID}, wholeMail)
 	if err != nil {
-		return fmt.Errorf("imapin: %s: %w", p.name, err)
+		return err
 	}
-	if len(full) != 1 {
-		st.Skipped++ // deleted meanwhile
-		return nil
-	}
-	body := full[0].FindBodySection(wholeMail)
-	if body == nil {
-		return fmt.Errorf("imapin: %s: UID %d: %w", p.name, m.UID, errIncomplete)
-	}
-	msg, err := Parse(body)
+	msg, err := Parse(body) // an empty body (the mail deleted meanwhile) has no text
 	if err != nil {
 		st.Skipped++
 		return nil
@@ -242,6 +231,26 @@ func (p *Poller) consider(ctx context.Context, c *imapclient.Client, h Handler, 
 	}
 	st.Received++
 	return nil
+}
+
+// section returns a section of mail m as fetched with it, or else as fetched again by
+// itself: go-imap matches a FETCH answer to its command by UID, so an unsolicited one for
+// the same UID (another client changing the mail's flags) can take its place. nil when
+// the second fetch lacks it too (the mail was deleted meanwhile, or the server has none).
+func (p *Poller) section(c *imapclient.Client, m *imapclient.FetchMessageBuffer, sec *imap.FetchItemBodySection) ([]byte, error) {
+	if b := m.FindBodySection(sec); b != nil {
+		return b, nil
+	}
+	again, err := c.Fetch(imap.UIDSetNum(m.UID), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{sec}}).Collect()
+	if err != nil {
+		return nil, fmt.Errorf("imapin: %s: %w", p.name, err)
+	}
+	for _, a := range again {
+		if a.UID == m.UID {
+			return a.FindBodySection(sec), nil
+		}
+	}
+	return nil, nil
 }
 
 // dial connects with TLS, implicit (imaps) or STARTTLS (imap), never in the clear, and
