@@ -61,7 +61,6 @@ type Poller struct {
 // batch is how many mails' headers one FETCH asks for.
 const batch = 200
 
-
 // headerFields are the headers Answers needs.
 var headerFields = &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true,
 	HeaderFields: []string{"From", "Message-Id", "In-Reply-To", "References", "Auto-Submitted", "Precedence"}}
