@@ -3,6 +3,8 @@
 #   - Go modules (go mod download);
 #   - Debian's chromium for the browser tests (apt-get, when missing and we are root);
 #   - mailpit for the mail tests (go install, when missing; the tests start it);
+#   - Debian's dovecot-imapd for the IMAP tests (apt-get, when missing and we are root;
+#     the tests start private instances on loopback, never the system's service);
 #   - PostgreSQL on 127.0.0.1:5432 (started with pg_ctlcluster when installed but down).
 # Then: gofmt and go vet, the whole suite on SQLite, and the storage-backed suites again
 # on PostgreSQL (a fresh database per test). With CI=1 a missing PostgreSQL or Chromium
@@ -45,6 +47,27 @@ if ! command -v stripe-mock >/dev/null 2>&1; then
 fi
 stripe-mock -version 2>&1 | sed -n 1p
 export CANDOR_REQUIRE_STRIPEMOCK=1
+
+say "Dovecot (IMAP server for the contact-answer tests, which start private instances of it)"
+if ! command -v dovecot >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  # Installed without starting the system's own Dovecot (it would listen on every
+  # interface): policy-rc.d forbids service starts for the length of the install.
+  guard=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && guard=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q dovecot-imapd >/dev/null 2>&1 ||
+    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q dovecot-imapd >/dev/null; } || true
+  [ -n "$guard" ] && rm -f /usr/sbin/policy-rc.d
+fi
+if command -v dovecot >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  dovecot --version
+  export CANDOR_REQUIRE_DOVECOT=1
+elif [ -n "${CI:-}" ]; then
+  echo "Dovecot is missing or the tests do not run as root" >&2; exit 1
+else
+  echo "Dovecot not usable: the IMAP tests use go-imap's in-memory server instead"
+fi
 
 say "PostgreSQL"
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || psql "$PG_URL" -qAtc 'SELECT 1' >/dev/null 2>&1; }

@@ -1,15 +1,26 @@
-// Package imaptest runs an IMAP server for tests: go-imap's in-memory server
-// (imapserver/imapmemserver, a complete IMAP4rev1/rev2 server of the same project as the
-// client Candor uses), on loopback, over implicit TLS with a fresh self-signed
-// certificate, with one user and an INBOX. It is not Dovecot; what Candor relies on
-// (LOGIN, SELECT read-only, UID FETCH of header fields and BODY.PEEK[], UID SEARCH) is
-// standard IMAP that both speak.
+// Package imaptest runs an IMAP server for tests, on loopback, over implicit TLS with a
+// fresh self-signed certificate, with one user and an INBOX:
+//
+//   - Dovecot (Debian's dovecot-imapd, which scripts/test.sh installs), a private
+//     instance started for the test, when it is installed and the tests run as root (it
+//     drops its own privileges); required when CANDOR_REQUIRE_DOVECOT=1 (scripts/test.sh
+//     sets it once Dovecot is installed);
+//   - otherwise go-imap's in-memory server (imapserver/imapmemserver, a complete IMAP4rev1
+//     server of the same project as the client Candor uses), in process.
+//
+// What Candor relies on (LOGIN, SELECT read-only, UID FETCH of header fields and of a
+// partial BODY.PEEK[], UID SEARCH) is standard IMAP that both speak.
 package imaptest
 
 import (
 	"crypto/tls"
+	"fmt"
+	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
@@ -17,6 +28,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"github.com/candor-dev/candor/internal/mailtest"
+	"github.com/candor-dev/candor/internal/proctest"
 )
 
 // The test mailbox's account.
@@ -30,6 +42,7 @@ type Server struct {
 	t    testing.TB
 	Addr string
 	Cert *mailtest.Cert
+	Kind string // "dovecot" or "memory"
 }
 
 // Start starts a server; it stops with the test.
@@ -39,6 +52,22 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s := &Server{t: t, Cert: cert}
+	bin := proctest.Binary("dovecot")
+	switch {
+	case bin != "" && os.Geteuid() == 0:
+		s.Kind, s.Addr = "dovecot", startDovecot(t, bin, cert)
+	case os.Getenv("CANDOR_REQUIRE_DOVECOT") == "1":
+		t.Fatal("Dovecot is required (CANDOR_REQUIRE_DOVECOT=1) but not usable: install dovecot-imapd and run the tests as root")
+	default:
+		s.Kind, s.Addr = "memory", startMemory(t, cert)
+	}
+	t.Logf("IMAP server: %s at %s", s.Kind, s.Addr)
+	return s
+}
+
+// startMemory serves go-imap's in-memory server and returns its address.
+func startMemory(t testing.TB, cert *mailtest.Cert) string {
 	mem := imapmemserver.New()
 	u := imapmemserver.NewUser(User, Password)
 	if err := u.Create("INBOX", nil); err != nil {
@@ -58,7 +87,85 @@ func Start(t testing.TB) *Server {
 	}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
-	return &Server{t: t, Addr: ln.Addr().String(), Cert: cert}
+	return ln.Addr().String()
+}
+
+// dovecotConf is a private Dovecot: IMAPS only on one loopback port, one password for
+// every user, mail in Maildir under home (owned by nobody, as whom Dovecot reads it).
+const dovecotConf = `base_dir = %[1]s/run
+state_dir = %[1]s/state
+log_path = %[1]s/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = required
+ssl_cert = <%[1]s/cert.pem
+ssl_key = <%[1]s/key.pem
+disable_plaintext_auth = yes
+auth_mechanisms = plain login
+passdb {
+  driver = static
+  args = password=%[3]s
+}
+userdb {
+  driver = static
+  args = uid=65534 gid=65534 home=%[1]s/home/%%u
+}
+first_valid_uid = 1
+mail_location = maildir:~/Maildir
+service imap-login {
+  chroot =
+  inet_listener imap {
+    port = 0
+  }
+  inet_listener imaps {
+    port = %[2]s
+    ssl = yes
+  }
+}
+service anvil {
+  chroot =
+}
+`
+
+// startDovecot runs a private Dovecot in the foreground and returns its address. Its
+// directory is short-named (Dovecot's sockets live in it) and readable by nobody.
+func startDovecot(t testing.TB, bin string, cert *mailtest.Cert) string {
+	dir, err := os.MkdirTemp("", "dv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{"cert.pem", cert.CertPEM}, {"key.pem", cert.KeyPEM}} {
+		if err := os.WriteFile(filepath.Join(dir, f.name), f.data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "home"), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil || os.Chmod(filepath.Join(dir, "home"), 0o777) != nil {
+		t.Fatal("cannot open the Dovecot directory to its mail user", err)
+	}
+	var addr string
+	proctest.Start(t, bin, 10*time.Second, func() ([]string, func() bool) {
+		port := proctest.FreePort(t)
+		addr = net.JoinHostPort("127.0.0.1", port)
+		conf := filepath.Join(dir, "dovecot.conf")
+		if err := os.WriteFile(conf, fmt.Appendf(nil, dovecotConf, dir, port, Password), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return []string{"-F", "-c", conf}, func() bool {
+			c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+			if err == nil {
+				c.Close()
+			}
+			return err == nil
+		}
+	})
+	return addr
 }
 
 // URL is the mailbox's URL with its password (for --contact-imap).
