@@ -72,6 +72,10 @@ type Message struct {
 	CreatedAt time.Time
 }
 
+// ByMail reports whether the message is the person's answer by mail (read from the
+// mailbox, see ReceiveAnswer) rather than what they wrote through the form.
+func (m Message) ByMail() bool { return m.Kind == In && m.MessageID != "" }
+
 // Unassigned, as Query.AssigneeID, selects conversations nobody is assigned to.
 const Unassigned int64 = -1
 

@@ -106,7 +106,7 @@ func TestContactCanary(t *testing.T) {
 	}
 	staff = s.browser()
 	wantRedirect(t, staff.post("/admin/login", url.Values{"email": {"owner@example.com"}, "password": {ownerPW}}), "/admin/")
-	if r := staff.get("/admin/inbox/" + itoa(int64(id))); !strings.Contains(r.body, answerText) || !strings.Contains(r.body, secondText) || strings.Contains(r.body, "&gt; We will look") {
+	if r := staff.get("/admin/inbox/" + itoa(int64(id))); !strings.Contains(r.body, answerText) || !strings.Contains(r.body, secondText) || !strings.Contains(r.body, "answered by email") || strings.Contains(r.body, "&gt; We will look") {
 		t.Errorf("the conversation does not show both answers, or shows the quoted reply in one")
 	}
 	s.stop()
