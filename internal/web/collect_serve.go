@@ -36,6 +36,7 @@ func (s *Server) collect(w http.ResponseWriter, r *http.Request) {
 	id, status := "", 0
 	defer func() {
 		if p := recover(); p != nil {
+			setSecurityHeaders(h, s.cfg.TLS()) // the error page has a body: every header
 			id = newRequestID()
 			h["X-Request-Id"] = []string{id}
 			sw := &statusWriter{ResponseWriter: w, status: status}
