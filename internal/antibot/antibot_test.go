@@ -131,7 +131,12 @@ func flipLast(s string) string {
 	if r, ok := repl[last]; ok {
 		return s[:len(s)-1] + string(r)
 	}
-	return s[:len(s)-2] + string(s[len(s)-2]^1) + string(last)
+	// Otherwise change the character before it to the next one of the base64url
+	// alphabet: still valid base64, another tag. (Flipping a bit of it could leave the
+	// alphabet: 'z'^1 is '{', and the token would read as malformed, not forged.)
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	next := alphabet[(strings.IndexByte(alphabet, s[len(s)-2])+1)%len(alphabet)]
+	return s[:len(s)-2] + string(next) + string(last)
 }
 
 func TestReplay(t *testing.T) {
