@@ -11,7 +11,7 @@ import (
 	"github.com/candor-dev/candor/internal/config"
 	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/demo"
-	"github.com/candor-dev/candor/internal/imapin"
+	"github.com/candor-dev/candor/internal/mail/imapin"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/mail/smtp"
 	"github.com/candor-dev/candor/internal/newsletter"

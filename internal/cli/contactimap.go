@@ -9,7 +9,7 @@ import (
 	"os"
 
 	"github.com/candor-dev/candor/internal/contact"
-	"github.com/candor-dev/candor/internal/imapin"
+	"github.com/candor-dev/candor/internal/mail/imapin"
 	"github.com/candor-dev/candor/internal/sqldb"
 )
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/candor-dev/candor/internal/antibot"
 	"github.com/candor-dev/candor/internal/canarytest"
-	"github.com/candor-dev/candor/internal/imapin/imaptest"
+	"github.com/candor-dev/candor/internal/mail/imapin/imaptest"
 )
 
 // solvedContactForm is the contact form as antibot.js would send it.

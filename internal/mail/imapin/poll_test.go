@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candor-dev/candor/internal/imapin"
-	"github.com/candor-dev/candor/internal/imapin/imaptest"
+	"github.com/candor-dev/candor/internal/mail/imapin"
+	"github.com/candor-dev/candor/internal/mail/imapin/imaptest"
 )
 
 // memState is a State in memory (sqldb.InboundStore is tested in package sqldb).
