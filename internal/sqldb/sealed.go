@@ -22,6 +22,7 @@ var SealedColumns = []SealedColumn{
 	{"staff", "id", "email_sealed", staff.SealEmail},
 	{"staff", "id", "totp_sealed", staff.SealTOTP},
 	{"staff", "id", "totp_pending_sealed", staff.SealTOTP},
+	{"staff", "id", "display_name_sealed", staff.SealName},
 	{"subscribers", "id", "email_sealed", newsletter.SealEmail},
 	{"subscribers", "id", "name_sealed", newsletter.SealName},
 	{"contact_conversations", "id", "email_sealed", contact.SealEmail},

@@ -12,7 +12,7 @@ type StaffStore struct{ DB *DB }
 
 const staffColumns = `id, email_index, email_sealed, role, password_hash, must_change_password,
 	COALESCE(totp_sealed, ''), COALESCE(totp_pending_sealed, ''), totp_last_step, failed_logins,
-	locked_until, COALESCE(disabled_at, 0), created_at, password_changed_at`
+	locked_until, COALESCE(disabled_at, 0), created_at, password_changed_at, display_name_sealed`
 
 func scanStaff(sc interface{ Scan(...any) error }) (staff.Record, error) {
 	var r staff.Record
@@ -20,7 +20,7 @@ func scanStaff(sc interface{ Scan(...any) error }) (staff.Record, error) {
 	var locked, disabled, created, changed int64
 	err := sc.Scan(&r.ID, &r.EmailIndex, &r.EmailSealed, &r.Role, &r.PasswordHash, &must,
 		&r.TOTPSealed, &r.TOTPPendingSealed, &r.TOTPLastStep, &r.FailedLogins,
-		&locked, &disabled, &created, &changed)
+		&locked, &disabled, &created, &changed, &r.DisplayNameSealed)
 	if err != nil {
 		return r, err
 	}
@@ -64,9 +64,9 @@ func bit(b bool) int {
 func (s StaffStore) CreateMember(ctx context.Context, r staff.Record) (id int64, err error) {
 	err = s.DB.InTx(ctx, func(tx *Tx) error {
 		id, err = InsertID(ctx, tx, `INSERT INTO staff (email_index, email_sealed, role, password_hash,
-			must_change_password, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			must_change_password, created_at, password_changed_at, display_name_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.EmailIndex, r.EmailSealed, r.Role, r.PasswordHash, bit(r.MustChangePassword),
-			toMillis(r.CreatedAt), toMillis(r.PasswordChangedAt))
+			toMillis(r.CreatedAt), toMillis(r.PasswordChangedAt), r.DisplayNameSealed)
 		return err
 	})
 	return id, err
@@ -141,10 +141,11 @@ func (s StaffStore) UpdateMember(ctx context.Context, id int64, fn func(*staff.R
 		}
 		_, err = tx.Exec(ctx, `UPDATE staff SET role = ?, password_hash = ?, must_change_password = ?,
 			totp_sealed = ?, totp_pending_sealed = ?, totp_last_step = ?, failed_logins = ?,
-			locked_until = ?, disabled_at = ?, password_changed_at = ?, email_sealed = ? WHERE id = ?`,
+			locked_until = ?, disabled_at = ?, password_changed_at = ?, email_sealed = ?,
+			display_name_sealed = ? WHERE id = ?`,
 			r.Role, r.PasswordHash, bit(r.MustChangePassword), nullIfEmpty(r.TOTPSealed),
 			nullIfEmpty(r.TOTPPendingSealed), r.TOTPLastStep, r.FailedLogins, toMillis(r.LockedUntil),
-			disabled, toMillis(r.PasswordChangedAt), r.EmailSealed, id)
+			disabled, toMillis(r.PasswordChangedAt), r.EmailSealed, r.DisplayNameSealed, id)
 		return err
 	})
 	return r, err

@@ -55,6 +55,7 @@ func TestStaffStoreRoundTrip(t *testing.T) {
 
 	changed, err := s.UpdateMember(ctx, want.ID, func(r *staff.Record) error {
 		r.EmailSealed = "v1.2.resealed"
+		r.DisplayNameSealed = "v1.2.name"
 		r.Role = staff.Admin
 		r.PasswordHash = "$argon2id$new"
 		r.MustChangePassword = false

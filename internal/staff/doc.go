@@ -10,4 +10,6 @@
 //     whether the account exists, is locked, is disabled or the code is wrong.
 //   - The client IP used for throttling is held in memory only, never stored.
 //   - A password change or reset revokes every other session of that member.
+//   - Colleagues see one another by display name (sealed at rest, set only by its
+//     member) or as "Staff #N", never by email; only ManageStaff lists emails.
 package staff

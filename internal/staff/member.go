@@ -12,15 +12,18 @@ import (
 const (
 	SealEmail  = "staff.email"
 	SealTOTP   = "staff.totp"
+	SealName   = "staff.name" // the display name (see SetDisplayName)
 	indexEmail = "staff.email"
 	ctxEmail   = SealEmail
 	ctxTOTP    = SealTOTP
+	ctxName    = SealName
 )
 
 // Member is a staff account as the rest of Candor sees it: the email opened, no secrets.
 type Member struct {
 	ID                 int64
 	Email              pii.Email
+	DisplayName        string // chosen by the member for colleagues; "" when unset
 	Role               Role
 	HasTOTP            bool
 	MustChangePassword bool
@@ -43,8 +46,12 @@ func (s *Service) member(r Record) (Member, error) {
 	if err != nil {
 		return Member{}, errs.Wrap(errs.Internal, "", err)
 	}
+	name, err := s.openName(r)
+	if err != nil {
+		return Member{}, err
+	}
 	return Member{
-		ID: r.ID, Email: email, Role: r.Role, HasTOTP: r.TOTPSealed != "",
+		ID: r.ID, Email: email, DisplayName: name, Role: r.Role, HasTOTP: r.TOTPSealed != "",
 		MustChangePassword: r.MustChangePassword, Disabled: !r.DisabledAt.IsZero(),
 		Locked: r.LockedUntil.After(s.now()), CreatedAt: r.CreatedAt,
 	}, nil

@@ -23,6 +23,7 @@ type Record struct {
 	DisabledAt         time.Time // zero when active
 	CreatedAt          time.Time
 	PasswordChangedAt  time.Time
+	DisplayNameSealed  string // the display name the member chose, sealed; "" when none
 }
 
 // ActiveOwner reports whether the member is an owner who is not disabled: the
