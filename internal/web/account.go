@@ -10,6 +10,8 @@ import (
 type accountData struct {
 	RecoveryLeft int
 	Require2FA   bool
+	DisplayName  string // what the field shows: the saved name, or what was typed when refused
+	NameError    string // why the typed name was refused, shown under the field
 }
 
 // accountPage shows the member's own account: password change and second factor.
@@ -23,9 +25,38 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, st int, p
 		s.fail(w, r, err)
 		return
 	}
-	p.Title, p.Nav = "My account", "account"
-	p.Data = accountData{RecoveryLeft: left, Require2FA: s.staff.Require2FA(r.Context())}
+	d := accountData{RecoveryLeft: left, Require2FA: s.staff.Require2FA(r.Context())}
+	if m, ok := member(r.Context()); ok {
+		d.DisplayName = m.DisplayName
+	}
+	if typed, ok := p.Form["display_name"]; ok {
+		d.DisplayName = typed
+	}
+	if p.Field == "display_name" {
+		d.NameError, p.Error = p.Error, "" // shown under the field that holds the text
+	}
+	p.Title, p.Nav, p.Data = "My account", "account", d
 	s.render(w, r, st, "account", p)
+}
+
+// setDisplayName is the member choosing how colleagues see them in the inbox (the
+// domain checks and audits it); an empty name clears it. A refused name is shown
+// again under the field, as typed.
+func (s *Server) setDisplayName(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name := r.PostFormValue("display_name")
+	if err := s.staff.SetDisplayName(r.Context(), principal(r), name); err != nil {
+		if st := status(err); st == http.StatusBadRequest {
+			s.renderAccount(w, r, st, page{Error: errs.PublicOf(err), Field: fieldOf(err), Form: map[string]string{"display_name": name}})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	redirectFlash(w, r, "/admin/account", "name-saved")
 }
 
 // changePassword is the member changing their own password; their other sessions end.
@@ -114,6 +145,7 @@ func fieldOf(err error) string {
 // attacker-chosen text is ever shown.
 var flashes = map[string]string{
 	"password-changed":  "Your password was changed. Your other sessions were signed out.",
+	"name-saved":        "Your display name was saved.",
 	"staff-added":       "The staff member was added.",
 	"staff-updated":     "The staff member was updated.",
 	"settings-saved":    "The setting was saved.",

@@ -9,6 +9,7 @@ import (
 
 	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/staff"
 )
 
 // The staff inbox of the contact form (permission contact.read: owners, admins,
@@ -139,7 +140,7 @@ type inboxLink struct {
 type inboxRow struct {
 	contact.Conversation
 	URL      string
-	Assignee string // "You", "Staff #3", or "" for nobody
+	Assignee string // "You", a colleague's display name, "Staff #3", or "" for nobody
 	Age      string // "5 min", "3 h", "2 d"
 }
 
@@ -181,10 +182,14 @@ func (s *Server) inboxList(w http.ResponseWriter, r *http.Request) {
 	for _, who := range []struct{ key, label string }{{"all", "Everyone"}, {"mine", "Mine"}, {"unassigned", "Unassigned"}} {
 		d.Who = append(d.Who, inboxLink{Label: who.label, URL: f.URL("who", who.key, "page", ""), Current: f.Who == who.key})
 	}
+	var names map[int64]string
+	if len(list) > 0 {
+		names, _ = s.colleagues(r)
+	}
 	now := time.Now()
 	for _, c := range list {
 		d.Rows = append(d.Rows, inboxRow{Conversation: c, URL: "/admin/inbox/" + strconv.FormatInt(c.ID, 10),
-			Assignee: assigneeLabel(c.AssigneeID, me.ID, nil), Age: age(now, c.UpdatedAt)})
+			Assignee: assigneeLabel(c.AssigneeID, me.ID, names), Age: age(now, c.UpdatedAt)})
 	}
 	d.Pager = pager{Total: total, Page: f.Page, Pages: max(1, (total+inboxPageSize-1)/inboxPageSize)}
 	if len(list) > 0 {
@@ -222,8 +227,8 @@ func inboxFlash(r *http.Request) string {
 	return flash(r)
 }
 
-// assigneeLabel names a conversation's assignee without personal data: "You", a
-// colleague's address when the viewer may see staff (names), else "Staff #N".
+// assigneeLabel names a conversation's assignee or a message's author: "You", the
+// colleague's display name (names, from colleagues), else "Staff #N". Never an email.
 func assigneeLabel(id, me int64, names map[int64]string) string {
 	switch {
 	case id == 0:
@@ -233,7 +238,7 @@ func assigneeLabel(id, me int64, names map[int64]string) string {
 	case names[id] != "":
 		return names[id]
 	}
-	return "Staff #" + strconv.FormatInt(id, 10)
+	return staff.NumberLabel(id)
 }
 
 // age is a short, calm "how long ago".

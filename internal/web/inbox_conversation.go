@@ -35,7 +35,7 @@ type inboxConversationData struct {
 	Folder       inboxFolder
 	Messages     []inboxMessage
 	Assignee     string
-	Assignees    []inboxAssignee // members who may read the inbox; empty if the viewer may not list staff
+	Assignees    []inboxAssignee // members who may read the inbox, by display name; empty if they could not be listed
 	MoveTo       []inboxFolder
 	Suspect      bool   // in spam or review: show the score and signals
 	From         string // the address replies are sent from
@@ -46,27 +46,22 @@ type inboxConversationData struct {
 	FieldError   string // why it was rejected, shown under its box
 }
 
-// staffNames returns the labels of the members who may read the inbox, when the
-// viewer may list staff (owners); nil otherwise. Listing staff is itself audited.
-func (s *Server) staffNames(r *http.Request) (map[int64]string, []staff.Member) {
-	me := principal(r)
-	if !me.Can(staff.ManageStaff) {
-		return nil, nil
-	}
-	members, err := s.staff.List(r.Context(), me)
+// colleagues returns the labels of the members who may read the inbox (their display
+// names, or "Staff #N"; never an email, whoever views) and the list in id order, for
+// any viewer who may read the inbox: support assigns to support as owners do. The
+// domain decides and documents why this look is not audited (staff.Service.Colleagues).
+// On failure the page still shows, with numbers for names and no assign choice.
+func (s *Server) colleagues(r *http.Request) (map[int64]string, []staff.Colleague) {
+	list, err := s.staff.Colleagues(r.Context(), principal(r))
 	if err != nil {
-		s.log.Warn("inbox: listing staff for the assign control", "request_id", RequestID(r.Context()), "error", err)
+		s.log.Warn("inbox: listing colleagues", "request_id", RequestID(r.Context()), "error", err)
 		return nil, nil
 	}
-	names := map[int64]string{}
-	var readers []staff.Member
-	for _, m := range members {
-		names[m.ID] = m.Email.Reveal()
-		if m.Role.Can(staff.ReadInbox) && !m.Disabled {
-			readers = append(readers, m)
-		}
+	names := make(map[int64]string, len(list))
+	for _, c := range list {
+		names[c.ID] = c.Name
 	}
-	return names, readers
+	return names, list
 }
 
 // inboxFrom is the address replies are sent from.
@@ -95,7 +90,7 @@ func (s *Server) renderConversation(w http.ResponseWriter, r *http.Request, st i
 		s.fail(w, r, err)
 		return
 	}
-	names, readers := s.staffNames(r)
+	names, readers := s.colleagues(r)
 	fo, ok := folderOf(string(c.Folder))
 	if !ok {
 		fo = inboxFolder{Folder: c.Folder, Label: string(c.Folder)}
@@ -109,7 +104,7 @@ func (s *Server) renderConversation(w http.ResponseWriter, r *http.Request, st i
 		}
 	}
 	for _, m := range readers {
-		label := m.Email.Reveal()
+		label := m.Name
 		if m.ID == me.ID {
 			label += " (you)"
 		}

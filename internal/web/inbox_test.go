@@ -338,20 +338,30 @@ func TestInboxExport(t *testing.T) {
 	}
 }
 
-// An owner (who may list staff) assigns from a choice of the members who may read the
-// inbox; nobody can be given a conversation they may not read.
+// An owner assigns from a choice of the members who may read the inbox, shown by
+// display name or number like to everyone else (emails are on the staff pages);
+// nobody can be given a conversation they may not read.
 func TestInboxOwnerAssigns(t *testing.T) {
 	e := newEnv(t)
 	id := e.receive(contact.Submission{Name: "Ada", Email: "ada.assign@example.com", Subject: "Hello", Message: "A question about assigning"}, contact.New, 0)
-	owner, _ := e.signedIn("olive.owner@example.com", staff.Owner)
+	owner, me := e.signedIn("olive.owner@example.com", staff.Owner)
 	sup := e.add("sue.assign@example.com", staff.Support)
 	ana := e.add("andy.assign@example.com", staff.Analyst)
+	if err := e.staff.SetDisplayName(e.ctx, sup.Principal(), "Sue from Support"); err != nil {
+		t.Fatal(err)
+	}
 	page := "/admin/inbox/" + strconv.FormatInt(id, 10)
 
 	r := owner.get(page)
 	want(t, r, http.StatusOK)
-	wantBody(t, r, `<select id="assignee" name="assignee">`, `value="`+strconv.FormatInt(sup.ID, 10)+`"`, "sue.assign@example.com", "olive.owner@example.com (you)")
-	wantNoBody(t, r, "andy.assign@example.com")
+	wantBody(t, r, `<select id="assignee" name="assignee">`, `value="`+strconv.FormatInt(sup.ID, 10)+`"`, ">Sue from Support<",
+		">Staff #"+strconv.FormatInt(me.ID, 10)+" (you)<")
+	wantNoBody(t, r, "sue.assign@example.com", "andy.assign@example.com", `value="`+strconv.FormatInt(ana.ID, 10)+`"`)
+	// The owner maps names to people on the staff pages (audited there).
+	r = owner.get("/admin/staff")
+	wantBody(t, r, "sue.assign@example.com", ">Sue from Support</td>", ">Staff #"+strconv.FormatInt(ana.ID, 10)+"</span>")
+	r = owner.get("/admin/staff/" + strconv.FormatInt(sup.ID, 10))
+	wantBody(t, r, "<dt>Name in the inbox</dt><dd>Sue from Support</dd>")
 
 	wantRedirect(t, owner.post(page+"/assign", url.Values{"assignee": {strconv.FormatInt(sup.ID, 10)}}), page+"?done=inbox-assigned")
 	if a := e.conversation(id).AssigneeID; a != sup.ID {
@@ -368,8 +378,8 @@ func TestInboxOwnerAssigns(t *testing.T) {
 	wantBody(t, r, ">You<")
 	wantRedirect(t, owner.post(page+"/assign", url.Values{"assignee": {"none"}}), page+"?done=inbox-assigned")
 	r = c.get(page)
-	wantBody(t, r, "Assign to me")
-	wantNoBody(t, r, `<select id="assignee"`, "olive.owner@example.com")
+	wantBody(t, r, "Assign to me", `<select id="assignee"`)
+	wantNoBody(t, r, "olive.owner@example.com")
 }
 
 // The "unassigned" filter shows only conversations nobody holds.
