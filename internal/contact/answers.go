@@ -2,8 +2,6 @@ package contact
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"time"
 
 	"github.com/candor-dev/candor/internal/errs"
@@ -13,7 +11,7 @@ import (
 // Answer is a mail a person sent in answer to a reply (read from the inbox's mailbox by
 // package imapin): its sender, the Message-IDs it refers to, and its new text.
 type Answer struct {
-	MessageID  string   // the mail's own Message-ID ("" when it has none)
+	MessageID  string   // the mail's own Message-ID ("" when it has none); stored only as a keyed hash
 	References []string // In-Reply-To and References
 	From       string
 	Date       time.Time
@@ -55,11 +53,14 @@ func (s *Service) ReceiveAnswer(ctx context.Context, a Answer) (AnswerOutcome, e
 	if err != nil {
 		return AnswerNoText, nil
 	}
-	id := a.MessageID
-	if id == "" {
-		sum := sha256.Sum256([]byte(from + "\x00" + a.Date.UTC().Format(time.RFC3339) + "\x00" + text))
-		id = "<" + hex.EncodeToString(sum[:16]) + "@answer.candor.invalid>"
+	// Stored only to know the answer again: as a keyed hash, since a mail program's
+	// Message-ID may name the sender's machine or domain. A mail without one is known
+	// by its sender, date and text.
+	key := a.MessageID
+	if key == "" {
+		key = from + "\x00" + a.Date.UTC().Format(time.RFC3339) + "\x00" + text
 	}
+	id := "<" + s.sealer.Index(indexAnswer, key) + "@answer.candor.invalid>"
 	sealed, err := s.sealer.SealString(SealBody, text)
 	if err != nil {
 		return "", err

@@ -68,7 +68,7 @@ type Message struct {
 	Kind      Kind
 	Body      string
 	AuthorID  int64  // the staff member of a reply or note; 0 for In
-	MessageID string // the mail Message-ID of a reply, or of an answer by mail ("" otherwise)
+	MessageID string // the mail Message-ID of a reply; a keyed hash of an answer by mail's; "" otherwise
 	CreatedAt time.Time
 }
 
@@ -187,6 +187,7 @@ const (
 	SealSubject = "contact.subject"
 	SealBody    = "contact.body"
 	indexEmail  = "contact.email"
+	indexAnswer = "contact.answer" // an answer by mail's Message-ID, to store it once
 )
 
 // Options configure the service.
