@@ -89,6 +89,16 @@ func (s *Service) SetDisplayName(ctx context.Context, actor Principal, name stri
 	return s.audit.Record(ctx, actor.Name, "staff.display_name", Subject(actor.ID), "name", what)
 }
 
+// ClearDisplayName removes another member's display name (staff.ManageStaff): for a
+// name colleagues should not see. The member may choose another. Audited like the
+// member's own change, "cleared", with the owner as actor and never the name.
+func (s *Service) ClearDisplayName(ctx context.Context, actor Principal, id int64) (Member, error) {
+	return s.update(ctx, actor, id, "staff.display_name", func(r *Record) error {
+		r.DisplayNameSealed = ""
+		return nil
+	}, "name", "cleared")
+}
+
 // Colleague is a member as other members see them: an id and a label, never an email.
 type Colleague struct {
 	ID   int64

@@ -121,6 +121,22 @@ func TestSetDisplayName(t *testing.T) {
 
 	// Only a member has a name: the command line (no id) may not set one.
 	wantCode(t, e.svc.SetDisplayName(e.ctx, staff.CLI, "Root"), errs.Forbidden, "")
+
+	// An owner may clear a name colleagues should not see; nobody else may.
+	if err := e.svc.SetDisplayName(e.ctx, sue.Principal(), name); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.ClearDisplayName(e.ctx, sue.Principal(), e.owner.ID); !errs.Is(err, errs.Forbidden) {
+		t.Fatalf("support clears a colleague's name: %v; want forbidden", err)
+	}
+	got, err = e.svc.ClearDisplayName(e.ctx, e.owner.Principal(), sue.ID)
+	if err != nil || got.DisplayName != "" {
+		t.Fatalf("an owner clears the name: %q, %v", got.DisplayName, err)
+	}
+	entries := e.auditActions(t, staff.Subject(sue.ID))
+	if a := entries[len(entries)-1]; a.Action != "staff.display_name" || a.Actor != e.owner.Principal().Name || a.Detail["name"] != "cleared" {
+		t.Fatalf("the owner's clearing is audited as %+v", a)
+	}
 }
 
 // Promise: colleagues see one another by display name or "Staff #N", never by email;

@@ -124,3 +124,23 @@ func TestInboxSupportAssignsByDisplayName(t *testing.T) {
 	wantNoBody(t, r, "sue.colleague@example.com")
 	e.checkLogs()
 }
+
+// Promise: an owner can clear a display name colleagues should not see (audited, the
+// member may choose another); the button shows only when there is a name to clear.
+func TestOwnerClearsADisplayName(t *testing.T) {
+	e := newEnv(t)
+	owner, _ := e.signedIn("olive.clear@example.com", staff.Owner)
+	sam := e.add("sam.clear@example.com", staff.Support)
+	if err := e.staff.SetDisplayName(e.ctx, sam.Principal(), "Rude Name"); err != nil {
+		t.Fatal(err)
+	}
+	page := "/admin/staff/" + strconv.FormatInt(sam.ID, 10)
+	wantBody(t, owner.get(page), "Rude Name", `action="`+page+`/clear-name"`)
+	wantRedirect(t, owner.post(page+"/clear-name", url.Values{}), page+"?done=staff-updated")
+	if m, err := e.staff.Get(e.ctx, staff.CLI, sam.ID); err != nil || m.DisplayName != "" {
+		t.Fatalf("after clearing: %q, %v", m.DisplayName, err)
+	}
+	wantNoBody(t, owner.get(page), "Rude Name", `/clear-name"`)
+	support, _ := e.signedIn("sue.clear@example.com", staff.Support)
+	want(t, support.post(page+"/clear-name", url.Values{}), http.StatusForbidden)
+}

@@ -114,6 +114,8 @@ func (s *Server) staffAction(w http.ResponseWriter, r *http.Request) {
 		_, err = s.staff.ResetPassword(ctx, actor, id, password)
 	case "reset-2fa":
 		_, err = s.staff.Reset2FA(ctx, actor, id)
+	case "clear-name":
+		_, err = s.staff.ClearDisplayName(ctx, actor, id)
 	default:
 		err = errs.E(errs.NotFound, "No such action.")
 	}
