@@ -411,3 +411,27 @@ func TestSuppressedAddressGetsNoConfirmation(t *testing.T) {
 		t.Fatalf("%d mails; want the confirmation to the returning subscriber", n)
 	}
 }
+
+// A pending subscriber shows what its latest sign-up gave, as that sign-up's link would
+// confirm: a later sign-up from a form without a name field leaves no name.
+func TestPendingShowsItsLatestSignup(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t)
+	if err := e.svc.Subscribe(ctx, newsletter.SubscribeInput{Email: "ana@example.com", Name: "Ana"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.Exec(ctx, "UPDATE subscribers SET confirmation_sent_at = 0"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Subscribe(ctx, newsletter.SubscribeInput{Email: "ana@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	if err := e.db.QueryRow(ctx, "SELECT id FROM subscribers").Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	d, err := e.svc.GetSubscriber(ctx, staff.CLI, id)
+	if err != nil || d.Name != "" || d.Status == newsletter.Confirmed {
+		t.Fatalf("pending after a sign-up without a name: name %q, status %s, %v; want no name", d.Name, d.Status, err)
+	}
+}

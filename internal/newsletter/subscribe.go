@@ -106,7 +106,9 @@ func (s *Service) Join(ctx context.Context, v Signup) error {
 	}
 	// A confirmed subscriber's name changes only with their confirmation: anyone who
 	// knows an address can post the form, and must not rewrite what it is stored with.
-	if rec.Status != Confirmed && (name != "" || rec.NameSealed == "") {
+	// A pending one shows what its latest sign-up gave (none if none), as the link of
+	// that sign-up would confirm.
+	if rec.Status != Confirmed {
 		if rec.NameSealed, err = s.sealName(name); err != nil {
 			return err
 		}
