@@ -7,6 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/candor-dev/candor/internal/errs"
 )
 
@@ -17,46 +19,45 @@ const MaxDisplayName = 60
 // their id, never their email.
 func NumberLabel(id int64) string { return "Staff #" + strconv.FormatInt(id, 10) }
 
-// CheckDisplayName trims a display name and checks it: at most MaxDisplayName
-// characters, no control or bidirectional-formatting characters, no line separators,
-// no "<" or ">", nothing URL-like ("://"), and not a name the inbox uses itself ("You",
-// "Staff #N"), so nobody can pass for a colleague's placeholder. "" (clear) is valid.
+// CheckDisplayName normalises a display name and checks it. Normalised: NFKC (so a
+// full-width "４" is a "4"), every run of spaces one ASCII space, trimmed. Refused: more
+// than MaxDisplayName characters, control and invisible format characters (zero-width
+// spaces, soft hyphens, bidirectional controls), line separators, "<" or ">", anything
+// URL-like ("://"), and a name that reads as one of the inbox's own labels ("You", or
+// anything with "Staff #" in it), so that nobody can pass for a colleague's placeholder
+// or for the viewer. "" (clear) is valid.
 func CheckDisplayName(name string) (string, error) {
-	name = strings.TrimSpace(name)
 	bad := func(msg string) (string, error) { return "", errs.InvalidField("display_name", msg) }
+	if !utf8.ValidString(name) {
+		return bad("The name holds characters that are not text.")
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) && r != '\t' || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return bad("The name cannot contain control characters, invisible characters or line breaks.")
+		}
+	}
+	name = strings.Join(strings.FieldsFunc(norm.NFKC.String(name), unicode.IsSpace), " ")
 	switch {
 	case name == "":
 		return "", nil
-	case !utf8.ValidString(name):
-		return bad("The name holds characters that are not text.")
 	case utf8.RuneCountInString(name) > MaxDisplayName:
 		return bad("Please keep the name to " + strconv.Itoa(MaxDisplayName) + " characters or fewer.")
 	case strings.ContainsAny(name, "<>"):
 		return bad("The name cannot contain < or >.")
 	case strings.Contains(name, "://"):
 		return bad("The name cannot be a web address.")
-	}
-	for _, r := range name {
-		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || unicode.In(r, unicode.Zl, unicode.Zp) {
-			return bad("The name cannot contain control characters or line breaks.")
-		}
-	}
-	if reserved(name) {
+	case reserved(name):
 		return bad("That name is how the inbox labels people itself; please choose another.")
 	}
 	return name, nil
 }
 
-// reserved reports whether name reads as one of the inbox's own labels.
+// reserved reports whether a normalised name reads as one of the inbox's own labels:
+// "You", or a number label ("Staff #3") anywhere in it, such as the "(Staff #3)" that
+// tells two colleagues of the same name apart.
 func reserved(name string) bool {
-	if strings.EqualFold(name, "You") {
-		return true
-	}
-	if len(name) < len("Staff #") || !strings.EqualFold(name[:len("Staff #")], "Staff #") {
-		return false
-	}
-	_, err := strconv.ParseUint(strings.TrimSpace(name[len("Staff #"):]), 10, 63)
-	return err == nil
+	lower := strings.ToLower(name)
+	return lower == "you" || strings.Contains(strings.ReplaceAll(lower, " ", ""), "staff#")
 }
 
 // SetDisplayName sets the acting member's own display name (trimmed; "" clears it).
@@ -135,15 +136,23 @@ func (s *Service) Colleagues(ctx context.Context, actor Principal) ([]Colleague,
 		if name == "" {
 			name = NumberLabel(r.ID)
 		}
-		seen[strings.ToLower(name)]++
+		seen[sameKey(name)]++
 		out = append(out, Colleague{ID: r.ID, Name: name})
 	}
 	for i, c := range out {
-		if seen[strings.ToLower(c.Name)] > 1 {
+		if seen[sameKey(c.Name)] > 1 {
 			out[i].Name = c.Name + " (" + NumberLabel(c.ID) + ")"
 		}
 	}
 	return out, nil
+}
+
+// sameKey is what two names that read the same share: NFKC, case folded, spaces as one.
+// (CheckDisplayName normalises a name before it is stored; this also covers names
+// stored before it did.) A suffixed label "(Staff #N)" cannot equal any name, since no
+// name may contain "Staff #".
+func sameKey(name string) string {
+	return strings.Join(strings.Fields(strings.ToLower(norm.NFKC.String(name))), " ")
 }
 
 // openName opens a record's display name; "" when none is set.

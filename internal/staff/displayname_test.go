@@ -27,6 +27,10 @@ func TestCheckDisplayName(t *testing.T) {
 		{"Staff member", "Staff member"},
 		{"Yours truly", "Yours truly"},
 		{"example.com fan", "example.com fan"},
+		{"Sam  Lee", "Sam Lee"},       // spaces collapsed: "Sam Lee" and "Sam  Lee" read the same
+		{"Sam\u00a0Lee", "Sam Lee"},   // a no-break space is a space
+		{"Ｓａｍ ４", "Sam 4"},            // NFKC: full-width letters and digits
+		{"Tab\tinside", "Tab inside"}, // a tab is a space
 	}
 	for _, tt := range ok {
 		got, err := staff.CheckDisplayName(tt.in)
@@ -36,7 +40,9 @@ func TestCheckDisplayName(t *testing.T) {
 	}
 	bad := []string{
 		strings.Repeat("a", staff.MaxDisplayName+1),
-		"Sue\x00", "Sue\nEvil", "Sue\rX", "Tab\tinside", "Sue\u0085X", "Sue\u2028Line",
+		"Sue\x00", "Sue\nEvil", "Sue\rX", "Sue\u0085X", "Sue\u2028Line",
+		"Sam\u200b Lee", "Sam\u00adLee", "\ufeffSue", "Sue\u2060", // invisible format characters
+		"You\u200b", "Staff #\u200b4", "Staff #4\u200b", "Staff #４", "Staff # 4", "Sam (Staff #2)", "Staff#2",
 		"evil\u202Eeman", "\u2066Sue\u2069",
 		"<b>Sue</b>", "Sue >", "a<b",
 		"https://evil.example", "see ftp://x",

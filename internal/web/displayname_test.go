@@ -144,3 +144,17 @@ func TestOwnerClearsADisplayName(t *testing.T) {
 	support, _ := e.signedIn("sue.clear@example.com", staff.Support)
 	want(t, support.post(page+"/clear-name", url.Values{}), http.StatusForbidden)
 }
+
+// A member who still owes a setup step (here the one-time password's change) cannot
+// name themselves yet: the form is not shown and a post is refused.
+func TestNoDisplayNameBeforeSetup(t *testing.T) {
+	e := newEnv(t)
+	m := e.addWith("new.member@example.com", staff.Support, "one-time-password-1", true)
+	c := e.client()
+	c.signIn("new.member@example.com", "one-time-password-1")
+	wantNoBody(t, c.get("/admin/account"), `action="/admin/account/name"`)
+	want(t, c.post("/admin/account/name", url.Values{"display_name": {"Early Name"}}), http.StatusForbidden)
+	if got, err := e.staff.Get(e.ctx, staff.CLI, m.ID); err != nil || got.DisplayName != "" {
+		t.Fatalf("a member owing setup named themselves: %q, %v", got.DisplayName, err)
+	}
+}

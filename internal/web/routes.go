@@ -98,7 +98,7 @@ func (s *Server) routes() []route {
 		{"GET /admin/{$}", member_, false, s.home},
 		{"GET /admin/account", setup, false, s.accountPage},
 		{"POST /admin/account/password", setup, false, s.changePassword},
-		{"POST /admin/account/name", setup, false, s.setDisplayName},
+		{"POST /admin/account/name", member_, false, s.setDisplayName},
 		{"GET /admin/account/2fa", setup, false, s.totpPage},
 		{"POST /admin/account/2fa", setup, false, s.totpConfirm},
 		{"GET /api/v1/me", member_, apiRoute, s.apiMe},

@@ -69,7 +69,7 @@ var wantRoutes = []struct {
 	{"GET /admin/{$}", "member", "all"},
 	{"GET /admin/account", "setup", "all"},
 	{"POST /admin/account/password", "setup", "all"},
-	{"POST /admin/account/name", "setup", "all"},
+	{"POST /admin/account/name", "member", "all"},
 	{"GET /admin/account/2fa", "setup", "all"},
 	{"POST /admin/account/2fa", "setup", "all"},
 	{"GET /api/v1/me", "member api", "all"},
