@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/bench/internal/latency"
+	"github.com/candor-dev/candor/bench/internal/loadgen"
 )
 
 func main() {
@@ -31,54 +32,29 @@ func main() {
 	n := flag.Int("n", 500, "checkouts")
 	c := flag.Int("c", 1, "concurrent buyers")
 	flag.Parse()
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	post := func(path, ip string, form url.Values) (*http.Response, time.Duration, error) {
-		req, _ := http.NewRequest(http.MethodPost, *base+path, strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Forwarded-For", ip)
-		t0 := time.Now()
-		res, err := client.Do(req)
-		d := time.Since(t0)
-		if res != nil {
-			res.Body.Close()
-		}
-		return res, d, err
-	}
+	client := loadgen.NoRedirects()
 	var mu sync.Mutex
 	var buy, pay, both []time.Duration
 	failures := 0
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range *c {
-		wg.Go(func() {
-			for i := range jobs {
-				ip := fmt.Sprintf("198.51.%d.%d", i/250%250, i%250+1)
-				res, d1, err := post("/buy/"+*product, ip, url.Values{"action": {"continue"}, "name": {"Bench Buyer"},
-					"email": {fmt.Sprintf("buyer%d@example.com", i)}, "country": {"DE"}, "quantity": {"1"}, "currency": {"EUR"}})
-				if err != nil || res.StatusCode != http.StatusSeeOther {
-					mu.Lock()
-					failures++
-					mu.Unlock()
-					continue
-				}
-				res, d2, err := post(res.Header.Get("Location"), ip, url.Values{"card_number": {"4242 4242 4242 4242"}, "card_exp": {"12/34"}, "card_cvc": {"987"}})
-				mu.Lock()
-				if err != nil || res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "/orders/") {
-					failures++
-				} else {
-					buy, pay, both = append(buy, d1), append(pay, d2), append(both, d1+d2)
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	for i := range *n {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	total := time.Since(start)
+	total := loadgen.Parallel(*n, *c, func(i int) {
+		ip := fmt.Sprintf("198.51.%d.%d", i/250%250, i%250+1)
+		res, d1, err := loadgen.PostForm(client, *base+"/buy/"+*product, ip, url.Values{"action": {"continue"}, "name": {"Bench Buyer"},
+			"email": {fmt.Sprintf("buyer%d@example.com", i)}, "country": {"DE"}, "quantity": {"1"}, "currency": {"EUR"}})
+		if err != nil || res.StatusCode != http.StatusSeeOther {
+			mu.Lock()
+			failures++
+			mu.Unlock()
+			return
+		}
+		res, d2, err := loadgen.PostForm(client, *base+res.Header.Get("Location"), ip, url.Values{"card_number": {"4242 4242 4242 4242"}, "card_exp": {"12/34"}, "card_cvc": {"987"}})
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil || res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "/orders/") {
+			failures++
+			return
+		}
+		buy, pay, both = append(buy, d1), append(pay, d2), append(both, d1+d2)
+	})
 	if len(both) == 0 {
 		fmt.Fprintln(os.Stderr, "every checkout failed: run against `candor serve --demo --trusted-proxy 127.0.0.1/32`")
 		os.Exit(1)

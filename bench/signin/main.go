@@ -14,11 +14,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/candor-dev/candor/bench/internal/latency"
+	"github.com/candor-dev/candor/bench/internal/loadgen"
 )
 
 func main() {
@@ -28,44 +28,21 @@ func main() {
 	n := flag.Int("n", 200, "sign-ins")
 	c := flag.Int("c", 2, "concurrent clients")
 	flag.Parse()
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	form := url.Values{"email": {*email}, "password": {*password}}.Encode()
+	client := loadgen.NoRedirects()
+	form := url.Values{"email": {*email}, "password": {*password}}
 	var mu sync.Mutex
 	var lat []time.Duration
 	failures := 0
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range *c {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				req, _ := http.NewRequest("POST", *base+"/admin/login", strings.NewReader(form))
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				req.Header.Set("X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i%250+1))
-				t0 := time.Now()
-				resp, err := client.Do(req)
-				d := time.Since(t0)
-				mu.Lock()
-				if err != nil || resp.StatusCode != http.StatusSeeOther {
-					failures++
-				} else {
-					lat = append(lat, d)
-				}
-				mu.Unlock()
-				if resp != nil {
-					resp.Body.Close()
-				}
-			}
-		}()
-	}
-	for i := range *n {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	total := time.Since(start)
+	total := loadgen.Parallel(*n, *c, func(i int) {
+		res, d, err := loadgen.PostForm(client, *base+"/admin/login", fmt.Sprintf("198.51.100.%d", i%250+1), form)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil || res.StatusCode != http.StatusSeeOther {
+			failures++
+			return
+		}
+		lat = append(lat, d)
+	})
 	if len(lat) == 0 {
 		fmt.Fprintln(os.Stderr, "every sign-in failed; check -email/-password and --trusted-proxy")
 		os.Exit(1)

@@ -18,14 +18,13 @@ import (
 	"net/url"
 	"os"
 	"slices"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/candor-dev/candor/internal/antibot"
 
 	"github.com/candor-dev/candor/bench/internal/latency"
+	"github.com/candor-dev/candor/bench/internal/loadgen"
 )
 
 func main() {
@@ -38,7 +37,7 @@ func main() {
 
 	forms := make([]url.Values, *n)
 	var minWait int64
-	parallel(*n, *c, func(i int) {
+	loadgen.Parallel(*n, *c, func(i int) {
 		resp, err := client.Get(*base + "/antibot/challenge?form=subscribe")
 		if err != nil {
 			fail(err)
@@ -62,24 +61,15 @@ func main() {
 
 	lat := make([]time.Duration, *n)
 	var failed atomic.Int64
-	start := time.Now()
-	parallel(*n, *c, func(i int) {
-		req, _ := http.NewRequest(http.MethodPost, *base+"/subscribe", strings.NewReader(forms[i].Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Accept", "application/json")
-		req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255))
-		t0 := time.Now()
-		resp, err := client.Do(req)
-		lat[i] = time.Since(t0)
+	total := loadgen.Parallel(*n, *c, func(i int) {
+		resp, d, err := loadgen.PostForm(client, *base+"/subscribe", fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255),
+			forms[i], "Accept", "application/json")
+		lat[i] = d
 		if err != nil || resp.StatusCode != http.StatusOK {
 			failed.Add(1)
 			lat[i] = -1
 		}
-		if resp != nil {
-			resp.Body.Close()
-		}
 	})
-	total := time.Since(start)
 	ok := slices.DeleteFunc(lat, func(d time.Duration) bool { return d < 0 })
 	if len(ok) == 0 {
 		fail(fmt.Errorf("every sign-up failed"))
@@ -87,26 +77,6 @@ func main() {
 	fmt.Printf("sign-ups: %d ok, %d failed, concurrency %d, %v\n", len(ok), failed.Load(), *c, total.Round(time.Millisecond))
 	fmt.Printf("latency p50 %v  p99 %v  max %v\n", latency.At(ok, .5), latency.At(ok, .99), latency.At(ok, 1))
 	fmt.Printf("rate %.0f durable sign-ups/s\n", float64(len(ok))/total.Seconds())
-}
-
-// parallel calls fn(0..n-1) from c goroutines.
-func parallel(n, c int, fn func(i int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range c {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 func fail(err error) {
