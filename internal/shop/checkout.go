@@ -66,7 +66,16 @@ func (s *Service) Quote(ctx context.Context, in CheckoutInput) (Quote, Product, 
 		}
 		coupon = &c
 	}
-	return price(unit, in.Quantity, coupon, s.opts.TaxRates[country], s.opts.PricesIncludeTax, in.Currency), p, e, nil
+	q := price(unit, in.Quantity, coupon, s.opts.TaxRates[country], s.opts.PricesIncludeTax, in.Currency)
+	if q.Total < 1 {
+		// The card company charges nothing of zero: an order with nothing to pay could
+		// never be paid, so none is made (and no coupon use is taken).
+		if coupon != nil {
+			return Quote{}, p, e, errs.InvalidField("coupon", "This coupon leaves nothing to pay, which the shop cannot take as an order.")
+		}
+		return Quote{}, p, e, errs.InvalidField("quantity", "This edition has no price to pay, which the shop cannot take as an order.")
+	}
+	return q, p, e, nil
 }
 
 // NormalizeCountry validates an ISO 3166-1 alpha-2 country code and upper-cases it.

@@ -60,6 +60,27 @@ func TestCouponCap(t *testing.T) {
 	e.checkout(t, "DE", "launch") // the use came back
 }
 
+// A coupon that leaves nothing to pay is refused on its field before any order is made
+// or any use of it taken: the card company charges nothing of zero, so such an order
+// could never be paid.
+func TestNothingToPayIsRefused(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	must(t, e.svc.SaveCoupon(ctx, e.clerk, &shop.Coupon{Code: "free", PercentOff: 100, MaxUses: 1}))
+	must(t, e.svc.SaveCoupon(ctx, e.clerk, &shop.Coupon{Code: "big", AmountOff: 100000, Currency: "EUR", MaxUses: 1}))
+	for _, code := range []string{"free", "big"} {
+		_, err := e.svc.StartCheckout(ctx, shop.CheckoutInput{Product: "northwind-pro", Edition: "standard",
+			Currency: "EUR", Quantity: 1, Coupon: code, Name: "Ann", Email: "ann@buyer.example", Country: "DE"})
+		if ee := (*errs.Error)(nil); !errors.As(err, &ee) || ee.Field != "coupon" {
+			t.Fatalf("coupon %q leaving nothing to pay: %v; want an error on the coupon field", code, err)
+		}
+	}
+	var orders int
+	if err := e.db.QueryRow(ctx, "SELECT COUNT(*) FROM shop_orders").Scan(&orders); err != nil || orders != 0 {
+		t.Fatalf("%d orders made, %v; want none", orders, err)
+	}
+}
+
 // Promise: a successful payment fulfils the order in one step: invoice number,
 // licence key that verifies offline, and the receipt in the outbox with brand and
 // last 4 only.
