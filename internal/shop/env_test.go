@@ -40,6 +40,7 @@ type faultyProcessor struct {
 	refunds     int
 	loseNextPay bool
 	loseRefunds bool
+	refundAs    payment.Status // when set, the status refunds are answered with
 	hold        chan struct{}   // when set, Pay waits for it to close
 	intents     map[string]bool // distinct payments the sandbox made
 }
@@ -74,6 +75,11 @@ func (f *faultyProcessor) Refund(ctx context.Context, req payment.RefundRequest)
 	lose := f.loseRefunds
 	f.mu.Unlock()
 	r, err := f.Sandbox.Refund(ctx, req)
+	f.mu.Lock()
+	if f.refundAs != "" && err == nil {
+		r.Status = f.refundAs
+	}
+	f.mu.Unlock()
 	if lose {
 		return payment.RefundResult{}, &payment.Error{Kind: payment.Unavailable, Cause: context.DeadlineExceeded}
 	}

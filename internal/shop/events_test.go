@@ -117,6 +117,30 @@ func TestConcurrentRefundsCannotExceedThePayment(t *testing.T) {
 
 // A refund whose answer is lost stays pending and holds its amount; reconciliation
 // retries it with the same key.
+// A refund the card company answers "pending" is not counted as money back (nor does a
+// full one revoke the licences) until it succeeds; one it cancels releases the hold.
+func TestPendingAndCanceledRefunds(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	paid := e.paidOrder(t)
+	e.proc.refundAs = payment.StatusPending
+	if _, err := e.svc.RefundOrder(ctx, e.clerk, paid.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := e.svc.Order(ctx, paid.Ref)
+	if got.Refunded != 0 || got.RefundHeld != got.Total || got.Status != shop.Fulfilled {
+		t.Fatalf("a pending full refund: refunded %d, held %d, %s; want nothing refunded yet, all held", got.Refunded, got.RefundHeld, got.Status)
+	}
+	e.proc.refundAs = payment.StatusCanceled
+	e.svc.SetClock(func() time.Time { return time.Now().Add(shop.SettleAfter + time.Second) })
+	_, err := e.svc.Reconcile(ctx)
+	must(t, err)
+	got, _ = e.svc.Order(ctx, paid.Ref)
+	if got.Refunded != 0 || got.RefundHeld != 0 || got.Status != shop.Fulfilled {
+		t.Fatalf("a canceled refund: refunded %d, held %d, %s; want the hold released", got.Refunded, got.RefundHeld, got.Status)
+	}
+}
+
 func TestLostRefundAnswerIsRetried(t *testing.T) {
 	e := setup(t)
 	ctx := context.Background()

@@ -70,7 +70,8 @@ func refundError(perr error) error {
 
 // settleRefund records the processor's answer to a refund: succeeded moves the money
 // from held to refunded (a full refund ends the order and revokes its licences), a
-// refusal releases the hold, an unknown outcome leaves it pending.
+// refusal or cancellation releases the hold, and an unknown outcome or a refund still
+// pending at the processor leaves it held and pending.
 func (s *Service) settleRefund(ctx context.Context, r Refund, res payment.RefundResult, perr error) error {
 	var pe *payment.Error
 	if perr != nil && (!errors.As(perr, &pe) || pe.OutcomeUnknown()) {
@@ -78,9 +79,17 @@ func (s *Service) settleRefund(ctx context.Context, r Refund, res payment.Refund
 	}
 	return s.store.Update(ctx, OrderKey{ID: r.OrderID}, "", "", func(o *Order, tx OrderTx) error {
 		now := s.now().UTC()
-		status := RefundSucceeded
-		if perr != nil || res.Status == payment.StatusFailed {
+		var status RefundStatus
+		switch {
+		case perr != nil || res.Status == payment.StatusFailed || res.Status == payment.StatusCanceled:
 			status = RefundFailed
+		case res.Status == payment.StatusSucceeded:
+			status = RefundSucceeded
+		default:
+			// Pending at the card company: the money is neither back with the buyer nor
+			// free to refund again. It stays held, and the refund pending, until a
+			// later answer settles it.
+			return tx.SetRefund(ctx, r.ID, RefundPending, res.ID, now)
 		}
 		if err := tx.SetRefund(ctx, r.ID, status, res.ID, now); err != nil {
 			return err
