@@ -59,6 +59,9 @@ func (a *app) openShop() error {
 		return err
 	}
 	a.payment = ps
+	if a.cfg.Payment != shop.ModeTest && ps.webhooks == nil {
+		a.log.Warn("no --stripe-webhook-secret: POST /webhooks/stripe answers 404, payments settle only by the reconciliation job, and refunds or disputes made in Stripe's dashboard are not seen (docs/payments.md)")
+	}
 	seller := vendorName(a.cfg)
 	if a.cfg.PostalAddress != "" {
 		seller += ", " + a.cfg.PostalAddress

@@ -41,6 +41,7 @@ type faultyProcessor struct {
 	loseNextPay bool
 	loseRefunds bool
 	refundAs    payment.Status // when set, the status refunds are answered with
+	refuseCards error          // when set, Tokenize fails with it
 	hold        chan struct{}   // when set, Pay waits for it to close
 	intents     map[string]bool // distinct payments the sandbox made
 }
@@ -67,6 +68,16 @@ func (f *faultyProcessor) Pay(ctx context.Context, req payment.PayRequest) (paym
 		return payment.Payment{}, &payment.Error{Kind: payment.Unavailable, Cause: context.DeadlineExceeded}
 	}
 	return p, err
+}
+
+func (f *faultyProcessor) Tokenize(ctx context.Context, card *payment.Card) (payment.Method, error) {
+	f.mu.Lock()
+	refuse := f.refuseCards
+	f.mu.Unlock()
+	if refuse != nil {
+		return payment.Method{}, refuse
+	}
+	return f.Sandbox.Tokenize(ctx, card)
 }
 
 func (f *faultyProcessor) Refund(ctx context.Context, req payment.RefundRequest) (payment.RefundResult, error) {

@@ -42,8 +42,16 @@ func (s *Service) PayCard(ctx context.Context, ref string, card *payment.Card) (
 	card.Clear()
 	if err != nil {
 		var pe *payment.Error
-		if errors.As(err, &pe) && pe.CardFault() {
+		switch {
+		case errors.As(err, &pe) && pe.CardFault():
 			return PayOutcome{Order: o, Message: pe.Message(), Retry: true}, nil
+		case errors.As(err, &pe) && !pe.OutcomeUnknown():
+			// Nothing was charged and nothing will settle this by itself: most often a
+			// Stripe account without raw card access (pass-through mode). The buyer is
+			// told so plainly; the operator reads why in the log.
+			s.opts.Log.Error("shop: the card company refused to take the card; check the payment settings (pass-through needs Stripe's raw card data APIs)",
+				"order", o.Ref, "error", err)
+			return PayOutcome{}, errs.Wrap(errs.Unavailable, "Card payments are not available right now; nothing was charged. Please try again later or contact us.", err)
 		}
 		return PayOutcome{}, errs.Wrap(errs.Unavailable, (&payment.Error{Kind: payment.Unavailable}).Message(), err)
 	}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/payment"
 	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/licence"
 )
@@ -78,6 +80,24 @@ func TestNothingToPayIsRefused(t *testing.T) {
 	var orders int
 	if err := e.db.QueryRow(ctx, "SELECT COUNT(*) FROM shop_orders").Scan(&orders); err != nil || orders != 0 {
 		t.Fatalf("%d orders made, %v; want none", orders, err)
+	}
+}
+
+// A card company that refuses the card request itself (pass-through on a Stripe account
+// without raw card access) is not a card problem and will not settle by itself: the
+// buyer is told card payments are unavailable and that nothing was charged, and the
+// order stays open to pay later.
+func TestCardRequestRefusedByTheCardCompany(t *testing.T) {
+	e := setup(t)
+	o := e.checkout(t, "DE", "")
+	e.proc.refuseCards = payment.Errorf(payment.InvalidRequest, "raw card data APIs are not enabled")
+	_, err := e.svc.PayCard(context.Background(), o.Ref, card(t, "4242 4242 4242 4242"))
+	if errs.CodeOf(err) != errs.Unavailable || !strings.Contains(errs.PublicOf(err), "nothing was charged") || strings.Contains(errs.PublicOf(err), "settle") {
+		t.Fatalf("refused card request: %v (%q)", err, errs.PublicOf(err))
+	}
+	e.proc.refuseCards = nil
+	if out, err := e.svc.PayCard(context.Background(), o.Ref, card(t, "4242 4242 4242 4242")); err != nil || out.Order.Status != shop.Fulfilled {
+		t.Fatalf("paying again once cards are taken: %+v, %v", out.Order.Status, err)
 	}
 }
 
