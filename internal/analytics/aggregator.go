@@ -94,8 +94,11 @@ type Aggregator struct {
 	dirty   int               // cells changed since the last flush
 	epoch   uint32            // numbers the salts
 	visits  map[visitorKey]visit
-	days    map[int64]*dayValues // the values counted per day (values.go)
-	live    live                 // visitors of the last minutes, per site (live.go)
+	// fullSweep is when Record last swept because visits was full: with every visit
+	// still live, each new visitor would otherwise walk the whole map under mu.
+	fullSweep time.Time
+	days      map[int64]*dayValues // the values counted per day (values.go)
+	live      live                 // visitors of the last minutes, per site (live.go)
 
 	accepted, refused, bots atomic.Int64
 }
@@ -240,7 +243,10 @@ func (a *Aggregator) Record(h Hit) bool {
 	v, seen := a.visits[key]
 	if !seen || c.t.UnixMilli()-v.last > VisitIdle.Milliseconds() || v.day != day {
 		if !seen && len(a.visits) >= a.opts.MaxVisits {
-			a.sweep(now)
+			if now.Sub(a.fullSweep) >= time.Second { // a full pass at most once a second under a flood
+				a.fullSweep = now
+				a.sweep(now)
+			}
 			if len(a.visits) >= a.opts.MaxVisits {
 				a.refused.Add(1)
 				return false

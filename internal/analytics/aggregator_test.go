@@ -200,6 +200,13 @@ func TestRecordRefusesWhenFull(t *testing.T) {
 	if ok != 5 {
 		t.Fatalf("accepted %d new visitors with MaxVisits 5", ok)
 	}
+	// Full of live visits, a new visitor is refused without a sweep each time (at most
+	// one full pass a second); once the visits have gone idle, the next sweep makes room.
+	e.clock.t = e.clock.t.Add(analytics.VisitIdle + time.Minute)
+	at := e.clock.t
+	if !b.Record(analytics.Hit{SiteID: e.site.ID, Kind: analytics.KindPageview, Path: "/", IP: ip(20), UserAgent: chromeUA, Time: at}) {
+		t.Fatal("a new visitor after the others went idle was refused")
+	}
 }
 
 // failing is a store that fails, to prove a failed flush keeps the aggregates.
