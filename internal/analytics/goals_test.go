@@ -17,7 +17,7 @@ import (
 func TestGoals(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	log := audit.New(sqldb.AuditStore{DB: e.db}, func(purpose, v string) string { return analytics.HashToken(purpose + v) })
+	log := audit.New(sqldb.AuditStore{DB: e.db}, func(purpose, v string) string { return staff.HashToken(purpose + v) })
 	goals := analytics.NewGoals(sqldb.StatsGoalStore{DB: e.db}, log, e.clock.Now)
 	analyst := staff.Principal{ID: 3, Role: staff.Analyst, Name: "staff:3"}
 

@@ -3,9 +3,7 @@ package analytics
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"strconv"
 	"strings"
 	"time"
@@ -77,12 +75,6 @@ func NewTokens(store TokenStore, audit Auditor, creators Creators, now func() ti
 	return &Tokens{store: store, audit: audit, creators: creators, now: now}
 }
 
-// HashToken is the stored form of a token's secret: hex SHA-256.
-func HashToken(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(sum[:])
-}
-
 // Create makes a token named name for one site (siteID > 0) or all (0) and returns it
 // with its secret, which exists nowhere else: show it once. The actor needs
 // staff.ViewStats; the creation is audited (without the secret).
@@ -99,7 +91,7 @@ func (t *Tokens) Create(ctx context.Context, actor staff.Principal, name string,
 		return Token{}, "", errs.Wrap(errs.Internal, "", err)
 	}
 	secret := TokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
-	tok, err := t.store.AddToken(ctx, Token{Name: name, SiteID: siteID, CreatedBy: actor.Name, CreatedAt: t.now().UTC()}, HashToken(secret))
+	tok, err := t.store.AddToken(ctx, Token{Name: name, SiteID: siteID, CreatedBy: actor.Name, CreatedAt: t.now().UTC()}, staff.HashToken(secret))
 	if err != nil {
 		return Token{}, "", err
 	}
@@ -140,7 +132,7 @@ func (t *Tokens) Authenticate(ctx context.Context, secret string) (Token, staff.
 	if !strings.HasPrefix(secret, TokenPrefix) || len(secret) > 100 {
 		return Token{}, staff.Principal{}, errBadToken
 	}
-	tok, err := t.store.TokenByHash(ctx, HashToken(secret))
+	tok, err := t.store.TokenByHash(ctx, staff.HashToken(secret))
 	switch {
 	case errs.Is(err, errs.NotFound):
 		return Token{}, staff.Principal{}, errBadToken

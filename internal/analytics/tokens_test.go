@@ -28,7 +28,7 @@ func (e *env) tokens() (*analytics.Tokens, *audit.Log) {
 
 // tokensOf also returns the creators who may view statistics (staff:4 and the CLI at first).
 func (e *env) tokensOf() (*analytics.Tokens, *audit.Log, mayView) {
-	log := audit.New(sqldb.AuditStore{DB: e.db}, func(purpose, v string) string { return analytics.HashToken(purpose + v) })
+	log := audit.New(sqldb.AuditStore{DB: e.db}, func(purpose, v string) string { return staff.HashToken(purpose + v) })
 	may := mayView{"staff:4": true, "cli": true}
 	return analytics.NewTokens(sqldb.StatsTokenStore{DB: e.db}, log, may, e.clock.Now), log, may
 }
@@ -57,7 +57,7 @@ func TestStatsTokens(t *testing.T) {
 	}
 	var stored int
 	if err := e.db.QueryRow(ctx, "SELECT COUNT(*) FROM stats_tokens WHERE token_hash = ? AND token_hash <> ?",
-		analytics.HashToken(secret), secret).Scan(&stored); err != nil || stored != 1 {
+		staff.HashToken(secret), secret).Scan(&stored); err != nil || stored != 1 {
 		t.Fatalf("stored hash: %d rows, %v", stored, err)
 	}
 	var leaked int

@@ -198,7 +198,8 @@ func (s *Service) newSession(ctx context.Context, staffID int64, mfaPending bool
 	return token, err
 }
 
-// HashToken is how session tokens are stored and looked up.
+// HashToken is how a random bearer secret (a session token, a statistics API token) is
+// stored and looked up: hex SHA-256 (the secret has 256 bits, so no salt or stretching).
 func HashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
