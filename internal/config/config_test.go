@@ -164,3 +164,24 @@ func TestEverySettingIsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// `candor config` shows every setting's value: none is missing from the listing's table
+// (a missing one would print empty whatever it is set to).
+func TestListingCoversEverySetting(t *testing.T) {
+	c, err := load(t, []string{"--stats-ip-limit", "7", "--geoip-city", "/srv/city.mmdb"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := c.values()
+	if values["stats-ip-limit"] != "7" || values["geoip-city"] != "/srv/city.mmdb" {
+		t.Errorf("stats-ip-limit %q, geoip-city %q; want the values given", values["stats-ip-limit"], values["geoip-city"])
+	}
+	for _, s := range settings {
+		if _, ok := values[s.name]; !ok {
+			t.Errorf("--%s has no value in Config.values: candor config would show it empty", s.name)
+		}
+	}
+	if len(values) != len(settings) {
+		t.Errorf("Config.values has %d entries for %d settings", len(values), len(settings))
+	}
+}

@@ -14,7 +14,28 @@ type Entry struct {
 
 // Listing is the effective configuration for `candor config`: secrets redacted.
 func (c Config) Listing() []Entry {
-	get := map[string]string{
+	get := c.values()
+	out := make([]Entry, 0, len(settings))
+	for _, s := range settings {
+		v := get[s.name]
+		if s.secret && v != "" {
+			if s.show != nil {
+				v = s.show(v)
+			} else {
+				v = "(set, redacted)"
+			}
+		}
+		if s.name == "keys" && v == "" {
+			v = "(generated in " + c.KeyFile() + ")"
+		}
+		out = append(out, Entry{Name: s.name, Env: EnvName(s.name), Value: v})
+	}
+	return out
+}
+
+// values is every setting's effective value, as text, by name (TestListingCoversEverySetting).
+func (c Config) values() map[string]string {
+	return map[string]string{
 		"addr": c.Addr, "data-dir": c.DataDir, "db": c.DB, "keys": c.Keys,
 		"demo": boolText(c.Demo), "public-url": c.PublicURL.String(),
 		"site-origin": strings.Join(c.SiteOrigins, ","), "trusted-proxy": prefixes(c),
@@ -34,23 +55,8 @@ func (c Config) Listing() []Entry {
 		"stripe-webhook-secret": c.StripeWebhookSecret, "licence-key": c.LicenceKey,
 		"tax-rate": taxRates(c.TaxRates), "prices-include-tax": boolText(c.PricesIncludeTax),
 		"download-ttl": c.DownloadTTL.String(), "order-link-ttl": c.OrderLinkTTL.String(),
+		"stats-ip-limit": strconv.Itoa(c.StatsIPLimit), "geoip-city": c.GeoIPCity,
 	}
-	out := make([]Entry, 0, len(settings))
-	for _, s := range settings {
-		v := get[s.name]
-		if s.secret && v != "" {
-			if s.show != nil {
-				v = s.show(v)
-			} else {
-				v = "(set, redacted)"
-			}
-		}
-		if s.name == "keys" && v == "" {
-			v = "(generated in " + c.KeyFile() + ")"
-		}
-		out = append(out, Entry{Name: s.name, Env: EnvName(s.name), Value: v})
-	}
-	return out
 }
 
 func urlText(u *url.URL) string {
