@@ -3,11 +3,10 @@ package cli
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"os"
 
+	"github.com/candor-dev/candor/internal/config"
 	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/mail/imapin"
 	"github.com/candor-dev/candor/internal/sqldb"
@@ -19,15 +18,12 @@ func (a *app) openContactIMAP() (*imapin.Poller, error) {
 		return nil, nil
 	}
 	var cfg *tls.Config
-	if f := a.cfg.ContactIMAPCAFile; f != "" {
-		pem, err := os.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("setting --contact-imap-ca-file: %w", err)
-		}
-		cfg = &tls.Config{RootCAs: x509.NewCertPool(), MinVersion: tls.VersionTLS12}
-		if !cfg.RootCAs.AppendCertsFromPEM(pem) {
-			return nil, errors.New("setting --contact-imap-ca-file: no PEM certificate in the file")
-		}
+	pool, err := config.CertPool("contact-imap-ca-file", a.cfg.ContactIMAPCAFile)
+	if err != nil {
+		return nil, err
+	}
+	if pool != nil {
+		cfg = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
 	p, err := imapin.NewPoller(imapin.Options{URL: a.cfg.ContactIMAP, TLSConfig: cfg}, sqldb.InboundStore{DB: a.db})
 	if err != nil {

@@ -185,3 +185,19 @@ func TestListingCoversEverySetting(t *testing.T) {
 		t.Errorf("Config.values has %d entries for %d settings", len(values), len(settings))
 	}
 }
+
+func TestCertPool(t *testing.T) {
+	if p, err := CertPool("smtp-ca-file", ""); p != nil || err != nil {
+		t.Fatalf("no file: %v, %v; want the system roots (nil)", p, err)
+	}
+	dir := t.TempDir()
+	junk := dir + "/junk.pem"
+	if err := os.WriteFile(junk, []byte("not a certificate"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{dir + "/missing.pem", junk} {
+		if _, err := CertPool("contact-imap-ca-file", f); err == nil || !strings.Contains(err.Error(), "--contact-imap-ca-file") {
+			t.Errorf("%s: %v; want an error naming the setting", f, err)
+		}
+	}
+}

@@ -1,10 +1,7 @@
 package smtp
 
 import (
-	"crypto/x509"
 	"errors"
-	"fmt"
-	"os"
 
 	"github.com/candor-dev/candor/internal/config"
 )
@@ -17,15 +14,9 @@ func OptionsFromConfig(cfg config.Config) (Options, error) {
 		return Options{}, errors.New("no mail relay is configured (--smtp)")
 	}
 	o := Options{URL: cfg.SMTP, AllowPrivate: cfg.SMTPAllowPrivate, From: cfg.MailFrom}
-	if cfg.SMTPCAFile != "" {
-		pem, err := os.ReadFile(cfg.SMTPCAFile)
-		if err != nil {
-			return Options{}, fmt.Errorf("setting --smtp-ca-file: %w", err)
-		}
-		o.RootCAs = x509.NewCertPool()
-		if !o.RootCAs.AppendCertsFromPEM(pem) {
-			return Options{}, errors.New("setting --smtp-ca-file: no PEM certificate in the file")
-		}
+	var err error
+	if o.RootCAs, err = config.CertPool("smtp-ca-file", cfg.SMTPCAFile); err != nil {
+		return Options{}, err
 	}
 	if cfg.DKIMKey != "" {
 		d, err := NewDKIM(cfg.DKIMDomain, cfg.DKIMSelector, cfg.DKIMKey)
