@@ -2,6 +2,8 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
+	"slices"
 	"time"
 
 	"github.com/candor-dev/candor/internal/contact"
@@ -10,21 +12,55 @@ import (
 
 // ConversationByMessageID returns the conversation a mail with one of these Message-IDs
 // belongs to: the first id that is a reply's (contact_messages.message_id of kind out)
-// or a thread's root (contact_conversations.thread_id). not_found when none is.
+// or a thread's root (contact_conversations.thread_id). not_found when none is. One
+// query whatever the number of ids (a References chain can hold twenty).
 func (s ContactStore) ConversationByMessageID(ctx context.Context, ids []string) (contact.Record, error) {
-	for _, id := range ids {
-		if id == "" {
-			continue
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == "" })
+	notFound := errs.E(errs.NotFound, "No conversation has that Message-ID.")
+	if len(ids) == 0 {
+		return contact.Record{}, notFound
+	}
+	in, args := placeholders(len(ids)), make([]any, 0, 2*len(ids))
+	for _, id := range append(slices.Clone(ids), ids...) { // the JOIN's list, then the WHERE's
+		args = append(args, id)
+	}
+	rows, err := s.DB.Query(ctx, `SELECT m.message_id, `+conversationColumns+` FROM contact_conversations c
+		LEFT JOIN contact_messages m ON m.conversation_id = c.id AND m.kind = 'out' AND m.message_id IN (`+in+`)
+		WHERE c.thread_id IN (`+in+`) OR m.id IS NOT NULL`, args...)
+	if err != nil {
+		return contact.Record{}, err
+	}
+	defer rows.Close()
+	found := map[string]contact.Record{} // by the id that found it
+	for rows.Next() {
+		var reply sql.NullString
+		r, err := scanConversation(prefixed{rows, &reply}, false)
+		if err != nil {
+			return contact.Record{}, err
 		}
-		r, err := scanConversation(s.DB.QueryRow(ctx, "SELECT "+conversationColumns+` FROM contact_conversations c
-			WHERE c.thread_id = ? OR c.id = (SELECT MIN(m.conversation_id) FROM contact_messages m WHERE m.message_id = ? AND m.kind = 'out')
-			ORDER BY c.id LIMIT 1`, id, id), false)
-		if !errs.Is(err, errs.NotFound) {
-			return r, err
+		found[r.ThreadID] = r
+		if reply.Valid {
+			found[reply.String] = r
 		}
 	}
-	return contact.Record{}, errs.E(errs.NotFound, "No conversation has that Message-ID.")
+	if err := translate(rows.Err()); err != nil {
+		return contact.Record{}, err
+	}
+	for _, id := range ids {
+		if r, ok := found[id]; ok {
+			return r, nil
+		}
+	}
+	return contact.Record{}, notFound
 }
+
+// prefixed scans a row's first column into first and the rest where its caller says.
+type prefixed struct {
+	sc    interface{ Scan(...any) error }
+	first any
+}
+
+func (p prefixed) Scan(rest ...any) error { return p.sc.Scan(append([]any{p.first}, rest...)...) }
 
 // InboundStore remembers how far each inbound mailbox has been read (imapin.State).
 type InboundStore struct{ DB *DB }
