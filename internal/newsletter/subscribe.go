@@ -104,24 +104,19 @@ func (s *Service) Join(ctx context.Context, v Signup) error {
 	if rec.EmailSealed, err = s.sealer.SealString(SealEmail, norm); err != nil {
 		return err
 	}
-	// A confirmed subscriber's name changes only with their confirmation: anyone who
-	// knows an address can post the form, and must not rewrite what it is stored with.
-	// A pending one shows what its latest sign-up gave (none if none), as the link of
-	// that sign-up would confirm.
+	// A confirmed subscriber's name and consent record change only with their own
+	// confirmation: anyone who knows an address can post the form, and must not rewrite
+	// what it is stored with; their link carries nothing but the lists. A pending one
+	// shows what its latest sign-up gave (no name if none), and the link carries that
+	// sign-up's details, so it confirms this sign-up even if a later one replaces what
+	// is stored (see Confirm).
+	var signup *tokenSignup
 	if rec.Status != Confirmed {
 		if rec.NameSealed, err = s.sealName(name); err != nil {
 			return err
 		}
-	}
-	if rec.Status != Confirmed {
 		rec.ConsentSource = "form:" + sourceOrDefault(v.source)
 		rec.ConsentTextHash = consentHash(v.consent)
-	}
-	// The link carries this sign-up's details, so it confirms this sign-up even if a
-	// later one replaces what is stored (see Confirm). A confirmed subscriber's link
-	// carries none: it changes nothing but the lists.
-	var signup *tokenSignup
-	if rec.Status != Confirmed {
 		signup = &tokenSignup{Name: name, ConsentSource: rec.ConsentSource, ConsentTextHash: rec.ConsentTextHash}
 	}
 	rec.ConfirmationSentAt, rec.UpdatedAt = now, now
