@@ -39,9 +39,9 @@ type answersRead struct {
 }
 
 func (r answersRead) String() string {
-	return fmt.Sprintf("%d mails read, %d answering a conversation: %d added, %d already there, %d automatic or unreadable",
-		r.Read, r.Candidate, r.outcomes[contact.AnswerAdded], r.outcomes[contact.AnswerDuplicate],
-		r.outcomes[contact.AnswerNoText]+r.outcomes[contact.AnswerStranger]+r.Skipped)
+	added, dup := r.outcomes[contact.AnswerAdded], r.outcomes[contact.AnswerDuplicate]
+	return fmt.Sprintf("%d mails read, %d answering a conversation: %d added, %d already there, %d not taken (automatic, unreadable or the conversation gone)",
+		r.Read, r.Candidate, added, dup, r.Candidate-added-dup)
 }
 
 // readAnswers reads the mailbox once and says what became of its mails; the log gets

@@ -2,7 +2,9 @@ package contact
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/pii"
@@ -49,7 +51,7 @@ func (s *Service) ReceiveAnswer(ctx context.Context, a Answer) (AnswerOutcome, e
 	if err != nil || s.EmailIndex(from) != rec.EmailIndex {
 		return AnswerStranger, nil
 	}
-	text, err := body("message", a.Text)
+	text, err := body("message", cutAnswer(a.Text))
 	if err != nil {
 		return AnswerNoText, nil
 	}
@@ -99,4 +101,21 @@ func (s *Service) Knows(ctx context.Context, refs []string, from string) (bool, 
 	}
 	norm, err := pii.NormalizeEmail(from)
 	return err == nil && s.EmailIndex(norm) == rec.EmailIndex, nil
+}
+
+// cutNote ends an answer longer than the inbox keeps.
+const cutNote = "\n\n[Cut here: the answer is longer than the inbox keeps. The whole mail is still in the mailbox.]"
+
+// cutAnswer cuts an answer by mail to what a message may hold (MaxNoteBytes), on a rune
+// boundary, and says so at the end: staff must not take a cut answer for a whole one.
+func cutAnswer(text string) string {
+	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
+	if len(text) <= MaxNoteBytes {
+		return text
+	}
+	text = text[:MaxNoteBytes-len(cutNote)]
+	for !utf8.ValidString(text) {
+		text = text[:len(text)-1]
+	}
+	return text + cutNote
 }

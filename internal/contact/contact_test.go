@@ -579,10 +579,18 @@ func TestAnswersByMailJoinTheirConversation(t *testing.T) {
 			t.Errorf("%s: %s, %v; want %s", tc.name, out, err, tc.want)
 		}
 	}
+	long := strings.Repeat("é", contact.MaxNoteBytes) // twice the bytes the inbox keeps
+	if out, err := e.svc.ReceiveAnswer(ctx, contact.Answer{MessageID: "<long@x>", References: []string{thread}, From: "ada@example.org", Text: long}); err != nil || out != contact.AnswerAdded {
+		t.Fatalf("a long answer: %s, %v; want it added, cut", out, err)
+	}
+	if c, _ := e.svc.Get(ctx, e.support, id); !strings.HasSuffix(c.Messages[len(c.Messages)-1].Body, "The whole mail is still in the mailbox.]") ||
+		len(c.Messages[len(c.Messages)-1].Body) > contact.MaxNoteBytes {
+		t.Fatal("a long answer is not cut to the inbox's limit with a note saying so")
+	}
 	if out, _ := e.svc.ReceiveAnswer(ctx, contact.Answer{References: []string{thread}, From: "ada@example.org", Text: "again"}); out != contact.AnswerDuplicate {
 		t.Errorf("the same answer without a Message-ID, read again: %s; want duplicate", out)
 	}
-	if n := count(t, e.db, "SELECT COUNT(*) FROM contact_messages WHERE conversation_id = ?", id); n != 4 {
-		t.Errorf("%d messages; want the form's, the reply and two answers", n)
+	if n := count(t, e.db, "SELECT COUNT(*) FROM contact_messages WHERE conversation_id = ?", id); n != 5 {
+		t.Errorf("%d messages; want the form's, the reply and three answers", n)
 	}
 }

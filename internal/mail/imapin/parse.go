@@ -24,16 +24,16 @@ type Message struct {
 	References []string  // In-Reply-To and References, "<id@host>" each, newest first
 	From       string    // the sender's address (the first of From), lower-cased
 	Date       time.Time // the Date header; zero when absent or malformed
-	Text       string    // the new text, quotes removed, valid UTF-8, at most MaxText bytes
+	Text       string    // the new text, quotes removed, valid UTF-8, at most MaxText bytes (the inbox keeps less)
 }
 
 // Limits of what Parse reads.
 const (
-	MaxSize    = 1 << 20 // a larger mail is not read at all (ErrTooLarge)
-	MaxText    = 10_000  // bytes of text kept (contact.MaxMessageBytes)
-	maxParts   = 50      // MIME parts looked at
-	maxNesting = 20      // multipart declarations in one mail (ErrTooComplex beyond)
-	maxRefs    = 20      // message ids kept from References
+	MaxSize    = 1 << 20  // Parse refuses more (ErrTooLarge); a poll fetches only this much of a mail
+	MaxText    = 64 << 10 // bytes of text handed on, a bound only: the inbox cuts to its own limit, and says so
+	maxParts   = 50       // MIME parts looked at
+	maxNesting = 20       // multipart declarations in one mail (ErrTooComplex beyond)
+	maxRefs    = 20       // message ids kept from References
 )
 
 // Errors of Parse.
