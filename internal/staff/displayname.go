@@ -102,12 +102,14 @@ func (s *Service) ClearDisplayName(ctx context.Context, actor Principal, id int6
 
 // Colleague is a member as other members see them: an id and a label, never an email.
 type Colleague struct {
-	ID   int64
-	Name string // the display name, or NumberLabel(ID) when the member chose none
+	ID         int64
+	Name       string // the display name, or NumberLabel(ID) when the member chose none
+	Assignable bool   // active and may read the inbox: may be given a conversation
 }
 
-// Colleagues lists the active members who may read the inbox, by id, for anyone who
-// may read it (to name assignees and authors, and to assign work to each other). Two
+// Colleagues lists every member by id, for anyone who may read the inbox: to name the
+// authors of replies and notes (a member since disabled or moved to another role
+// included) and the assignees, and to assign work to each other (Assignable). Two
 // members whose display names read the same get their number added ("Sam (Staff #4)"),
 // so a name cannot pass for someone else's.
 //
@@ -126,9 +128,6 @@ func (s *Service) Colleagues(ctx context.Context, actor Principal) ([]Colleague,
 	var out []Colleague
 	seen := map[string]int{}
 	for _, r := range recs {
-		if !r.DisabledAt.IsZero() || !r.Role.Can(ReadInbox) {
-			continue
-		}
 		name, err := s.openName(r)
 		if err != nil {
 			return nil, err
@@ -137,7 +136,7 @@ func (s *Service) Colleagues(ctx context.Context, actor Principal) ([]Colleague,
 			name = NumberLabel(r.ID)
 		}
 		seen[sameKey(name)]++
-		out = append(out, Colleague{ID: r.ID, Name: name})
+		out = append(out, Colleague{ID: r.ID, Name: name, Assignable: r.DisabledAt.IsZero() && r.Role.Can(ReadInbox)})
 	}
 	for i, c := range out {
 		if seen[sameKey(c.Name)] > 1 {

@@ -74,6 +74,9 @@ func TestInboxSupportAssignsByDisplayName(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if err := e.srv.contact.AddNote(e.ctx, gone.Principal(), id, "Looked at it before leaving."); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := e.staff.Disable(e.ctx, staff.CLI, gone.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -97,8 +100,9 @@ func TestInboxSupportAssignsByDisplayName(t *testing.T) {
 		`<option value="`+str(ada.ID)+`">Staff #`+str(ada.ID)+`</option>`,
 		`<option value="`+str(owner.ID)+`">Olive Owner</option>`,
 		`<option value="`+str(me.ID)+`">Staff #`+str(me.ID)+` (you)</option>`,
-		"<strong>Sam Helpdesk</strong>") // the note's author
-	wantNoBody(t, r, `value="`+str(andy.ID)+`"`, `value="`+str(gone.ID)+`"`, "Andy Analyst", "Gone Colleague")
+		"<strong>Sam Helpdesk</strong>", // the note's author
+		"<strong>Gone Colleague</strong>") // a former colleague's note keeps their name
+	wantNoBody(t, r, `value="`+str(andy.ID)+`"`, `value="`+str(gone.ID)+`"`, "Andy Analyst")
 	wantNoBody(t, r, leaks...)
 
 	wantRedirect(t, sue.post(page+"/assign", url.Values{"assignee": {str(sam.ID)}}), page+"?done=inbox-assigned")

@@ -46,8 +46,9 @@ type inboxConversationData struct {
 	FieldError   string // why it was rejected, shown under its box
 }
 
-// colleagues returns the labels of the members who may read the inbox (their display
-// names, or "Staff #N"; never an email, whoever views) and the list in id order, for
+// colleagues returns the labels of the members (their display names, or "Staff #N";
+// never an email, whoever views) and the list in id order (Assignable marks the ones
+// who may be given a conversation), for
 // any viewer who may read the inbox: support assigns to support as owners do. The
 // domain decides and documents why this look is not audited (staff.Service.Colleagues).
 // On failure the page still shows, with numbers for names and no assign choice.
@@ -104,6 +105,9 @@ func (s *Server) renderConversation(w http.ResponseWriter, r *http.Request, st i
 		}
 	}
 	for _, m := range readers {
+		if !m.Assignable {
+			continue
+		}
 		label := m.Name
 		if m.ID == me.ID {
 			label += " (you)"
