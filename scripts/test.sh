@@ -2,13 +2,14 @@
 # Runs every Candor test, installing and starting what the tests need first:
 #   - Go modules (go mod download);
 #   - Debian's chromium for the browser tests (apt-get, when missing and we are root);
-#   - mailpit for the mail tests (go install, when missing; the tests start it);
+#   - mailpit for the mail tests and stripe-mock for the payment tests (go install, when
+#     missing; the tests start them);
 #   - Debian's dovecot-imapd for the IMAP tests (apt-get, when missing and we are root;
 #     the tests start private instances on loopback, never the system's service);
 #   - PostgreSQL on 127.0.0.1:5432 (started with pg_ctlcluster when installed but down).
 # Then: gofmt and go vet, the whole suite on SQLite, and the storage-backed suites again
-# on PostgreSQL (a fresh database per test). With CI=1 a missing PostgreSQL or Chromium
-# is a failure, never a silent skip.
+# on PostgreSQL (a fresh database per test). With CI=1 a missing PostgreSQL, Chromium,
+# stripe-mock or Dovecot (or Dovecot without root) is a failure, never a silent skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

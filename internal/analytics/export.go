@@ -37,13 +37,15 @@ func (r *Reports) ExportScope(ctx context.Context, actor staff.Principal, site S
 	if err != nil {
 		return Export{}, err
 	}
-	daily, err := r.Daily(ctx, actor, site.ID, from, to)
-	if err != nil {
-		return Export{}, err
-	}
 	chart, err := r.Series(ctx, actor, site.ID, from, to, by, sc.Filter)
 	if err != nil {
 		return Export{}, err
+	}
+	daily := chart.Points // the site's days, when that is what the chart is
+	if chart.By != ByDay || !sc.Filter.IsZero() {
+		if daily, err = r.Daily(ctx, actor, site.ID, from, to); err != nil {
+			return Export{}, err
+		}
 	}
 	return Export{Site: site.Name, Report: rep, Daily: daily, Chart: chart}, nil
 }

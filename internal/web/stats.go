@@ -205,15 +205,17 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	series, err := s.reports.Daily(r.Context(), actor, d.Site.ID, from, to)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	chart, err := s.reports.Series(r.Context(), actor, d.Site.ID, from, to, link.by, filter)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	series := chart.Points // the site's days, when that is what the chart draws
+	if chart.By != analytics.ByDay || !filter.IsZero() {
+		if series, err = s.reports.Daily(r.Context(), actor, d.Site.ID, from, to); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	d.Step, d.StepWord = chart.By, stepWords[chart.By][0]
 	d.Steps = statsSteps(link, from, to, chart.By)
