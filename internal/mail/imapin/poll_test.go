@@ -222,3 +222,23 @@ func TestPollTakesNoStrangersOrAutomaticReplies(t *testing.T) {
 		t.Fatalf("%+v, got %+v; want the stranger's mail not downloaded, the automatic reply skipped", stats, h.got)
 	}
 }
+
+// A mailbox whose UIDVALIDITY is not the one remembered (recreated, or another mailbox
+// under the same name) is read again from its start; what was already taken is known
+// again downstream (by Message-ID).
+func TestPollRereadsAMailboxWithAnotherUIDValidity(t *testing.T) {
+	srv := imaptest.Start(t)
+	st := &memState{}
+	p := newPoller(t, srv, srv.URL(), st)
+	h := &recorder{known: map[string]bool{"<reply@vendor.example>": true}}
+	srv.Deliver(answer(1, "<reply@vendor.example>"))
+	if _, err := p.Poll(context.Background(), h); err != nil || len(h.got) != 1 {
+		t.Fatalf("first poll: %v, %d received", err, len(h.got))
+	}
+	for src, pos := range st.pos {
+		st.pos[src] = [2]uint32{pos[0] + 1, pos[1]} // as if the mailbox had been recreated
+	}
+	if _, err := p.Poll(context.Background(), h); err != nil || len(h.got) != 2 || h.got[1].Text != "answer 1" {
+		t.Fatalf("after a UIDVALIDITY change: %v, %d received; want the mailbox read from its start", err, len(h.got))
+	}
+}
