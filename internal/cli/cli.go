@@ -51,7 +51,7 @@ func commands() []command {
 		{"contact", "read-answers", "read people's answers to inbox replies from the mailbox now", runContact},
 		{"sites", "add|list", "manage the websites whose visits are counted", runSites},
 		{"ingest-log", "--site NAME FILE…", "count page views from web-server access logs (- for standard input)", runIngestLog},
-		{"stats", "--site NAME", "print visitor statistics for a range (small counts suppressed)", runStats},
+		{"stats", "--site NAME | token", "print visitor statistics for a range (small counts suppressed); manage API tokens", runStats},
 		{"keys", "rotate", "add a new data key and re-seal personal data with it", runKeys},
 		{"products", "add|list", "add products to the shop's catalogue, or list it", runProducts},
 		{"licence", "verify|public-key", "check a licence key, or print the key that checks them", runLicence},

@@ -56,33 +56,18 @@ func (a *app) readAnswers(ctx context.Context, p *imapin.Poller) (answersRead, e
 	return r, err
 }
 
-const contactUsage = "candor contact read-answers"
-
 // runContact is `candor contact read-answers`: one reading of the --contact-imap mailbox
 // now (serve reads it every --contact-imap-every), to check the setting.
 func runContact(ctx context.Context, inv *invocation) error {
-	if len(inv.args) == 0 || inv.args[0] != "read-answers" {
-		if len(inv.args) > 0 && (inv.args[0] == "-h" || inv.args[0] == "--help" || inv.args[0] == "-help") {
-			fmt.Fprintln(inv.env.Stdout, "Usage: "+contactUsage)
-			fmt.Fprintln(inv.env.Stdout, "\nRead people's answers to inbox replies from the --contact-imap mailbox now, once.")
-			return nil
-		}
-		return fmt.Errorf("%w: %s", errUsage, contactUsage)
-	}
-	inv.args = inv.args[1:]
-	inv.cmd.args = "read-answers"
-	inv.cmd.summary = "read people's answers to inbox replies from the --contact-imap mailbox now, once (serve reads it every --contact-imap-every)"
-	if err := inv.parse(); err != nil {
-		return err
-	}
-	if inv.cfg.ContactIMAP == nil {
-		return errors.New("setting --contact-imap is not set: there is no mailbox to read (docs/contact.md#answers-by-mail)")
-	}
-	a, err := openApp(ctx, inv, appNeeds{})
+	a, err := openSubcommand(ctx, inv, "read-answers", "Reads people's answers to inbox replies from the --contact-imap mailbox now, once\n"+
+		"(serve reads it every --contact-imap-every), and says what became of its mails.")
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	if a.answers == nil {
+		return errors.New("setting --contact-imap is not set: there is no mailbox to read (docs/contact.md#answers-by-mail)")
+	}
 	r, err := a.readAnswers(ctx, a.answers)
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/candor-dev/candor/internal/errs"
@@ -16,16 +15,10 @@ const listsUsage = "candor lists add SLUG --name N [--description D] | list"
 // runLists manages the newsletter's mailing lists as staff.CLI (the web page
 // /admin/lists does the same, and also renames and deletes).
 func runLists(ctx context.Context, inv *invocation) error {
-	if len(inv.args) == 0 || strings.HasPrefix(inv.args[0], "-") {
-		if len(inv.args) > 0 && (inv.args[0] == "-h" || inv.args[0] == "--help" || inv.args[0] == "-help") {
-			fmt.Fprintln(inv.env.Stdout, "Usage: "+listsUsage)
-			fmt.Fprintln(inv.env.Stdout, "\nManage the newsletter's mailing lists. Run 'candor lists add --help' for the options.")
-			return nil
-		}
-		return fmt.Errorf("%w: %s", errUsage, listsUsage)
+	sub, err := inv.subcommand(listsUsage, "Manage the newsletter's mailing lists. Run 'candor lists add --help' for the options.")
+	if err != nil {
+		return err
 	}
-	sub := inv.args[0]
-	inv.args = inv.args[1:]
 	switch sub {
 	case "add":
 		inv.cmd.args = "add SLUG --name N [--description D]"

@@ -25,16 +25,10 @@ const editionHelp = `an edition and one of its prices: SLUG:NAME:PRICE:CURRENCY[
 // runProducts adds products to the shop's catalogue and lists it, as staff.CLI (the
 // admin's Shop pages do the same, and also edit products, prices and downloads).
 func runProducts(ctx context.Context, inv *invocation) error {
-	if len(inv.args) == 0 || strings.HasPrefix(inv.args[0], "-") {
-		if len(inv.args) > 0 && (inv.args[0] == "-h" || inv.args[0] == "--help" || inv.args[0] == "-help") {
-			fmt.Fprintln(inv.env.Stdout, "Usage: "+productsUsage)
-			fmt.Fprintln(inv.env.Stdout, "\nManage the shop's catalogue. Run 'candor products add --help' for the options.")
-			return nil
-		}
-		return fmt.Errorf("%w: %s", errUsage, productsUsage)
+	sub, err := inv.subcommand(productsUsage, "Manage the shop's catalogue. Run 'candor products add --help' for the options.")
+	if err != nil {
+		return err
 	}
-	sub := inv.args[0]
-	inv.args = inv.args[1:]
 	var p shop.Product
 	var editions editionFlags
 	switch sub {

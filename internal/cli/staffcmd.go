@@ -17,15 +17,10 @@ import (
 const staffUsage = "candor staff add --email E --role R | list | disable --email E | enable --email E | set-role --email E --role R | reset-password --email E | reset-2fa --email E"
 
 func runStaff(ctx context.Context, inv *invocation) error {
-	if len(inv.args) == 0 || strings.HasPrefix(inv.args[0], "-") {
-		if len(inv.args) > 0 && (inv.args[0] == "-h" || inv.args[0] == "--help") {
-			fmt.Fprintln(inv.env.Stdout, "Usage: "+staffUsage)
-			return nil
-		}
-		return fmt.Errorf("%w: %s", errUsage, staffUsage)
+	sub, err := inv.subcommand(staffUsage, "")
+	if err != nil {
+		return err
 	}
-	sub := inv.args[0]
-	inv.args = inv.args[1:]
 	email := inv.fs.String("email", "", "the staff member's email")
 	role := inv.fs.String("role", "", "role: owner, admin, support, marketing, analyst or shop")
 	inv.cmd.args = sub

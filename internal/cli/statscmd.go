@@ -19,16 +19,10 @@ const sitesUsage = "candor sites add NAME --domain example.com | list"
 
 // runSites manages the sites whose visits are counted, as staff.CLI.
 func runSites(ctx context.Context, inv *invocation) error {
-	if len(inv.args) == 0 || strings.HasPrefix(inv.args[0], "-") {
-		if len(inv.args) > 0 && (inv.args[0] == "-h" || inv.args[0] == "--help" || inv.args[0] == "-help") {
-			fmt.Fprintln(inv.env.Stdout, "Usage: "+sitesUsage)
-			fmt.Fprintln(inv.env.Stdout, "\nManage the websites whose visits are counted. Run 'candor sites add --help' for the options.")
-			return nil
-		}
-		return fmt.Errorf("%w: %s", errUsage, sitesUsage)
+	sub, err := inv.subcommand(sitesUsage, "Manage the websites whose visits are counted. Run 'candor sites add --help' for the options.")
+	if err != nil {
+		return err
 	}
-	sub := inv.args[0]
-	inv.args = inv.args[1:]
 	var domain *string
 	switch sub {
 	case "add":

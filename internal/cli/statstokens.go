@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -39,11 +38,10 @@ func siteByName(ctx context.Context, a *app, name string) (analytics.Site, error
 // runStatsToken manages the read-only API tokens of the statistics, as staff.CLI. The
 // secret of a new token is printed once, on standard output, and kept nowhere.
 func runStatsToken(ctx context.Context, inv *invocation) error {
-	if len(inv.args) == 0 || strings.HasPrefix(inv.args[0], "-") {
-		return fmt.Errorf("%w: %s", errUsage, statsTokenUsage)
+	sub, err := inv.subcommand(statsTokenUsage, "Manage the read-only API tokens of the statistics (GET /api/stats). Run 'candor stats token add --help' for the options.")
+	if err != nil {
+		return err
 	}
-	sub := inv.args[0]
-	inv.args = inv.args[1:]
 	var name, site *string
 	switch sub {
 	case "add":
