@@ -40,8 +40,8 @@ type faultyProcessor struct {
 	refunds     int
 	loseNextPay bool
 	loseRefunds bool
-	refundAs    payment.Status // when set, the status refunds are answered with
-	refuseCards error          // when set, Tokenize fails with it
+	refundAs    payment.Status  // when set, the status refunds are answered with
+	refuseCards error           // when set, Tokenize fails with it
 	hold        chan struct{}   // when set, Pay waits for it to close
 	intents     map[string]bool // distinct payments the sandbox made
 }

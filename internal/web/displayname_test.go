@@ -100,7 +100,7 @@ func TestInboxSupportAssignsByDisplayName(t *testing.T) {
 		`<option value="`+str(ada.ID)+`">Staff #`+str(ada.ID)+`</option>`,
 		`<option value="`+str(owner.ID)+`">Olive Owner</option>`,
 		`<option value="`+str(me.ID)+`">Staff #`+str(me.ID)+` (you)</option>`,
-		"<strong>Sam Helpdesk</strong>", // the note's author
+		"<strong>Sam Helpdesk</strong>",   // the note's author
 		"<strong>Gone Colleague</strong>") // a former colleague's note keeps their name
 	wantNoBody(t, r, `value="`+str(andy.ID)+`"`, `value="`+str(gone.ID)+`"`, "Andy Analyst")
 	wantNoBody(t, r, leaks...)
