@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/textfield"
 	"github.com/candor-dev/candor/internal/pii"
 )
 
@@ -46,11 +47,11 @@ func validate(in Submission) (Valid, error) {
 	if err != nil {
 		return v, errs.InvalidField("email", "Please enter a valid email address.")
 	}
-	name, err := line("name", in.Name, MaxNameRunes, true)
+	name, err := textfield.Line("name", in.Name, MaxNameRunes, true)
 	if err != nil {
 		return v, err
 	}
-	subject, err := line("subject", in.Subject, MaxSubjectRunes, true)
+	subject, err := textfield.Line("subject", in.Subject, MaxSubjectRunes, true)
 	if err != nil {
 		return v, err
 	}
@@ -65,28 +66,11 @@ func validate(in Submission) (Valid, error) {
 	case strings.ContainsFunc(msg, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }):
 		return v, errs.InvalidField("message", "The message holds control characters.")
 	}
-	topic, err := line("topic", in.Topic, MaxTopicBytes, true)
+	topic, err := textfield.Line("topic", in.Topic, MaxTopicBytes, true)
 	if err != nil {
 		return v, err
 	}
 	return Valid{name: name, email: norm, subject: subject, message: msg, topic: topic}, nil
-}
-
-// line checks a one-line field: valid UTF-8, at most max runes, no control or bidi
-// override characters (so no CR or LF reaches a mail header).
-func line(field, v string, max int, optional bool) (string, error) {
-	v = strings.TrimSpace(v)
-	switch {
-	case !utf8.ValidString(v):
-		return "", errs.InvalidField(field, "This field holds characters that are not text.")
-	case v == "" && !optional:
-		return "", errs.InvalidField(field, "Please fill in this field.")
-	case utf8.RuneCountInString(v) > max:
-		return "", errs.InvalidField(field, fmt.Sprintf("This field may have at most %d characters.", max))
-	case strings.ContainsFunc(v, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) }):
-		return "", errs.InvalidField(field, "This field may not contain line breaks or control characters.")
-	}
-	return v, nil
 }
 
 // Email returns the normalised address (for the anti-bot per-address limit).

@@ -12,6 +12,7 @@ import (
 
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/staff"
+	"github.com/candor-dev/candor/internal/textfield"
 )
 
 // Product is something the vendor sells, with its editions and downloads.
@@ -74,39 +75,23 @@ var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
 // MaxPrice caps a unit price (minor units), so totals never overflow.
 const MaxPrice = 100_000_000_00
 
-func checkText(field, v string, min, max int) error {
-	n := utf8.RuneCountInString(v)
-	switch {
-	case !utf8.ValidString(v) || strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' || r == 0x7f }):
-		return errs.InvalidField(field, "Use plain text without control characters.")
-	case n < min:
-		return errs.InvalidField(field, "This field is required.")
-	case n > max:
-		return errs.Ef(errs.Invalid, "At most %d characters, please.", max)
-	}
-	return nil
-}
-
 // Validate checks a product's own fields (not its editions).
 func (p *Product) Validate() error {
-	p.Name, p.Version = strings.TrimSpace(p.Name), strings.TrimSpace(p.Version)
 	if !slugRE.MatchString(p.Slug) {
 		return errs.InvalidField("slug", "A slug is 1–63 lower-case letters, digits and dashes.")
 	}
-	if err := checkText("name", p.Name, 1, 120); err != nil {
+	var err error
+	if p.Name, err = textfield.Line("name", p.Name, 120, false); err != nil {
 		return err
 	}
-	if strings.ContainsAny(p.Name, "\n\t") {
-		return errs.InvalidField("name", "A name is one line.")
-	}
-	if err := checkText("description", p.Description, 0, 5000); err != nil {
+	if p.Description, err = textfield.Text("description", p.Description, 5000, true); err != nil {
 		return err
 	}
-	if err := checkText("version", p.Version, 0, 40); err != nil {
+	if p.Version, err = textfield.Line("version", p.Version, 40, true); err != nil {
 		return err
 	}
-	for _, pl := range p.Platforms {
-		if err := checkText("platforms", pl, 1, 40); err != nil {
+	for i, pl := range p.Platforms {
+		if p.Platforms[i], err = textfield.Line("platforms", pl, 40, false); err != nil {
 			return err
 		}
 	}
@@ -115,11 +100,12 @@ func (p *Product) Validate() error {
 
 // Validate checks an edition and its prices.
 func (e *Edition) Validate() error {
-	e.Name = strings.TrimSpace(e.Name)
+
 	if !slugRE.MatchString(e.Slug) {
 		return errs.InvalidField("edition_slug", "A slug is 1–63 lower-case letters, digits and dashes.")
 	}
-	if err := checkText("edition_name", e.Name, 1, 80); err != nil {
+	var err error
+	if e.Name, err = textfield.Line("edition_name", e.Name, 80, false); err != nil {
 		return err
 	}
 	if e.Seats < 1 || e.Seats > 10000 {
@@ -144,7 +130,8 @@ func (e *Edition) Validate() error {
 
 // Validate checks a download: a clean relative file path or an https URL.
 func (d *Download) Validate() error {
-	if err := checkText("download_name", d.Name, 1, 120); err != nil {
+	var err error
+	if d.Name, err = textfield.Line("download_name", d.Name, 120, false); err != nil {
 		return err
 	}
 	switch {

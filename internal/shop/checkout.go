@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/textfield"
 	"github.com/candor-dev/candor/internal/pii"
 )
 
@@ -91,12 +92,9 @@ func NormalizeCountry(cc string) (string, error) {
 // StartCheckout validates the checkout form and creates a pending order, reserving a
 // use of its coupon. The order is then paid with PayCard or StartHosted.
 func (s *Service) StartCheckout(ctx context.Context, in CheckoutInput) (Order, error) {
-	name := strings.TrimSpace(in.Name)
-	if err := checkText("name", name, 1, 200); err != nil {
+	name, err := textfield.Line("name", in.Name, 200, false)
+	if err != nil {
 		return Order{}, err
-	}
-	if strings.ContainsAny(name, "\n\t") {
-		return Order{}, errs.InvalidField("name", "A name is one line.")
 	}
 	email, err := pii.NewEmail(in.Email)
 	if err != nil {
