@@ -7,8 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/candor-dev/candor/internal/errs"
-	"github.com/candor-dev/candor/internal/textfield"
 	"github.com/candor-dev/candor/internal/pii"
+	"github.com/candor-dev/candor/internal/textfield"
 )
 
 // Field limits of the contact form.

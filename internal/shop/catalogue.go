@@ -100,7 +100,6 @@ func (p *Product) Validate() error {
 
 // Validate checks an edition and its prices.
 func (e *Edition) Validate() error {
-
 	if !slugRE.MatchString(e.Slug) {
 		return errs.InvalidField("edition_slug", "A slug is 1–63 lower-case letters, digits and dashes.")
 	}

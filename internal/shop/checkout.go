@@ -9,8 +9,8 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/candor-dev/candor/internal/errs"
-	"github.com/candor-dev/candor/internal/textfield"
 	"github.com/candor-dev/candor/internal/pii"
+	"github.com/candor-dev/candor/internal/textfield"
 )
 
 // CheckoutInput is what the checkout form asks for.
