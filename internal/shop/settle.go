@@ -14,12 +14,15 @@ import (
 // with the fulfilment. With eventID set the webhook event is recorded in the same
 // transaction, and a redelivered event changes nothing.
 func (s *Service) apply(ctx context.Context, k OrderKey, eventID, eventType string, p payment.Payment) (Order, error) {
-	if _, _, err := s.products(ctx); err != nil { // warm, so fn reads the catalogue from memory
+	// The catalogue as of now, read before the write transaction: nothing inside it
+	// reads the database but the order (a cache expiring meanwhile cannot either).
+	_, catalogue, err := s.products(ctx)
+	if err != nil {
 		return Order{}, err
 	}
 	var out Order
 	queued := false
-	err := s.store.Update(ctx, k, eventID, eventType, func(o *Order, tx OrderTx) error {
+	err = s.store.Update(ctx, k, eventID, eventType, func(o *Order, tx OrderTx) error {
 		if p.OrderRef != "" && p.OrderRef != o.Ref {
 			return errs.E(errs.Invalid, "The payment belongs to another order.")
 		}
@@ -37,11 +40,7 @@ func (s *Service) apply(ctx context.Context, k OrderKey, eventID, eventType stri
 				o.PaymentID = p.ID
 			}
 			s.cardFacts(o, p.Method)
-			var downloads []Download
-			if prod, err := s.productBySlug(ctx, o.ProductSlug); err == nil {
-				downloads = prod.Downloads
-			}
-			if err := s.fulfil(ctx, o, tx, downloads); err != nil {
+			if err := s.fulfil(ctx, o, tx, catalogue[o.ProductSlug].Downloads); err != nil {
 				return err
 			}
 			queued = true
