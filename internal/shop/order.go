@@ -222,4 +222,5 @@ type OrderTx interface {
 	SetRefund(ctx context.Context, id int64, status RefundStatus, processorID string, at time.Time) error
 	Queue(ctx context.Context, q mail.Queued) error
 	ReleaseCoupon(ctx context.Context, couponID int64) error
+	RetakeCoupon(ctx context.Context, couponID int64) error // a use counted again, beyond the cap if need be
 }

@@ -60,6 +60,13 @@ func TestCouponCap(t *testing.T) {
 	}
 	e.svc.SetClock(time.Now)
 	e.checkout(t, "DE", "launch") // the use came back
+	// The abandoned order is paid after all (a late answer): its use counts again.
+	must(t, e.svc.HandleEvent(context.Background(), payment.Event{ID: "evt_late", Type: payment.EventPaymentSucceeded,
+		OrderRef: o.Ref, PaymentID: "pi_late", Amount: o.Total, Currency: "EUR"}))
+	var used int
+	if err := e.db.QueryRow(context.Background(), "SELECT used FROM shop_coupons WHERE code = 'LAUNCH'").Scan(&used); err != nil || used != 2 {
+		t.Fatalf("coupon uses after the late payment: %d, %v; want 2 (both orders had the discount)", used, err)
+	}
 }
 
 // A coupon that leaves nothing to pay is refused on its field before any order is made

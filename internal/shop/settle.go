@@ -36,6 +36,13 @@ func (s *Service) apply(ctx context.Context, k OrderKey, eventID, eventType stri
 				s.opts.Log.Error("shop: a payment's amount differs from its order; not fulfilled", "order", o.Ref, "payment", p.ID)
 				break
 			}
+			if o.Status == Failed && o.CouponID != 0 {
+				// Given up (its coupon use released), then paid after all: the buyer had
+				// the discount, so the use counts again, even beyond the coupon's cap.
+				if err := tx.RetakeCoupon(ctx, o.CouponID); err != nil {
+					return err
+				}
+			}
 			if p.ID != "" {
 				o.PaymentID = p.ID
 			}

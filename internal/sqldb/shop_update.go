@@ -100,3 +100,10 @@ func (t orderTx) ReleaseCoupon(ctx context.Context, couponID int64) error {
 	_, err := t.tx.Exec(ctx, `UPDATE shop_coupons SET used = used - 1 WHERE id = ? AND used > 0`, couponID)
 	return err
 }
+
+// RetakeCoupon counts a use of a coupon again, whatever its cap: the use of an order
+// given up (ReleaseCoupon) that was paid after all.
+func (t orderTx) RetakeCoupon(ctx context.Context, couponID int64) error {
+	_, err := t.tx.Exec(ctx, `UPDATE shop_coupons SET used = used + 1 WHERE id = ?`, couponID)
+	return err
+}
