@@ -242,3 +242,14 @@ func TestPollRereadsAMailboxWithAnotherUIDValidity(t *testing.T) {
 		t.Fatalf("after a UIDVALIDITY change: %v, %d received; want the mailbox read from its start", err, len(h.got))
 	}
 }
+
+// imap:// is read over STARTTLS: the same answers as over implicit TLS.
+func TestPollOverStartTLS(t *testing.T) {
+	srv := imaptest.Start(t)
+	srv.Deliver(answer(1, "<reply@vendor.example>"))
+	h := &recorder{known: map[string]bool{"<reply@vendor.example>": true}}
+	stats, err := newPoller(t, srv, srv.StartTLSURL(), &memState{}).Poll(context.Background(), h)
+	if err != nil || stats.Received != 1 || h.got[0].Text != "answer 1" {
+		t.Fatalf("over STARTTLS: %+v, %v", stats, err)
+	}
+}

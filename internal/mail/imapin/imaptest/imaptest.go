@@ -40,9 +40,12 @@ const (
 // Server is a running test IMAP server.
 type Server struct {
 	t    testing.TB
-	Addr string
-	Cert *mailtest.Cert
-	Kind string // "dovecot" or "memory"
+	Addr string // IMAPS (implicit TLS)
+	// StartTLSAddr is the same server's plain IMAP port, where a client must STARTTLS
+	// before signing in.
+	StartTLSAddr string
+	Cert         *mailtest.Cert
+	Kind         string // "dovecot" or "memory"
 }
 
 // Start starts a server; it stops with the test.
@@ -56,18 +59,21 @@ func Start(t testing.TB) *Server {
 	bin := proctest.Binary("dovecot")
 	switch {
 	case bin != "" && os.Geteuid() == 0:
-		s.Kind, s.Addr = "dovecot", startDovecot(t, bin, cert)
+		s.Kind = "dovecot"
+		s.Addr, s.StartTLSAddr = startDovecot(t, bin, cert)
 	case os.Getenv("CANDOR_REQUIRE_DOVECOT") == "1":
 		t.Fatal("Dovecot is required (CANDOR_REQUIRE_DOVECOT=1) but not usable: install dovecot-imapd and run the tests as root")
 	default:
-		s.Kind, s.Addr = "memory", startMemory(t, cert)
+		s.Kind = "memory"
+		s.Addr, s.StartTLSAddr = startMemory(t, cert)
 	}
 	t.Logf("IMAP server: %s at %s", s.Kind, s.Addr)
 	return s
 }
 
-// startMemory serves go-imap's in-memory server and returns its address.
-func startMemory(t testing.TB, cert *mailtest.Cert) string {
+// startMemory serves go-imap's in-memory server and returns its IMAPS and STARTTLS
+// addresses.
+func startMemory(t testing.TB, cert *mailtest.Cert) (string, string) {
 	mem := imapmemserver.New()
 	u := imapmemserver.NewUser(User, Password)
 	if err := u.Create("INBOX", nil); err != nil {
@@ -78,20 +84,27 @@ func startMemory(t testing.TB, cert *mailtest.Cert) string {
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
 			return mem.NewSession(), nil, nil
 		},
-		Caps:   imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		Logger: discard{},
+		Caps:      imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
+		Logger:    discard{},
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert.TLS}}, // STARTTLS on the plain port
 	})
 	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert.TLS}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	plain, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	go func() { _ = srv.Serve(ln) }()
+	go func() { _ = srv.Serve(plain) }()
 	t.Cleanup(func() { _ = srv.Close() })
-	return ln.Addr().String()
+	return ln.Addr().String(), plain.Addr().String()
 }
 
-// dovecotConf is a private Dovecot: IMAPS only on one loopback port, one password for
-// every user, mail in Maildir under home (owned by nobody, as whom Dovecot reads it).
+// dovecotConf is a private Dovecot: IMAPS on one loopback port and IMAP with STARTTLS
+// required on another, one password for every user, mail in Maildir under home (owned
+// by nobody, as whom Dovecot reads it).
 const dovecotConf = `base_dir = %[1]s/run
 state_dir = %[1]s/state
 log_path = %[1]s/dovecot.log
@@ -115,7 +128,7 @@ mail_location = maildir:~/Maildir
 service imap-login {
   chroot =
   inet_listener imap {
-    port = 0
+    port = %[4]s
   }
   inet_listener imaps {
     port = %[2]s
@@ -127,9 +140,10 @@ service anvil {
 }
 `
 
-// startDovecot runs a private Dovecot in the foreground and returns its address. Its
-// directory is short-named (Dovecot's sockets live in it) and readable by nobody.
-func startDovecot(t testing.TB, bin string, cert *mailtest.Cert) string {
+// startDovecot runs a private Dovecot in the foreground and returns its IMAPS and
+// STARTTLS addresses. Its directory is short-named (Dovecot's sockets live in it) and
+// readable by nobody.
+func startDovecot(t testing.TB, bin string, cert *mailtest.Cert) (string, string) {
 	dir, err := os.MkdirTemp("", "dv")
 	if err != nil {
 		t.Fatal(err)
@@ -149,12 +163,12 @@ func startDovecot(t testing.TB, bin string, cert *mailtest.Cert) string {
 	if err := os.Chmod(dir, 0o755); err != nil || os.Chmod(filepath.Join(dir, "home"), 0o777) != nil {
 		t.Fatal("cannot open the Dovecot directory to its mail user", err)
 	}
-	var addr string
+	var addr, plainAddr string
 	proctest.Start(t, bin, 10*time.Second, func() ([]string, func() bool) {
-		port := proctest.FreePort(t)
-		addr = net.JoinHostPort("127.0.0.1", port)
+		port, plain := proctest.FreePort(t), proctest.FreePort(t)
+		addr, plainAddr = net.JoinHostPort("127.0.0.1", port), net.JoinHostPort("127.0.0.1", plain)
 		conf := filepath.Join(dir, "dovecot.conf")
-		if err := os.WriteFile(conf, fmt.Appendf(nil, dovecotConf, dir, port, Password), 0o644); err != nil {
+		if err := os.WriteFile(conf, fmt.Appendf(nil, dovecotConf, dir, port, Password, plain), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return []string{"-F", "-c", conf}, func() bool {
@@ -165,12 +179,17 @@ func startDovecot(t testing.TB, bin string, cert *mailtest.Cert) string {
 			return err == nil
 		}
 	})
-	return addr
+	return addr, plainAddr
 }
 
 // URL is the mailbox's URL with its password (for --contact-imap).
 func (s *Server) URL() *url.URL {
 	return &url.URL{Scheme: "imaps", User: url.UserPassword(User, Password), Host: s.Addr, Path: "/INBOX"}
+}
+
+// StartTLSURL is the same mailbox over plain IMAP with STARTTLS (imap://).
+func (s *Server) StartTLSURL() *url.URL {
+	return &url.URL{Scheme: "imap", User: url.UserPassword(User, Password), Host: s.StartTLSAddr, Path: "/INBOX"}
 }
 
 // TLS trusts the server's certificate.
