@@ -176,11 +176,13 @@ func TestMailSettleAndCampaignCompletion(t *testing.T) {
 	db := sqldbtest.Open(t)
 	s := sqldb.MailStore{DB: db}
 	sealer := testSealer(t)
-	now := time.Now().UTC().Truncate(time.Millisecond)
 	camp, err := mailtest.SeedCampaign(ctx, db, sealer, 5, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Taken after the seeding, which queues the campaign's mail at its own clock: taken
+	// before, the campaign's rows are due a millisecond or more after it (flaky in CI).
+	now := time.Now().UTC().Truncate(time.Millisecond).Add(time.Millisecond)
 	queueTransactional(t, db, 1, now)
 	got, err := s.Claim(ctx, now, 100, time.Minute, nil)
 	if err != nil || len(got) != 6 {
