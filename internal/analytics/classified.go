@@ -25,7 +25,7 @@ func (a *Aggregator) classify(h Hit) (c classified, ok bool) {
 	}
 	c.site, c.t = h.SiteID, h.Time
 	if h.Kind == KindEvent {
-		c.event = clip(h.Event, MaxEventName)
+		c.event = clip(classify.ScrubWords(h.Event), MaxEventName)
 		if c.event == "" {
 			c.event = "(unnamed)"
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/candor-dev/candor/internal/analytics/classify"
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/staff"
 )
@@ -88,10 +89,10 @@ func (g *Goals) Create(ctx context.Context, actor staff.Principal, siteID int64,
 	value = strings.TrimSpace(value)
 	switch kind {
 	case GoalEvent:
-		value = clip(value, MaxEventName)
+		value = clip(classify.ScrubWords(value), MaxEventName)
 	case GoalPage:
 		value, _, _ = strings.Cut(value, "?")
-		value = clip(value, maxDimensionValue)
+		value = clip(classify.Scrub(value), maxDimensionValue)
 		if !strings.HasPrefix(value, "/") {
 			return Goal{}, errs.InvalidField("value", "A page goal is a path that starts with /, such as /buy.")
 		}

@@ -144,7 +144,7 @@ var settings = []setting{
 		}
 		return err
 	}},
-	{name: "stats-respect-dnt", bool: true, def: "false", help: "drop visitor-statistics hits from browsers that send Sec-GPC: 1 or DNT: 1", set: func(c *Config, v string) (err error) {
+	{name: "stats-respect-dnt", bool: true, def: "true", help: "drop visitor-statistics hits from browsers that send Sec-GPC: 1 or DNT: 1 (on by default; =false counts them)", set: func(c *Config, v string) (err error) {
 		c.StatsRespectDNT, err = strconv.ParseBool(v)
 		return err
 	}},

@@ -311,12 +311,13 @@ func TestCollectCrossOrigin(t *testing.T) {
 	}
 }
 
-// With --stats-respect-dnt, Sec-GPC and DNT drop the hit; without it they do not.
+// Promise: Do Not Track and Global Privacy Control are honoured by default: Sec-GPC and
+// DNT drop the hit unless --stats-respect-dnt=false says to count them.
 func TestCollectRespectDNT(t *testing.T) {
 	for _, on := range []bool{false, true} {
 		var args []string
-		if on {
-			args = []string{"--stats-respect-dnt"}
+		if !on {
+			args = []string{"--stats-respect-dnt=false"}
 		}
 		e, spy := collectEnv(t, args...)
 		c := e.client()

@@ -17,8 +17,10 @@ const MaxParamValue = 64
 // cut to MaxParamValue bytes), strips a leading scheme and host if raw is an
 // absolute URL, collapses runs of "/", ensures a leading "/", removes
 // control characters, bidirectional-override and invisible format
-// characters and invalid UTF-8, and caps the result at MaxPath bytes at a
-// rune boundary. The result is never empty and never aliases raw.
+// characters and invalid UTF-8, replaces segments that look like identifiers
+// of a person (an email address, a long number, a token: see Scrub) with a
+// placeholder, and caps the result at MaxPath bytes at a rune boundary. The
+// result is never empty and never aliases raw.
 func Path(raw string, keep []string) string {
 	s := truncate(raw, MaxInput)
 	if i := strings.IndexByte(s, '#'); i >= 0 {
@@ -37,10 +39,11 @@ func Path(raw string, keep []string) string {
 	if len(keep) > 0 && query != "" {
 		b = appendQuery(b, query, keep)
 	}
-	if len(b) > MaxPath {
-		b = b[:len(truncate(bytesString(b), MaxPath))]
+	out := Scrub(string(b))
+	if len(out) > MaxPath {
+		out = truncate(out, MaxPath)
 	}
-	return string(b)
+	return out
 }
 
 // stripOrigin removes "scheme://host" from an absolute URL.
