@@ -84,7 +84,11 @@ func runIngestLog(ctx context.Context, inv *invocation) error {
 			break
 		}
 	}
-	if cerr := in.Checkpoint(context.WithoutCancel(ctx)); err == nil {
+	// The last checkpoint saves what was counted even after an interruption (ctx ended),
+	// within a bound of its own.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if cerr := in.Checkpoint(cctx); err == nil {
 		err = cerr
 	}
 	_, _, bots1 := agg.Counts()
