@@ -10,7 +10,6 @@ import (
 
 	"github.com/candor-dev/candor/internal/analytics"
 	"github.com/candor-dev/candor/internal/analytics/accesslog"
-	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/sqldb"
 )
 
@@ -45,28 +44,16 @@ func runIngestLog(ctx context.Context, inv *invocation) error {
 	if err != nil {
 		return fmt.Errorf("%w: --status: %v", errUsage, err)
 	}
-	city, err := openGeoCity(inv.cfg)
-	if err != nil {
-		return err
-	}
-	if city != nil {
-		defer city.Close()
-	}
-	a, err := openApp(ctx, inv, appNeeds{})
+	a, err := openApp(ctx, inv, appNeeds{collect: true})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	store := sqldb.AnalyticsStore{DB: a.db}
-	sites := analytics.NewSites(store, nil)
-	s, err := sites.ByName(ctx, *site)
+	s, err := siteByName(ctx, a, *site)
 	if err != nil {
-		if errs.Is(err, errs.NotFound) {
-			return fmt.Errorf("--site: no site named %q (see candor sites list)", *site)
-		}
 		return err
 	}
-	agg := analytics.NewAggregator(store, statsOptions(inv.cfg, sites.Host, city))
+	agg := a.collect
 	in := &accesslog.Ingester{
 		Site: s.ID, Format: f, Filter: filter, Recorder: agg, Stdin: inv.env.Stdin, FlushEvery: *flushEvery,
 		State:    sqldb.IngestStore{DB: a.db},
