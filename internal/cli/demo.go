@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/candor-dev/candor/internal/analytics"
 	"github.com/candor-dev/candor/internal/errs"
-	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
 )
 
@@ -34,7 +32,7 @@ func seedDemo(ctx context.Context, a *app, out io.Writer) error {
 	}
 	// The demo site "/" counts its own visits with the tracker: register it (once), with
 	// a month of sample visits so the statistics have something to show.
-	sites := analytics.NewSites(sqldb.AnalyticsStore{DB: a.db}, nil)
+	sites := a.sites
 	site, err := sites.Add(ctx, staff.CLI, "demo", "127.0.0.1")
 	if errs.Is(err, errs.Conflict) {
 		site, err = sites.ByName(ctx, "demo")

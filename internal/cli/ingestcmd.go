@@ -10,7 +10,6 @@ import (
 
 	"github.com/candor-dev/candor/internal/analytics"
 	"github.com/candor-dev/candor/internal/analytics/accesslog"
-	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/sqldb"
 )
 
@@ -45,28 +44,16 @@ func runIngestLog(ctx context.Context, inv *invocation) error {
 	if err != nil {
 		return fmt.Errorf("%w: --status: %v", errUsage, err)
 	}
-	city, err := openGeoCity(inv.cfg)
-	if err != nil {
-		return err
-	}
-	if city != nil {
-		defer city.Close()
-	}
-	a, err := openApp(ctx, inv, appNeeds{})
+	a, err := openApp(ctx, inv, appNeeds{collect: true})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	store := sqldb.AnalyticsStore{DB: a.db}
-	sites := analytics.NewSites(store, nil)
-	s, err := sites.ByName(ctx, *site)
+	s, err := siteByName(ctx, a, *site)
 	if err != nil {
-		if errs.Is(err, errs.NotFound) {
-			return fmt.Errorf("--site: no site named %q (see candor sites list)", *site)
-		}
 		return err
 	}
-	agg := analytics.NewAggregator(store, statsOptions(inv.cfg, sites.Host, city))
+	agg := a.collect
 	in := &accesslog.Ingester{
 		Site: s.ID, Format: f, Filter: filter, Recorder: agg, Stdin: inv.env.Stdin, FlushEvery: *flushEvery,
 		State:    sqldb.IngestStore{DB: a.db},
@@ -84,7 +71,11 @@ func runIngestLog(ctx context.Context, inv *invocation) error {
 			break
 		}
 	}
-	if cerr := in.Checkpoint(context.WithoutCancel(ctx)); err == nil {
+	// The last checkpoint saves what was counted even after an interruption (ctx ended),
+	// within a bound of its own.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if cerr := in.Checkpoint(cctx); err == nil {
 		err = cerr
 	}
 	_, _, bots1 := agg.Counts()

@@ -31,7 +31,7 @@ func (a *app) jobs() []job {
 			n, err := a.campaigns.StartDue(ctx)
 			return int64(n), err
 		}},
-		{"queue the weekly statistics mails", 10 * time.Minute, a.statsWeekly().Send},
+		{"queue the weekly statistics mails", 10 * time.Minute, a.weekly.Send},
 	}
 	if p := a.answers; p != nil {
 		jobs = append(jobs, job{"read answers from the contact mailbox", a.cfg.ContactIMAPEvery, func(ctx context.Context) (int64, error) {

@@ -66,22 +66,6 @@ func runLists(ctx context.Context, inv *invocation) error {
 	return nil
 }
 
-// parseInterleaved parses like parse, but takes arguments that are not flags from
-// anywhere among the flags (Go's flag package stops at the first), and returns them.
-func (inv *invocation) parseInterleaved() ([]string, error) {
-	var pos []string
-	for {
-		if err := inv.parse(); err != nil {
-			return nil, err
-		}
-		rest := inv.fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		pos, inv.args = append(pos, rest[0]), rest[1:]
-	}
-}
-
 func printLists(ctx context.Context, a *app, inv *invocation) error {
 	lists, err := a.newsletter.ListSummaries(ctx, staff.CLI)
 	if err != nil {

@@ -15,11 +15,7 @@ import (
 
 	"golang.org/x/crypto/acme/autocert"
 
-	"github.com/candor-dev/candor/internal/analytics"
-	"github.com/candor-dev/candor/internal/antibot"
-	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/procsafe"
-	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/web"
 )
 
@@ -30,13 +26,6 @@ func runServe(ctx context.Context, inv *invocation) error {
 	coreErr := procsafe.DisableCoreDumps() // first, before any key or personal data is in memory
 	if err := inv.parse(); err != nil {
 		return err
-	}
-	city, err := openGeoCity(inv.cfg) // before anything else opens: a bad file stops the start at once
-	if err != nil {
-		return err
-	}
-	if city != nil {
-		defer city.Close() // deferred first, so closed last: after the server and the last flush
 	}
 	// Listen first: with --addr HOST:0 the public URL (the base of every link in a mail)
 	// needs the port the system chose.
@@ -49,12 +38,12 @@ func runServe(ctx context.Context, inv *invocation) error {
 		u.Host = net.JoinHostPort(u.Hostname(), port)
 		inv.cfg.PublicURL = &u
 	}
-	a, err := openApp(ctx, inv, appNeeds{migrate: true, relay: true})
+	a, err := openApp(ctx, inv, appNeeds{migrate: true, relay: true, collect: true, web: true})
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	defer a.Close()
+	defer a.Close() // deferred first, so run last: after the server and the last flush
 	if coreErr != nil {
 		a.log.Warn("core dumps could not be disabled: a crash could write keys and personal data to disk", "err", coreErr)
 	}
@@ -62,24 +51,7 @@ func runServe(ctx context.Context, inv *invocation) error {
 		ln.Close()
 		return err
 	}
-	guard, err := antibot.New(antibot.Config{MAC: a.sealer.Index, Difficulty: inv.cfg.AntibotDifficulty})
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	// Visitor statistics: the site list (cached) and the in-memory aggregator that
-	// flushes sums every few seconds (minimal wiring by the collection side; issue 5).
-	statsStore := sqldb.AnalyticsStore{DB: a.db}
-	sites := analytics.NewSites(statsStore, nil)
-	agg := analytics.NewAggregator(statsStore, statsOptions(inv.cfg, sites.Host, city))
-	srv, err := web.NewServer(web.Deps{
-		Config: inv.cfg, Health: a.db, Staff: a.staff, Audit: a.audit, Log: a.log, Version: Version(),
-		Newsletter: a.newsletter, Campaigns: a.campaigns, Contact: a.contact, Antibot: guard,
-		Stats: agg, Sites: sites, SiteList: sites, Reports: a.statsReports(analytics.DefaultTopN), StatsAPI: a.statsTokens(),
-		Live: agg, StatsMail: a.statsWeekly(), StatsGoals: analytics.NewGoals(sqldb.StatsGoalStore{DB: a.db}, a.audit, nil),
-		Outbox: mail.NewOutboxAdmin(sqldb.OutboxAdminStore{DB: a.db}, a.sealer, a.audit),
-		Shop:   a.shop, Sandbox: a.payment.sandbox, Webhooks: a.payment.webhooks,
-	})
+	srv, err := web.NewServer(a.webDeps())
 	if err != nil {
 		ln.Close()
 		return err
@@ -105,7 +77,7 @@ func runServe(ctx context.Context, inv *invocation) error {
 	statsDone := make(chan struct{})
 	go func() {
 		defer close(statsDone)
-		if err := agg.Run(ctx); err != nil {
+		if err := a.collect.Run(ctx); err != nil {
 			a.log.Error("the last statistics flush failed", "error", err)
 		}
 	}()

@@ -3,77 +3,14 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/candor-dev/candor/internal/analytics"
-	"github.com/candor-dev/candor/internal/errs"
-	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
 )
-
-const sitesUsage = "candor sites add NAME --domain example.com | list"
-
-// runSites manages the sites whose visits are counted, as staff.CLI.
-func runSites(ctx context.Context, inv *invocation) error {
-	sub, err := inv.subcommand(sitesUsage, "Manage the websites whose visits are counted. Run 'candor sites add --help' for the options.")
-	if err != nil {
-		return err
-	}
-	var domain *string
-	switch sub {
-	case "add":
-		inv.cmd.args = "add NAME --domain example.com"
-		inv.cmd.summary = "add a website; NAME (a–z, 0–9, '.', '-') is how commands name it, the domain is where its pages are served"
-		domain = inv.fs.String("domain", "", "the host the site's pages are served from, e.g. example.com")
-	case "list":
-		inv.cmd.args = "list"
-		inv.cmd.summary = "list the websites whose visits are counted"
-	default:
-		return fmt.Errorf("%w: unknown sites command %q; %s", errUsage, sub, sitesUsage)
-	}
-	pos, err := inv.parseInterleaved()
-	if err != nil {
-		return err
-	}
-	var name string
-	if sub == "add" && len(pos) > 0 {
-		name, pos = pos[0], pos[1:]
-	}
-	if len(pos) > 0 {
-		return fmt.Errorf("%w: unexpected %q; %s", errUsage, pos[0], sitesUsage)
-	}
-	if sub == "add" && (name == "" || *domain == "") {
-		return fmt.Errorf("%w: candor sites add needs a NAME and --domain", errUsage)
-	}
-	a, err := openApp(ctx, inv, appNeeds{})
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	sites := analytics.NewSites(sqldb.AnalyticsStore{DB: a.db}, nil)
-	if sub == "list" {
-		list, err := sites.List(ctx, staff.CLI)
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(inv.env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tDOMAIN")
-		for _, s := range list {
-			fmt.Fprintf(tw, "%d\t%s\t%s\n", s.ID, s.Name, s.Domain)
-		}
-		return tw.Flush()
-	}
-	s, err := sites.Add(ctx, staff.CLI, name, *domain)
-	if err != nil {
-		return fieldError(err, map[string]string{"name": "NAME", "domain": "--domain"})
-	}
-	fmt.Fprintf(inv.env.Stdout, "added site %d: %s (%s)\n", s.ID, s.Name, s.Domain)
-	return nil
-}
 
 // runStats prints what the dashboard shows for a range, small-count suppression applied
 // with the configured k (--stats-k); `candor stats token …` manages the API tokens.
@@ -118,7 +55,7 @@ func runStats(ctx context.Context, inv *invocation) error {
 	if err != nil {
 		return err
 	}
-	reports := a.statsReports(*top)
+	reports := a.reportsTop(*top)
 	if *asJSON {
 		x, err := reports.Export(ctx, staff.CLI, s, start, end)
 		if err != nil {
@@ -179,23 +116,4 @@ func printReport(inv *invocation, s analytics.Site, rep analytics.Report) {
 		}
 		_ = tw.Flush()
 	}
-}
-
-// printable escapes what a terminal would interpret, for values that came from visitors.
-func printable(s string) string {
-	q := fmt.Sprintf("%q", s)
-	return q[1 : len(q)-1]
-}
-
-// fieldError turns a refusal by the domain into its public message, naming the argument
-// at fault; other errors pass unchanged.
-func fieldError(err error, args map[string]string) error {
-	var ce *errs.Error
-	if !errors.As(err, &ce) || ce.Code == errs.Internal || ce.Public == "" {
-		return err
-	}
-	if arg := args[ce.Field]; arg != "" {
-		return fmt.Errorf("%s: %s", arg, ce.Public)
-	}
-	return errors.New(ce.Public)
 }

@@ -9,26 +9,14 @@ import (
 
 	"github.com/candor-dev/candor/internal/analytics"
 	"github.com/candor-dev/candor/internal/errs"
-	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
 )
 
 const statsTokenUsage = "candor stats token add --name NAME [--site SITE] | list | revoke ID"
 
-// statsReports are the statistics reports with the configured small-count threshold
-// (--stats-k) and topN values per dimension.
-func (a *app) statsReports(topN int) *analytics.Reports {
-	return analytics.NewReports(sqldb.AnalyticsStore{DB: a.db}, a.cfg.StatsK, topN)
-}
-
-// statsTokens manages the statistics API tokens, audited in the installation's log.
-func (a *app) statsTokens() *analytics.Tokens {
-	return analytics.NewTokens(sqldb.StatsTokenStore{DB: a.db}, a.audit, a.staff, nil)
-}
-
 // siteByName finds a site for a --site argument.
 func siteByName(ctx context.Context, a *app, name string) (analytics.Site, error) {
-	s, err := analytics.NewSites(sqldb.AnalyticsStore{DB: a.db}, nil).ByName(ctx, name)
+	s, err := a.sites.ByName(ctx, name)
 	if errs.Is(err, errs.NotFound) {
 		return s, fmt.Errorf("--site: no site named %q (see candor sites list)", name)
 	}
@@ -77,7 +65,7 @@ func runStatsToken(ctx context.Context, inv *invocation) error {
 		return err
 	}
 	defer a.Close()
-	tokens := a.statsTokens()
+	tokens := a.tokens
 	switch sub {
 	case "add":
 		var siteID int64
@@ -110,7 +98,7 @@ func listStatsTokens(ctx context.Context, inv *invocation, a *app, tokens *analy
 	if err != nil {
 		return err
 	}
-	sites, err := analytics.NewSites(sqldb.AnalyticsStore{DB: a.db}, nil).List(ctx, staff.CLI)
+	sites, err := a.sites.List(ctx, staff.CLI)
 	if err != nil {
 		return err
 	}

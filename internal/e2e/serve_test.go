@@ -186,9 +186,17 @@ func shutdownWithRequestInFlight(t *testing.T, s *server) {
 	}
 	defer conn.Close()
 	_ = conn.SetDeadline(time.Now().Add(20 * time.Second))
-	fmt.Fprintf(conn, "POST /admin/login HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s",
-		s.addr, len(body), body[:10])
-	time.Sleep(200 * time.Millisecond) // the server is now inside the handler, reading the body
+	// Expect: 100-continue makes the server answer "100 Continue" when the handler first
+	// reads the body: once that answer is read, the request is inside the handler.
+	fmt.Fprintf(conn, "POST /admin/login HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n",
+		s.addr, len(body))
+	br := bufio.NewReader(conn)
+	if res, err := http.ReadResponse(br, nil); err != nil || res.StatusCode != http.StatusContinue {
+		t.Fatalf("before the body: %v, %v; want 100 Continue (the handler reading the body)", res, err)
+	}
+	if _, err := conn.Write([]byte(body[:10])); err != nil {
+		t.Fatal(err)
+	}
 
 	stopped := make(chan error, 1)
 	go func() { stopped <- s.shutdown() }()
@@ -213,7 +221,7 @@ func shutdownWithRequestInFlight(t *testing.T, s *server) {
 	if _, err := conn.Write([]byte(body[10:])); err != nil {
 		t.Fatal(err)
 	}
-	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	res, err := http.ReadResponse(br, nil)
 	if err != nil {
 		t.Fatalf("the in-flight request got no response: %v", err)
 	}

@@ -89,10 +89,11 @@ func runChild(dsn string) error {
 	return svc.Run(ctx)
 }
 
-// Promise (issue 3, item 7): kill -9 in the middle of a 20,000-recipient campaign,
-// restart: every recipient receives the message exactly once, except messages in
-// flight at the kill (rows 'sending' then), which are received at most twice. The
-// worker runs in a child process against a go-smtp sink that counts Message-IDs.
+// Promise (docs/mail.md: a crash loses no message): kill -9 in the middle of a
+// 20,000-recipient campaign, restart: every recipient receives the message exactly
+// once, except messages in flight at the kill (rows 'sending' then), which are
+// received at most twice. The worker runs in a child process against a go-smtp sink
+// that counts Message-IDs.
 func TestKill9MidCampaign(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a 20,000-message campaign")

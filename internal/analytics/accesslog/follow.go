@@ -14,15 +14,23 @@ import (
 // It notices rotation (path names a new file: the rest of the old one is read, then the
 // new one from its start) and truncation (the file shrank: read again from the start).
 // Standard input ("-") is read until it ends.
+//
+// However it stops (ctx ended, in the middle of a checkpoint or not, or an error), it
+// checkpoints once more with a context of its own, so that what was counted is saved.
 func (in *Ingester) Follow(ctx context.Context, path string, poll time.Duration) error {
 	in.init()
 	if poll <= 0 {
 		poll = time.Second
 	}
 	if path == "-" {
-		err := in.IngestFile(ctx, path)
-		return in.finish(ctx, err)
+		return in.finish(ctx, in.IngestFile(ctx, path))
 	}
+	return in.finish(ctx, in.follow(ctx, path, poll))
+}
+
+// follow is Follow's loop on a regular file; it returns when ctx ends (with ctx's
+// error, or the error of whatever ctx's end interrupted) or on an error.
+func (in *Ingester) follow(ctx context.Context, path string, poll time.Duration) error {
 	f, s, err := in.openFollowed(path)
 	if err != nil {
 		return err
@@ -32,14 +40,14 @@ func (in *Ingester) Follow(ctx context.Context, path string, poll time.Duration)
 	defer tick.Stop()
 	for {
 		if err := in.drain(ctx, s); err != nil {
-			return in.finish(ctx, err)
+			return err
 		}
 		if s.lr.err != nil {
 			return fmt.Errorf("%s: %w", path, s.lr.err)
 		}
 		select {
 		case <-ctx.Done():
-			return in.finish(ctx, nil)
+			return ctx.Err()
 		case <-tick.C:
 		}
 		if in.Now().Sub(in.lastFlush) >= in.FlushEvery {
@@ -74,7 +82,7 @@ func (in *Ingester) Follow(ctx context.Context, path string, poll time.Duration)
 		}
 		// Rotated: finish the old file, then switch to the new one.
 		if err := in.drain(ctx, s); err != nil {
-			return in.finish(ctx, err)
+			return err
 		}
 		nf, ns, err := in.openFollowed(path)
 		if err != nil {
@@ -111,15 +119,21 @@ func (in *Ingester) openFollowed(path string) (*os.File, *stream, error) {
 	return f, s, nil
 }
 
-// finish checkpoints once more, even when ctx has ended, and returns err unless it is
-// only the end of ctx.
+// finishTimeout bounds the last checkpoint of Follow, which runs after ctx has ended.
+const finishTimeout = 30 * time.Second
+
+// finish checkpoints once more, with a context that ctx's end does not cancel (bounded
+// by finishTimeout), and returns err unless err is only ctx's end: a cancellation that
+// interrupted a checkpoint or a read is a clean stop once the last checkpoint succeeds.
 func (in *Ingester) finish(ctx context.Context, err error) error {
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
 	defer cancel()
-	if cerr := in.Checkpoint(cctx); cerr != nil && (err == nil || errors.Is(err, context.Canceled)) {
+	stopped := err != nil && ctx.Err() != nil &&
+		(errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
+	if cerr := in.Checkpoint(cctx); cerr != nil && (err == nil || stopped) {
 		return cerr
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if stopped {
 		return nil
 	}
 	return err

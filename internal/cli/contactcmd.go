@@ -2,35 +2,12 @@ package cli
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 
-	"github.com/candor-dev/candor/internal/config"
 	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/mail/imapin"
-	"github.com/candor-dev/candor/internal/sqldb"
 )
-
-// openContactIMAP builds the reader of --contact-imap (nil when unset).
-func (a *app) openContactIMAP() (*imapin.Poller, error) {
-	if a.cfg.ContactIMAP == nil {
-		return nil, nil
-	}
-	var cfg *tls.Config
-	pool, err := config.CertPool("contact-imap-ca-file", a.cfg.ContactIMAPCAFile)
-	if err != nil {
-		return nil, err
-	}
-	if pool != nil {
-		cfg = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	}
-	p, err := imapin.NewPoller(imapin.Options{URL: a.cfg.ContactIMAP, TLSConfig: cfg}, sqldb.InboundStore{DB: a.db})
-	if err != nil {
-		return nil, fmt.Errorf("setting --contact-imap: %w", err)
-	}
-	return p, nil
-}
 
 // answersRead is what one reading of the mailbox did.
 type answersRead struct {

@@ -3,48 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"text/tabwriter"
 
 	"github.com/candor-dev/candor/internal/sqldb"
 )
 
-// version is the release; the VCS revision is appended from the build info.
-const version = "0.1.0"
-
-// Version returns the release and, when built from a checkout, the commit.
-func Version() string {
-	v := version
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range info.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				v += "+" + s.Value[:12]
-			}
-		}
-	}
-	return v
-}
-
-func runVersion(ctx context.Context, inv *invocation) error {
-	if err := inv.parse(); err != nil {
-		return err
-	}
-	fmt.Fprintln(inv.env.Stdout, "candor", Version())
-	return nil
-}
-
-func runConfig(ctx context.Context, inv *invocation) error {
-	if err := inv.parse(); err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(inv.env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SETTING\tENVIRONMENT\tVALUE")
-	for _, e := range inv.cfg.Listing() {
-		fmt.Fprintf(tw, "--%s\t%s\t%s\n", e.Name, e.Env, e.Value)
-	}
-	return tw.Flush()
-}
-
+// runMigrate is `candor migrate [status]`: apply pending migrations, or list them all.
 func runMigrate(ctx context.Context, inv *invocation) error {
 	status := len(inv.args) > 0 && inv.args[0] == "status"
 	if status {

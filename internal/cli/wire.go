@@ -1,0 +1,260 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/candor-dev/candor/internal/analytics"
+	"github.com/candor-dev/candor/internal/analytics/geo"
+	"github.com/candor-dev/candor/internal/antibot"
+	"github.com/candor-dev/candor/internal/audit"
+	"github.com/candor-dev/candor/internal/config"
+	"github.com/candor-dev/candor/internal/contact"
+	"github.com/candor-dev/candor/internal/demo"
+	"github.com/candor-dev/candor/internal/mail"
+	"github.com/candor-dev/candor/internal/mail/imapin"
+	"github.com/candor-dev/candor/internal/mail/smtp"
+	"github.com/candor-dev/candor/internal/newsletter"
+	"github.com/candor-dev/candor/internal/pii"
+	"github.com/candor-dev/candor/internal/shop"
+	"github.com/candor-dev/candor/internal/sqldb"
+	"github.com/candor-dev/candor/internal/staff"
+	"github.com/candor-dev/candor/internal/web"
+)
+
+// app is Candor's object graph: storage, keys, the domains and the adapters they use,
+// built by openApp, the one place where they are put together (docs/architecture.md).
+// Commands take what they need from it; `candor serve` hands it to the web server.
+type app struct {
+	cfg     config.Config
+	log     *slog.Logger
+	db      *sqldb.DB
+	keyring *pii.Keyring
+	sealer  *pii.Sealer
+	audit   *audit.Log
+	staff   *staff.Service
+
+	mailer     *mail.Service
+	relay      *smtp.Relay // nil without --smtp, and for commands that send nothing
+	outbox     *mail.OutboxAdmin
+	newsletter *newsletter.Service
+	campaigns  *newsletter.Campaigns
+	contact    *contact.Service
+	answers    *imapin.Poller // reads --contact-imap; nil when unset
+	shop       *shop.Service
+	payment    paymentSetup
+
+	// Visitor statistics.
+	sites   *analytics.Sites
+	reports *analytics.Reports // the dashboard's figures, analytics.DefaultTopN values a dimension
+	tokens  *analytics.Tokens
+	weekly  *analytics.Weekly
+	goals   *analytics.Goals
+	city    *geo.DB               // --geoip-city, with appNeeds.collect only; nil without the setting
+	collect *analytics.Aggregator // with appNeeds.collect only
+	antibot *antibot.Guard        // with appNeeds.web only
+}
+
+// appNeeds says what a command needs beyond storage, keys and the domains.
+type appNeeds struct {
+	migrate bool // apply pending migrations (else refuse to run with any pending)
+	relay   bool // connect the mail relay (serve only)
+	collect bool // count visits: the city database and the statistics aggregator
+	web     bool // what only the web server uses: the anti-bot guard
+}
+
+// openApp builds the object graph, from the outside in: configuration-derived adapters
+// (city database, data keys), the database, then every domain over its store. migrate
+// applies pending migrations first; without it, pending migrations are an error that
+// says to run `candor migrate`. On an error, whatever was opened is closed.
+func openApp(ctx context.Context, inv *invocation, needs appNeeds) (_ *app, err error) {
+	cfg := inv.cfg
+	a := &app{cfg: cfg, log: newLogger(cfg, inv.env.Stderr)}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	if needs.collect { // first: a bad file stops the start before anything else opens
+		if a.city, err = openGeoCity(cfg); err != nil {
+			return nil, err
+		}
+	}
+	if a.keyring, err = loadKeys(cfg, a.log); err != nil {
+		return nil, err
+	}
+	a.sealer = pii.NewSealer(a.keyring)
+	if a.db, err = openDB(ctx, cfg, a.log, needs.migrate); err != nil {
+		return nil, err
+	}
+	a.audit = audit.New(sqldb.AuditStore{DB: a.db}, a.sealer.Index)
+	a.staff, err = staff.NewService(ctx, sqldb.StaffStore{DB: a.db}, a.sealer, a.audit, staff.Options{
+		IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionAbsolute,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	// Mail: the outbox and its worker; the relay only where mail is sent (serve). The
+	// renderer reads a.campaigns, built next, when a campaign mail is sent.
+	var sender mail.Sender
+	if needs.relay {
+		if a.relay, err = openRelay(cfg); err != nil {
+			return nil, err
+		}
+		if a.relay != nil {
+			sender = a.relay
+		}
+	}
+	a.mailer = mail.NewService(mail.Options{
+		Store: sqldb.MailStore{DB: a.db}, Sealer: a.sealer, Sender: sender, Rate: cfg.SMTPRate, Log: a.log,
+		Renderer: mail.RendererFunc(func(ctx context.Context, campaign, subscriber int64) (pii.Email, mail.Content, error) {
+			return a.campaigns.RenderMessage(ctx, campaign, subscriber)
+		}),
+	})
+	a.outbox = mail.NewOutboxAdmin(sqldb.OutboxAdminStore{DB: a.db}, a.sealer, a.audit)
+
+	// The domains that write to people.
+	publicURL := strings.TrimSuffix(cfg.PublicURL.String(), "/")
+	newsletterStore := sqldb.NewsletterStore{DB: a.db}
+	a.newsletter = newsletter.NewService(newsletterStore, a.sealer, a.audit, a.mailer, newsletter.Options{
+		PublicURL: publicURL, MailDomain: mailDomain(cfg), VendorName: vendorName(cfg),
+		PostalAddress: cfg.PostalAddress, PendingTTL: cfg.PendingTTL, ConfirmInterval: cfg.ConfirmInterval,
+	})
+	a.campaigns = a.newsletter.Campaigns(newsletterStore)
+	a.contact = contact.NewService(sqldb.ContactStore{DB: a.db}, a.sealer, a.audit, a.mailer, contact.Options{
+		PublicURL: publicURL, MailDomain: mailDomain(cfg), ReplyTo: cfg.ContactReplyTo,
+		RetentionSpam: cfg.RetentionSpam, RetentionReview: cfg.RetentionReview, RetentionClosed: cfg.RetentionClosed,
+	})
+	if a.answers, err = openContactIMAP(cfg, sqldb.InboundStore{DB: a.db}); err != nil {
+		return nil, err
+	}
+
+	// The shop: the licence signing key and the card processor of --payment.
+	key, err := loadLicenceKey(cfg, a.log)
+	if err != nil {
+		return nil, err
+	}
+	if a.payment, err = newPayment(cfg, a.log); err != nil {
+		return nil, err
+	}
+	a.shop = shop.New(sqldb.ShopStore{DB: a.db}, a.payment.proc, a.sealer, shop.LicenceSigner{Key: key}, a.audit, a.mailer, shop.Options{
+		Mode: cfg.Payment, PublicURL: publicURL, MailDomain: mailDomain(cfg), Seller: seller(cfg),
+		TaxRates: cfg.TaxRates, PricesIncludeTax: cfg.PricesIncludeTax,
+		DownloadTTL: cfg.DownloadTTL, OrderLinkTTL: cfg.OrderLinkTTL, Log: a.log,
+	})
+
+	// Visitor statistics: the site list (cached), reports, API tokens, weekly mails,
+	// goals and, where visits are counted, the in-memory aggregator.
+	statsStore := sqldb.AnalyticsStore{DB: a.db}
+	a.sites = analytics.NewSites(statsStore, nil)
+	a.reports = analytics.NewReports(statsStore, cfg.StatsK, analytics.DefaultTopN)
+	a.tokens = analytics.NewTokens(sqldb.StatsTokenStore{DB: a.db}, a.audit, a.staff, nil)
+	a.weekly = analytics.NewWeekly(sqldb.StatsReportStore{DB: a.db},
+		analytics.NewReports(statsStore, cfg.StatsK, analytics.WeeklyTopN), a.sealer, a.audit,
+		analytics.WeeklyOptions{PublicURL: publicURL, MailDomain: mailDomain(cfg), Notify: a.mailer.Notify})
+	a.goals = analytics.NewGoals(sqldb.StatsGoalStore{DB: a.db}, a.audit, nil)
+	if needs.collect {
+		a.collect = analytics.NewAggregator(statsStore, statsOptions(cfg, a.sites.Host, a.city))
+	}
+	if needs.web {
+		if a.antibot, err = antibot.New(antibot.Config{MAC: a.sealer.Index, Difficulty: cfg.AntibotDifficulty}); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// webDeps is what the web server is given of the graph (serve opens it with
+// appNeeds{collect: true, web: true}).
+func (a *app) webDeps() web.Deps {
+	d := web.Deps{
+		Config: a.cfg, Health: a.db, Staff: a.staff, Audit: a.audit, Log: a.log, Version: Version(),
+		Newsletter: a.newsletter, Campaigns: a.campaigns, Contact: a.contact, Outbox: a.outbox, Antibot: a.antibot,
+		Sites: a.sites, SiteList: a.sites, Reports: a.reports, StatsAPI: a.tokens, StatsMail: a.weekly, StatsGoals: a.goals,
+		Shop: a.shop, Sandbox: a.payment.sandbox, Webhooks: a.payment.webhooks,
+	}
+	if a.collect != nil { // a nil *Aggregator in an interface would not be nil
+		d.Stats, d.Live = a.collect, a.collect
+	}
+	return d
+}
+
+// reportsTop returns the reports with topN values a dimension (`candor stats --top`).
+func (a *app) reportsTop(topN int) *analytics.Reports {
+	if topN == analytics.DefaultTopN {
+		return a.reports
+	}
+	return analytics.NewReports(sqldb.AnalyticsStore{DB: a.db}, a.cfg.StatsK, topN)
+}
+
+// Close closes what openApp opened: the relay's connections, the database, then the
+// city database (after the last statistics flush, which runs before Close).
+func (a *app) Close() error {
+	if a.relay != nil {
+		_ = a.relay.Close()
+	}
+	var err error
+	if a.db != nil {
+		err = a.db.Close()
+	}
+	if a.city != nil {
+		_ = a.city.Close()
+	}
+	return err
+}
+
+// mailDomain is the domain of the sender address, used in Message-IDs.
+func mailDomain(cfg config.Config) string {
+	_, domain, _ := strings.Cut(cfg.MailFrom.Address, "@")
+	return domain
+}
+
+// vendorName is how mails and public pages name the vendor: the sender's display name.
+func vendorName(cfg config.Config) string {
+	if cfg.Demo {
+		return demo.VendorName
+	}
+	if cfg.MailFrom.Name != "" {
+		return cfg.MailFrom.Name
+	}
+	return mailDomain(cfg)
+}
+
+// seller is the seller named on receipts and licences: the vendor and its postal address.
+func seller(cfg config.Config) string {
+	if cfg.PostalAddress != "" {
+		return vendorName(cfg) + ", " + cfg.PostalAddress
+	}
+	return vendorName(cfg)
+}
+
+// openDB opens the database of --db; migrate applies pending migrations, otherwise any
+// pending migration is an error.
+func openDB(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool) (*sqldb.DB, error) {
+	db, err := sqldb.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, fmt.Errorf("setting --db (CANDOR_DB): %w", err)
+	}
+	if migrate {
+		applied, err := db.Migrate(ctx)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("migrating the database: %w", err)
+		}
+		for _, m := range applied {
+			log.Info("migration applied", "version", m.Version, "name", m.Name)
+		}
+		return db, nil
+	}
+	if n, err := db.Pending(ctx); err != nil || n > 0 {
+		db.Close()
+		if err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("the database has %d pending migrations: run 'candor migrate' first", n)
+	}
+	return db, nil
+}
