@@ -19,28 +19,28 @@ type Count struct {
 	N    int64
 }
 
-// Enforce runs every step, even after one fails, and then, when anything was erased,
-// compact (sqldb.(*DB).Compact: the erased rows leave the database file and its
-// write-ahead log). It returns the count of each step that ran without error and every
+// Enforce runs every step, even after one fails, and then compact
+// (sqldb.(*DB).Compact: erased rows leave the database file and its write-ahead log).
+// It compacts on every run, not only when a step erased something, so that what staff
+// deleted by hand since the last run (a subscriber, a conversation) leaves the files
+// within one period of the job too. It returns the count of each step that ran without error and every
 // error, each naming its rule. Counts are all it reports: never what was erased.
 func Enforce(ctx context.Context, steps []Step, compact func(context.Context) error) ([]Count, error) {
 	var counts []Count
 	var errList []error
-	var total int64
 	for _, s := range steps {
 		if _, ok := RuleNamed(s.Rule); !ok {
 			errList = append(errList, fmt.Errorf("retention: unknown rule %q", s.Rule))
 			continue
 		}
 		n, err := s.Run(ctx)
-		total += n
 		if err != nil {
 			errList = append(errList, fmt.Errorf("retention rule %s: %w", s.Rule, err))
 			continue
 		}
 		counts = append(counts, Count{s.Rule, n})
 	}
-	if total > 0 && compact != nil {
+	if compact != nil {
 		if err := compact(ctx); err != nil {
 			errList = append(errList, fmt.Errorf("retention: compacting the database: %w", err))
 		}
