@@ -33,6 +33,7 @@ const (
 	Blanked       Erasure = "blanked"
 	Pseudonymised Erasure = "pseudonymised"
 	KeptIDs       Erasure = "kept: ids only"
+	Kept          Erasure = "kept: nothing personal, or required by law"
 )
 
 // Field is one stored column.
@@ -80,6 +81,9 @@ func table(name string, purpose Purpose, retention string, see staff.Permission,
 		}
 		if f.Erasure == "" {
 			f.Erasure = erasure
+			if erasure == KeptIDs && !f.Personal {
+				f.Erasure = Kept
+			}
 		}
 	}
 	return cols

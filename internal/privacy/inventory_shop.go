@@ -40,7 +40,7 @@ func shopTables() []Field {
 		buyer(pers("email_index", "keyed blind index of the buyer's email; replaced by a random value")),
 		buyer(pers("email_sealed", "the buyer's email")).erased(Blanked),
 		buyer(pers("name_sealed", "the buyer's name")).erased(Blanked),
-		pers("country", "the buyer's country (tax)").as(LegalObligation),
+		pers("country", "the buyer's country (tax)").as(LegalObligation).erased(Kept),
 		col("product_id", "the product"), col("edition_id", "the edition"),
 		book("product_slug", "the product as ordered"), book("edition_slug", "the edition as ordered"),
 		book("product_name", "the product as ordered"), book("edition_name", "the edition as ordered"),
