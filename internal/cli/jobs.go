@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/contact"
-	"github.com/candor-dev/candor/internal/sqldb"
 )
 
 // job is periodic background work of `candor serve`.
@@ -18,11 +17,7 @@ type job struct {
 func (a *app) jobs() []job {
 	jobs := []job{
 		{"purge idle sessions", 10 * time.Minute, a.staff.PurgeSessions},
-		{"purge unconfirmed subscriptions", time.Hour, a.newsletter.PurgePending},
-		{"purge contact messages past retention", time.Hour, a.contact.Purge},
-		{"purge finished mail past retention", time.Hour, func(ctx context.Context) (int64, error) {
-			return sqldb.MailStore{DB: a.db}.PurgeFinished(ctx, time.Now().Add(-a.cfg.OutboxRetention))
-		}},
+		{"enforce every retention rule (docs/privacy.md)", time.Hour, a.enforceRetention},
 		{"settle payments and refunds", time.Minute, func(ctx context.Context) (int64, error) {
 			n, err := a.shop.Reconcile(ctx)
 			return int64(n), err

@@ -69,6 +69,11 @@ type Config struct {
 	RetentionReview   time.Duration // contact "needs review" is deleted after this
 	RetentionClosed   time.Duration // closed contact conversations are deleted after this
 	OutboxRetention   time.Duration // finished transactional mail is deleted from the outbox after this
+	RetentionInactive time.Duration // new, open and waiting conversations without activity are deleted after this
+	CheckoutRetention time.Duration // failed and abandoned checkouts are deleted after this
+	OrderRetention    time.Duration // paid orders lose the buyer's name, email and card details after this
+	StaffRetention    time.Duration // disabled staff accounts are deleted after this
+	StatsRetention    time.Duration // statistics of days older than this are deleted; 0: kept
 
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration

@@ -208,6 +208,10 @@ var settings = []setting{
 		c.RetentionClosed, err = duration(v, time.Hour, 10*365*24*time.Hour)
 		return err
 	}},
+	{name: "retention-inactive", def: "8760h", help: "new, open and waiting contact conversations are deleted this long after their last activity", set: func(c *Config, v string) (err error) {
+		c.RetentionInactive, err = duration(v, 24*time.Hour, 10*365*24*time.Hour)
+		return err
+	}},
 	{name: "stats-k", def: "5", help: "small-count suppression: statistics cells standing for fewer visitors than this are shown as \"< k\" (at least 2)", set: func(c *Config, v string) (err error) {
 		c.StatsK, err = strconv.Atoi(v)
 		if err == nil && (c.StatsK < 2 || c.StatsK > 1000) {
@@ -276,6 +280,26 @@ var settings = []setting{
 	}},
 	{name: "outbox-retention", def: "720h", help: "sent, dead and cancelled transactional mail (confirmations, replies, receipts) is deleted from the outbox this long after it finished", set: func(c *Config, v string) (err error) {
 		c.OutboxRetention, err = duration(v, time.Hour, 3660*24*time.Hour)
+		return err
+	}},
+	{name: "checkout-retention", def: "720h", help: "failed and abandoned checkouts (orders never paid) are deleted this long after their last change", set: func(c *Config, v string) (err error) {
+		c.CheckoutRetention, err = duration(v, 24*time.Hour, 3660*24*time.Hour)
+		return err
+	}},
+	{name: "order-retention", def: "87600h", help: "paid orders keep the buyer's name, email and card details this long after payment (tax records; default 10 years), then only the accounting figures stay", set: func(c *Config, v string) (err error) {
+		c.OrderRetention, err = duration(v, 24*time.Hour, 30*366*24*time.Hour)
+		return err
+	}},
+	{name: "staff-retention", def: "8760h", help: "disabled staff accounts are deleted this long after they were disabled (the audit log keeps their id)", set: func(c *Config, v string) (err error) {
+		c.StaffRetention, err = duration(v, 24*time.Hour, 10*366*24*time.Hour)
+		return err
+	}},
+	{name: "stats-retention", def: "0", help: "visitor statistics of days older than this are deleted; 0 keeps them (they are aggregates)", set: func(c *Config, v string) (err error) {
+		if v == "0" {
+			c.StatsRetention = 0
+			return nil
+		}
+		c.StatsRetention, err = duration(v, 24*time.Hour, 100*366*24*time.Hour)
 		return err
 	}},
 	{name: "log-format", def: "text", help: "log format: text or json", set: func(c *Config, v string) error {

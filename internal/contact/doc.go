@@ -19,5 +19,7 @@
 //   - A reply is queued in the mail outbox in the same transaction as its message row,
 //     threaded with Message-ID, In-Reply-To and References.
 //   - Retention is a hard delete: spam and "needs review" after 30 days, closed after
-//     a year (configurable), counted from the last folder change.
+//     a year (configurable), counted from the last folder change; new, open and waiting
+//     a year after the last activity (--retention-inactive, enforced by the retention
+//     job in internal/cli with sqldb.RetentionStore).
 package contact
