@@ -133,6 +133,7 @@ func (a *app) openMail(relay bool) error {
 		if err != nil {
 			return err
 		}
+		o.Egress = a.egress()
 		if a.relay, err = smtp.New(o); err != nil {
 			return fmt.Errorf("setting --smtp (CANDOR_SMTP): %w", err)
 		}

@@ -25,7 +25,7 @@ func (a *app) openContactIMAP() (*imapin.Poller, error) {
 	if pool != nil {
 		cfg = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	p, err := imapin.NewPoller(imapin.Options{URL: a.cfg.ContactIMAP, TLSConfig: cfg}, sqldb.InboundStore{DB: a.db})
+	p, err := imapin.NewPoller(imapin.Options{URL: a.cfg.ContactIMAP, TLSConfig: cfg, Egress: a.egress()}, sqldb.InboundStore{DB: a.db})
 	if err != nil {
 		return nil, fmt.Errorf("setting --contact-imap: %w", err)
 	}

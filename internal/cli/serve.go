@@ -13,10 +13,12 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/crypto/acme"
 	"golang.org/x/crypto/acme/autocert"
 
 	"github.com/candor-dev/candor/internal/analytics"
 	"github.com/candor-dev/candor/internal/antibot"
+	"github.com/candor-dev/candor/internal/egress"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/procsafe"
 	"github.com/candor-dev/candor/internal/sqldb"
@@ -141,9 +143,9 @@ func serveUntilDone(ctx context.Context, a *app, inv *invocation, hs *http.Serve
 		m := &autocert.Manager{
 			Prompt: autocert.AcceptTOS, Cache: autocert.DirCache(cfg.DataDir + "/acme"),
 			HostPolicy: autocert.HostWhitelist(cfg.ACMEDomains...), Email: cfg.ACMEEmail,
+			Client: &acme.Client{DirectoryURL: egress.ACMEDirectory, HTTPClient: a.egress().HTTPClient(0)},
 		}
-		hs.TLSConfig = m.TLSConfig()
-		hs.TLSConfig.MinVersion = tls.VersionTLS12
+		hs.TLSConfig = serverTLS(m.TLSConfig())
 		redirect = &http.Server{Addr: cfg.ACMEHTTPAddr, Handler: m.HTTPHandler(nil), ReadHeaderTimeout: 5 * time.Second}
 		go func() {
 			if err := redirect.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -153,7 +155,7 @@ func serveUntilDone(ctx context.Context, a *app, inv *invocation, hs *http.Serve
 		scheme = "https"
 		go func() { errc <- hs.ServeTLS(ln, "", "") }()
 	case cfg.TLSCert != "":
-		hs.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		hs.TLSConfig = serverTLS(&tls.Config{})
 		scheme = "https"
 		go func() { errc <- hs.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey) }()
 	default:

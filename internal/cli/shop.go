@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"os"
 	"strings"
 
 	"github.com/candor-dev/candor/internal/config"
+	"github.com/candor-dev/candor/internal/egress"
 	"github.com/candor-dev/candor/internal/licencekey"
 	"github.com/candor-dev/candor/internal/payment"
 	"github.com/candor-dev/candor/internal/payment/sandbox"
@@ -26,13 +26,13 @@ type paymentSetup struct {
 
 // newPayment builds the card processor of the configuration: the built-in test
 // processor, or Stripe (hosted or pass-through) at --stripe-api.
-func newPayment(cfg config.Config) (paymentSetup, error) {
+func newPayment(cfg config.Config, out *egress.Dialer) (paymentSetup, error) {
 	if cfg.Payment == shop.ModeTest {
 		box := sandbox.New()
 		return paymentSetup{proc: box, sandbox: box}, nil
 	}
 	c, err := stripe.New(stripe.Options{Key: cfg.StripeKey, API: cfg.StripeAPI, WebhookSecret: cfg.StripeWebhookSecret,
-		HTTPClient: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}})
+		HTTPClient: out.HTTPClient(0)})
 	if err != nil {
 		return paymentSetup{}, fmt.Errorf("setting --stripe-key (CANDOR_STRIPE_KEY): %w", err)
 	}
@@ -54,7 +54,7 @@ func (a *app) openShop() error {
 	if a.cfg.LicenceKey == "" && errors.Is(statErr, fs.ErrNotExist) {
 		a.log.Warn("generated a new licence signing key; back it up: licence keys already sold verify only with it (see docs/licences.md)", "file", a.cfg.LicenceKeyFile())
 	}
-	ps, err := newPayment(a.cfg)
+	ps, err := newPayment(a.cfg, a.egress())
 	if err != nil {
 		return err
 	}
