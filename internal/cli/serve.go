@@ -33,6 +33,9 @@ func runServe(ctx context.Context, inv *invocation) error {
 	if err := inv.parse(); err != nil {
 		return err
 	}
+	if err := checkStart(inv.cfg); err != nil {
+		return err
+	}
 	city, err := openGeoCity(inv.cfg) // before anything else opens: a bad file stops the start at once
 	if err != nil {
 		return err
