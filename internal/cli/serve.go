@@ -33,7 +33,7 @@ func runServe(ctx context.Context, inv *invocation) error {
 	if err := inv.parse(); err != nil {
 		return err
 	}
-	if err := checkStart(inv.cfg); err != nil {
+	if err := checkStart(inv.cfg, inv.env.Getenv); err != nil {
 		return err
 	}
 	city, err := openGeoCity(inv.cfg) // before anything else opens: a bad file stops the start at once

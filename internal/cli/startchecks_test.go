@@ -1,8 +1,13 @@
 package cli
 
 import (
+	"context"
+	"io"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/candor-dev/candor/internal/pii"
 )
 
 // Promise (issue 11, keys apart from the data): serve refuses a non-loopback address
@@ -11,6 +16,26 @@ func TestServeRefusesKeysInDataDirOnPublicAddress(t *testing.T) {
 	_, err := runCandor(t, "", "serve", "--addr", "0.0.0.0:0", "--data-dir", t.TempDir(), "--payment", "hosted", "--stripe-key", "sk_test_x")
 	if err == nil || !strings.Contains(err.Error(), "--allow-keys-in-data-dir") || !strings.Contains(err.Error(), "CREDENTIALS_DIRECTORY") {
 		t.Fatalf("serve with keys in the data dir on 0.0.0.0: %v", err)
+	}
+}
+
+// Promise: a key file given by CANDOR_KEYS_FILE but lying inside the data directory is
+// refused the same way.
+func TestServeRefusesKeysFileInsideDataDir(t *testing.T) {
+	data := t.TempDir()
+	keys := filepath.Join(data, "secret", "keys")
+	if _, _, err := pii.LoadOrCreateKeyFile(keys); err != nil {
+		t.Fatal(err)
+	}
+	env := Env{Getenv: func(k string) string {
+		if k == "CANDOR_KEYS_FILE" {
+			return keys
+		}
+		return ""
+	}, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard}
+	err := Run(context.Background(), []string{"serve", "--addr", "0.0.0.0:0", "--data-dir", data, "--payment", "hosted", "--stripe-key", "sk_test_x"}, env)
+	if err == nil || !strings.Contains(err.Error(), "--allow-keys-in-data-dir") {
+		t.Fatalf("serve with CANDOR_KEYS_FILE inside the data dir: %v", err)
 	}
 }
 
