@@ -8,12 +8,12 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"net/http"
 	"os"
 
 	"github.com/candor-dev/candor/internal/analytics"
 	"github.com/candor-dev/candor/internal/analytics/geo"
 	"github.com/candor-dev/candor/internal/config"
+	"github.com/candor-dev/candor/internal/egress"
 	"github.com/candor-dev/candor/internal/licencekey"
 	"github.com/candor-dev/candor/internal/mail/imapin"
 	"github.com/candor-dev/candor/internal/mail/smtp"
@@ -62,7 +62,7 @@ func loadKeys(cfg config.Config, log *slog.Logger) (*pii.Keyring, error) {
 
 // openRelay connects the relay of --smtp; nil without the setting (mail then waits in
 // the outbox).
-func openRelay(cfg config.Config) (*smtp.Relay, error) {
+func openRelay(cfg config.Config, out *egress.Dialer) (*smtp.Relay, error) {
 	if cfg.SMTP == nil {
 		return nil, nil
 	}
@@ -70,6 +70,7 @@ func openRelay(cfg config.Config) (*smtp.Relay, error) {
 	if err != nil {
 		return nil, err
 	}
+	o.Egress = out
 	r, err := smtp.New(o)
 	if err != nil {
 		return nil, fmt.Errorf("setting --smtp (CANDOR_SMTP): %w", err)
@@ -78,7 +79,7 @@ func openRelay(cfg config.Config) (*smtp.Relay, error) {
 }
 
 // openContactIMAP builds the reader of --contact-imap (nil when unset).
-func openContactIMAP(cfg config.Config, store imapin.State) (*imapin.Poller, error) {
+func openContactIMAP(cfg config.Config, store imapin.State, out *egress.Dialer) (*imapin.Poller, error) {
 	if cfg.ContactIMAP == nil {
 		return nil, nil
 	}
@@ -90,7 +91,7 @@ func openContactIMAP(cfg config.Config, store imapin.State) (*imapin.Poller, err
 	if pool != nil {
 		tc = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	p, err := imapin.NewPoller(imapin.Options{URL: cfg.ContactIMAP, TLSConfig: tc}, store)
+	p, err := imapin.NewPoller(imapin.Options{URL: cfg.ContactIMAP, TLSConfig: tc, Egress: out}, store)
 	if err != nil {
 		return nil, fmt.Errorf("setting --contact-imap: %w", err)
 	}
@@ -119,13 +120,13 @@ type paymentSetup struct {
 
 // newPayment builds the card processor of the configuration: the built-in test
 // processor, or Stripe (hosted or pass-through) at --stripe-api.
-func newPayment(cfg config.Config, log *slog.Logger) (paymentSetup, error) {
+func newPayment(cfg config.Config, log *slog.Logger, out *egress.Dialer) (paymentSetup, error) {
 	if cfg.Payment == shop.ModeTest {
 		box := sandbox.New()
 		return paymentSetup{proc: box, sandbox: box}, nil
 	}
 	c, err := stripe.New(stripe.Options{Key: cfg.StripeKey, API: cfg.StripeAPI, WebhookSecret: cfg.StripeWebhookSecret,
-		HTTPClient: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}})
+		HTTPClient: out.HTTPClient(0)})
 	if err != nil {
 		return paymentSetup{}, fmt.Errorf("setting --stripe-key (CANDOR_STRIPE_KEY): %w", err)
 	}

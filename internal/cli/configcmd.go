@@ -16,5 +16,8 @@ func runConfig(ctx context.Context, inv *invocation) error {
 	for _, e := range inv.cfg.Listing() {
 		fmt.Fprintf(tw, "--%s\t%s\t%s\n", e.Name, e.Env, e.Value)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return printDestinations(inv.env.Stdout, inv.cfg)
 }

@@ -34,6 +34,9 @@ func (a *app) jobs() []job {
 			return int64(r.outcomes[contact.AnswerAdded]), err
 		}})
 	}
+	if j := a.backupJob(); j != nil {
+		jobs = append(jobs, *j)
+	}
 	return jobs
 }
 

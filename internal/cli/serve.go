@@ -13,8 +13,10 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/crypto/acme"
 	"golang.org/x/crypto/acme/autocert"
 
+	"github.com/candor-dev/candor/internal/egress"
 	"github.com/candor-dev/candor/internal/procsafe"
 	"github.com/candor-dev/candor/internal/web"
 )
@@ -25,6 +27,9 @@ const shutdownGrace = 8 * time.Second
 func runServe(ctx context.Context, inv *invocation) error {
 	coreErr := procsafe.DisableCoreDumps() // first, before any key or personal data is in memory
 	if err := inv.parse(); err != nil {
+		return err
+	}
+	if err := checkStart(inv.cfg, inv.env.Getenv); err != nil {
 		return err
 	}
 	// Listen first: with --addr HOST:0 the public URL (the base of every link in a mail)
@@ -113,9 +118,9 @@ func serveUntilDone(ctx context.Context, a *app, inv *invocation, hs *http.Serve
 		m := &autocert.Manager{
 			Prompt: autocert.AcceptTOS, Cache: autocert.DirCache(cfg.DataDir + "/acme"),
 			HostPolicy: autocert.HostWhitelist(cfg.ACMEDomains...), Email: cfg.ACMEEmail,
+			Client: &acme.Client{DirectoryURL: egress.ACMEDirectory, HTTPClient: a.out.HTTPClient(0)},
 		}
-		hs.TLSConfig = m.TLSConfig()
-		hs.TLSConfig.MinVersion = tls.VersionTLS12
+		hs.TLSConfig = serverTLS(m.TLSConfig())
 		redirect = &http.Server{Addr: cfg.ACMEHTTPAddr, Handler: m.HTTPHandler(nil), ReadHeaderTimeout: 5 * time.Second}
 		go func() {
 			if err := redirect.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -125,7 +130,7 @@ func serveUntilDone(ctx context.Context, a *app, inv *invocation, hs *http.Serve
 		scheme = "https"
 		go func() { errc <- hs.ServeTLS(ln, "", "") }()
 	case cfg.TLSCert != "":
-		hs.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		hs.TLSConfig = serverTLS(&tls.Config{})
 		scheme = "https"
 		go func() { errc <- hs.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey) }()
 	default:

@@ -13,6 +13,7 @@ import (
 	"github.com/candor-dev/candor/internal/config"
 	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/demo"
+	"github.com/candor-dev/candor/internal/egress"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/mail/imapin"
 	"github.com/candor-dev/candor/internal/mail/smtp"
@@ -30,6 +31,7 @@ import (
 type app struct {
 	cfg     config.Config
 	log     *slog.Logger
+	out     *egress.Dialer // the one way out: every outbound connection is dialled by it
 	db      *sqldb.DB
 	keyring *pii.Keyring
 	sealer  *pii.Sealer
@@ -72,6 +74,7 @@ type appNeeds struct {
 func openApp(ctx context.Context, inv *invocation, needs appNeeds) (_ *app, err error) {
 	cfg := inv.cfg
 	a := &app{cfg: cfg, log: newLogger(cfg, inv.env.Stderr)}
+	a.out = egress.FromConfig(cfg, a.log) // the one way out: relay, mailbox, card processor, ACME
 	defer func() {
 		if err != nil {
 			a.Close()
@@ -101,7 +104,7 @@ func openApp(ctx context.Context, inv *invocation, needs appNeeds) (_ *app, err 
 	// renderer reads a.campaigns, built next, when a campaign mail is sent.
 	var sender mail.Sender
 	if needs.relay {
-		if a.relay, err = openRelay(cfg); err != nil {
+		if a.relay, err = openRelay(cfg, a.out); err != nil {
 			return nil, err
 		}
 		if a.relay != nil {
@@ -128,7 +131,7 @@ func openApp(ctx context.Context, inv *invocation, needs appNeeds) (_ *app, err 
 		PublicURL: publicURL, MailDomain: mailDomain(cfg), ReplyTo: cfg.ContactReplyTo,
 		RetentionSpam: cfg.RetentionSpam, RetentionReview: cfg.RetentionReview, RetentionClosed: cfg.RetentionClosed,
 	})
-	if a.answers, err = openContactIMAP(cfg, sqldb.InboundStore{DB: a.db}); err != nil {
+	if a.answers, err = openContactIMAP(cfg, sqldb.InboundStore{DB: a.db}, a.out); err != nil {
 		return nil, err
 	}
 
@@ -137,7 +140,7 @@ func openApp(ctx context.Context, inv *invocation, needs appNeeds) (_ *app, err 
 	if err != nil {
 		return nil, err
 	}
-	if a.payment, err = newPayment(cfg, a.log); err != nil {
+	if a.payment, err = newPayment(cfg, a.log, a.out); err != nil {
 		return nil, err
 	}
 	a.shop = shop.New(sqldb.ShopStore{DB: a.db}, a.payment.proc, a.sealer, shop.LicenceSigner{Key: key}, a.audit, a.mailer, shop.Options{

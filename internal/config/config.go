@@ -78,6 +78,8 @@ type Config struct {
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
 	MaxBodyBytes    int64
+
+	Keep // the one way out, keys apart from the data, sealed backups (keep.go)
 }
 
 // KeyFile is where generated keys are written when CANDOR_KEYS is not set.

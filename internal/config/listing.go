@@ -1,6 +1,7 @@
 package config
 
 import (
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -35,7 +36,7 @@ func (c Config) Listing() []Entry {
 
 // values is every setting's effective value, as text, by name (TestListingCoversEverySetting).
 func (c Config) values() map[string]string {
-	return map[string]string{
+	m := map[string]string{
 		"addr": c.Addr, "data-dir": c.DataDir, "db": c.DB, "keys": c.Keys,
 		"demo": boolText(c.Demo), "public-url": c.PublicURL.String(),
 		"site-origin": strings.Join(c.SiteOrigins, ","), "trusted-proxy": prefixes(c),
@@ -60,6 +61,8 @@ func (c Config) values() map[string]string {
 		"download-ttl": c.DownloadTTL.String(), "order-link-ttl": c.OrderLinkTTL.String(),
 		"stats-ip-limit": strconv.Itoa(c.StatsIPLimit), "geoip-city": c.GeoIPCity,
 	}
+	maps.Copy(m, c.keepValues())
+	return m
 }
 
 func urlText(u *url.URL) string {

@@ -134,7 +134,7 @@ func (c *Config) finish() error {
 	case c.SessionAbsolute < c.SessionIdle:
 		return errors.New("setting --session-max: must not be shorter than --session-idle")
 	}
-	return nil
+	return c.finishKeep()
 }
 
 func checkAddr(v string) error {

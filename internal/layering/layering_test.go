@@ -35,6 +35,7 @@ var layers = map[string]string{
 	"internal/sqldb": storage, "internal/sqldb/": storage,
 	"internal/mail/smtp": adapter, "internal/mail/imapin": adapter, "internal/payment/stripe": adapter,
 	"internal/payment/sandbox": adapter, "internal/analytics/geo": adapter,
+	"internal/egress": adapter, "internal/backup": adapter,
 	"internal/staff": domain, "internal/audit": domain, "internal/newsletter": domain, "internal/contact": domain,
 	"internal/analytics": domain, "internal/analytics/accesslog": domain, "internal/analytics/classify": domain,
 	"internal/shop": domain, "internal/payment": domain, "internal/mail": domain,
@@ -46,7 +47,7 @@ var layers = map[string]string{
 	"internal/payment/stripefake": testkit, "internal/payment/stripemocktest": testkit,
 	"internal/mail/imapin/imaptest": testkit, "internal/sqldb/sqldbtest": testkit, "internal/analytics/geo/geotest": testkit,
 	"internal/e2e": tests, "internal/browser": tests,
-	"bench/": tools,
+	"bench/": tools, "packaging": tools,
 }
 
 // forbidden says which layers a layer may not reach, even through another package.

@@ -14,6 +14,8 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/candor-dev/candor/internal/egress"
 )
 
 // State remembers how far a mailbox has been read (sqldb.InboundStore).
@@ -38,6 +40,9 @@ type Options struct {
 	URL       *url.URL
 	TLSConfig *tls.Config   // RootCAs for a private CA; nil for the system roots
 	Timeout   time.Duration // for the whole poll; default 2 minutes
+	// Egress is the configuration's one way out (internal/egress); nil: a dialer that
+	// allows only URL's host, on any address.
+	Egress *egress.Dialer
 }
 
 // Stats count what one poll did.
@@ -263,18 +268,24 @@ func (p *Poller) dial(ctx context.Context) (*imapclient.Client, error) {
 		cfg.ServerName = p.opts.URL.Hostname()
 	}
 	o := &imapclient.Options{TLSConfig: cfg}
-	d := &net.Dialer{Timeout: 30 * time.Second}
+	d := p.opts.Egress
+	if d == nil {
+		host, port, _ := net.SplitHostPort(p.addr)
+		d = egress.New(egress.Options{Timeout: 30 * time.Second, Destinations: []egress.Destination{{
+			Purpose: "contact mailbox", Setting: "--contact-imap", Host: host, Port: port, AllowPrivate: true}}})
+	}
 	var c *imapclient.Client
-	var err error
-	if p.opts.URL.Scheme == "imap" {
-		var conn net.Conn
-		if conn, err = d.DialContext(ctx, "tcp", p.addr); err == nil {
+	conn, err := d.DialContext(ctx, "tcp", p.addr)
+	if err == nil {
+		if p.opts.URL.Scheme == "imap" {
 			c, err = imapclient.NewStartTLS(conn, o)
-		}
-	} else {
-		var conn net.Conn
-		if conn, err = (&tls.Dialer{NetDialer: d, Config: cfg}).DialContext(ctx, "tcp", p.addr); err == nil {
-			c = imapclient.New(conn, o)
+		} else {
+			tc := tls.Client(conn, cfg)
+			if err = tc.HandshakeContext(ctx); err != nil {
+				conn.Close()
+			} else {
+				c = imapclient.New(tc, o)
+			}
 		}
 	}
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 	gosmtp "github.com/wneessen/go-mail/smtp"
 
+	"github.com/candor-dev/candor/internal/egress"
 	"github.com/candor-dev/candor/internal/mail"
 )
 
@@ -40,6 +41,9 @@ type Options struct {
 	// self-signed certificate); nil: the system roots.
 	RootCAs  *x509.CertPool
 	Resolver *net.Resolver // nil: the system resolver
+	// Egress is the configuration's one way out; nil: a dialer allowing only URL's
+	// host (with AllowPrivate and Resolver).
+	Egress *egress.Dialer
 }
 
 // Relay sends messages through one SMTP relay over a pool of reused connections. It
@@ -102,7 +106,7 @@ func New(o Options) (*Relay, error) {
 		port = n
 	}
 	tlsConfig := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12, RootCAs: o.RootCAs}
-	dialer := Dialer{AllowPrivate: o.AllowPrivate, Resolver: o.Resolver, Timeout: o.Timeout}
+	dialer := Dialer{AllowPrivate: o.AllowPrivate, Resolver: o.Resolver, Timeout: o.Timeout, Egress: o.Egress}
 	opts := []gomail.Option{
 		gomail.WithPort(port), gomail.WithTimeout(o.Timeout), gomail.WithTLSConfig(tlsConfig),
 	}

@@ -10,6 +10,7 @@ import (
 
 	sg "github.com/stripe/stripe-go/v85"
 
+	"github.com/candor-dev/candor/internal/egress"
 	"github.com/candor-dev/candor/internal/payment"
 )
 
@@ -24,7 +25,7 @@ const maxRetries = 2
 type Options struct {
 	Key           string        // secret API key, sk_live_… or sk_test_…
 	API           *url.URL      // Stripe's API base; nil for https://api.stripe.com (stripe-mock or stripefake in tests)
-	HTTPClient    *http.Client  // the client that dials only declared destinations; nil for a plain one
+	HTTPClient    *http.Client  // the client of the configuration's one way out (internal/egress); nil: one allowing only API
 	WebhookSecret string        // the webhook endpoint's signing secret, whsec_…
 	Timeout       time.Duration // per attempt; zero for DefaultTimeout
 }
@@ -53,14 +54,19 @@ func New(o Options) (*Client, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	hc := &http.Client{Timeout: timeout}
-	if o.HTTPClient != nil {
-		c := *o.HTTPClient
-		if c.Timeout == 0 || c.Timeout > timeout {
-			c.Timeout = timeout
+	base := o.HTTPClient
+	if base == nil {
+		api := o.API
+		if api == nil {
+			api = &url.URL{Scheme: "https", Host: "api.stripe.com"}
 		}
-		hc = &c
+		base = egress.New(egress.Options{Destinations: []egress.Destination{egress.ProcessorDestination(api, false)}}).HTTPClient(0)
 	}
+	c := *base
+	if c.Timeout == 0 || c.Timeout > timeout {
+		c.Timeout = timeout
+	}
+	hc := &c
 	cfg := &sg.BackendConfig{
 		HTTPClient:        hc,
 		LeveledLogger:     &sg.LeveledLogger{Level: sg.LevelNull}, // stripe-go logs request errors and bodies otherwise

@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"filippo.io/age"
+
+	"github.com/candor-dev/candor/internal/canarytest"
+	"github.com/candor-dev/candor/internal/contact"
+	"github.com/candor-dev/candor/internal/newsletter"
+)
+
+// seededInstall makes a data directory with data from real flows: the demo (staff,
+// statistics, catalogue), a newsletter sign-up and a contact message carrying canaries.
+func seededInstall(t *testing.T, canaries ...string) string {
+	t.Helper()
+	ctx := context.Background()
+	data := filepath.Join(t.TempDir(), "data")
+	env := Env{Getenv: func(string) string { return "" }, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard}
+	inv := (&invocation{cmd: command{name: "test"}, env: env}).withArgs([]string{"--data-dir", data, "--demo"})
+	if err := inv.parse(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := openApp(ctx, inv, appNeeds{migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := seedDemo(ctx, a, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.newsletter.Subscribe(ctx, newsletter.SubscribeInput{Email: canaries[0], Name: canaries[1], ConsentVersion: "v1", Source: "footer"}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := a.contact.Validate(contact.Submission{Name: canaries[1], Email: canaries[0], Subject: "Hello", Message: "Please call me: " + canaries[2]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.contact.Receive(ctx, v, contact.New, 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// tableSums is every table's row count and a checksum of its rows (order-independent).
+func tableSums(t *testing.T, path string) map[string]string {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, n)
+	}
+	rows.Close()
+	out := map[string]string{}
+	for _, table := range tables {
+		rs, err := db.Query(`SELECT * FROM "` + table + `"`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rs.Columns()
+		var sums []string
+		for rs.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rs.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			sums = append(sums, fmt.Sprintf("%x", sha256.Sum256(fmt.Appendf(nil, "%#v", vals))))
+		}
+		rs.Close()
+		slices.Sort(sums)
+		out[table] = fmt.Sprintf("%d rows, %x", len(sums), sha256.Sum256([]byte(strings.Join(sums, ""))))
+	}
+	return out
+}
+
+// Promise (issue 11, backups that stay sealed): a backup restores into a fresh place
+// with every table's rows equal, and the backup file holds no personal data in clear
+// and no key material.
+func TestBackupRestoreDrillSQLite(t *testing.T) {
+	canaries := []string{"canary.backup@example.org", "Zebulon Backupcanary", "+44 20 7946 0999"}
+	data := seededInstall(t, canaries...)
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	idFile := filepath.Join(dir, "vendor.agekey")
+	if err := os.WriteFile(idFile, []byte(id.String()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "candor.backup.age")
+	if _, err := runCandor(t, "", "backup", "--to", file, "--include-keys", "--data-dir", data, "--backup-recipient", id.Recipient().String()); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := os.ReadFile(filepath.Join(data, "keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := slices.Clone(canaries)
+	for _, line := range strings.Split(string(keys), "\n") {
+		if f := strings.Fields(line); len(f) > 1 && !strings.HasPrefix(line, "#") {
+			secrets = append(secrets, f[len(f)-1])
+		}
+	}
+	canarytest.AssertAbsent(t, "a backup holds no personal data in clear and no key material", []string{file}, secrets...)
+	if _, err := runCandor(t, "", "backup", "--to", file, "--data-dir", data, "--backup-recipient", id.Recipient().String()); err == nil {
+		t.Fatal("backup overwrote an existing file")
+	}
+
+	restored := filepath.Join(dir, "restored")
+	out, err := runCandor(t, "", "restore", "--from", file, "--identity", idFile, "--data-dir", restored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "integrity ok, audit log intact") {
+		t.Fatalf("restore said %q", out)
+	}
+	want, got := tableSums(t, filepath.Join(data, "candor.db")), tableSums(t, filepath.Join(restored, "candor.db"))
+	if len(want) < 10 || !maps.Equal(want, got) {
+		t.Fatalf("restored tables differ:\nwant %v\ngot  %v", want, got)
+	}
+	if _, err := runCandor(t, "", "restore", "--from", file, "--identity", idFile, "--data-dir", restored); err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Fatalf("restore into a used data directory: %v", err)
+	}
+}
