@@ -74,13 +74,13 @@ func TestInboxSupportAssignsByDisplayName(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := e.srv.contact.AddNote(e.ctx, gone.Principal(), id, "Looked at it before leaving."); err != nil {
+	if err := e.srv.forms.contact.AddNote(e.ctx, gone.Principal(), id, "Looked at it before leaving."); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.staff.Disable(e.ctx, staff.CLI, gone.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.srv.contact.AddNote(e.ctx, sam.Principal(), id, "Checked: order found."); err != nil {
+	if err := e.srv.forms.contact.AddNote(e.ctx, sam.Principal(), id, "Checked: order found."); err != nil {
 		t.Fatal(err)
 	}
 	// Every colleague's address, and the part before the @, must stay off the pages.

@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"path"
 	"strings"
 	"time"
 
+	"github.com/candor-dev/candor/internal/config"
 	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/staff"
 )
@@ -23,6 +25,29 @@ var templateFiles embed.FS
 
 //go:embed static
 var staticFiles embed.FS
+
+// pages is the renderer every area shares: the configuration, the templates and assets,
+// the log, and the helpers every handler needs (render, fail, cookies, path ids, the
+// site-origin check). It holds no domain service: an area holds only the ones it uses.
+type pages struct {
+	cfg       config.Config
+	log       *slog.Logger
+	assets    assets
+	templates map[string]*template.Template
+}
+
+// newPages loads the embedded assets and parses every template.
+func newPages(cfg config.Config, log *slog.Logger) (*pages, error) {
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	t, err := parseTemplates(a)
+	if err != nil {
+		return nil, err
+	}
+	return &pages{cfg: cfg, log: log, assets: a, templates: t}, nil
+}
 
 // page is what every template receives.
 type page struct {
@@ -106,12 +131,12 @@ func parseTemplates(a assets) (map[string]*template.Template, error) {
 		"rate":    shop.FormatRate,
 		"time":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	}
-	pages, err := fs.Glob(templateFiles, "templates/*.html")
+	files, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]*template.Template{}
-	for _, p := range pages {
+	for _, p := range files {
 		name := strings.TrimSuffix(path.Base(p), ".html")
 		if name == "layout" || strings.HasPrefix(name, "_") {
 			continue // the layout and partials (_*.html) are parsed into every page
@@ -127,7 +152,7 @@ func parseTemplates(a assets) (map[string]*template.Template, error) {
 
 // render writes a page through the layout. It renders into a buffer first so that a
 // template error becomes a clean 500, not half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+func (s *pages) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	if m, ok := member(r.Context()); ok && p.Me == nil {
 		p.Me = &m
 	}
@@ -162,7 +187,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // serveStatic serves a content-hashed asset with a year-long immutable cache.
-func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
+func (s *pages) serveStatic(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.assets.byPath[r.PathValue("file")]
 	if !ok {
 		http.NotFound(w, r)
