@@ -88,7 +88,8 @@ func TestStatsWeeklyOptIn(t *testing.T) {
 	if r := analyst.get("/admin/stats"); !strings.Contains(r.body, box) {
 		t.Fatal("the opt-in is still ticked after unticking it")
 	}
-	want(t, analyst.post("/admin/stats/report-subscription", url.Values{"site": {"9999"}, "weekly": {"on"}}), http.StatusNotFound)
-	support, _ := e.signedIn("support@staff.example", staff.Support)
-	want(t, support.post("/admin/stats/report-subscription", url.Values{"site": {id}, "weekly": {"on"}}), http.StatusForbidden)
+	e.scenarios(t, []scenario{
+		{Name: "an unknown site", As: analyst, URL: "/admin/stats/report-subscription", Form: url.Values{"site": {"9999"}, "weekly": {"on"}}, Status: http.StatusNotFound},
+		{Name: "no statistics permission", Role: staff.Support, URL: "/admin/stats/report-subscription", Form: url.Values{"site": {id}, "weekly": {"on"}}, Status: http.StatusForbidden},
+	})
 }
