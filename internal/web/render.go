@@ -9,13 +9,11 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"log/slog"
 	"net/http"
 	"path"
 	"strings"
 	"time"
 
-	"github.com/candor-dev/candor/internal/config"
 	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/staff"
 )
@@ -25,29 +23,6 @@ var templateFiles embed.FS
 
 //go:embed static
 var staticFiles embed.FS
-
-// pages is the renderer every area shares: the configuration, the templates and assets,
-// the log, and the helpers every handler needs (render, fail, cookies, path ids, the
-// site-origin check). It holds no domain service: an area holds only the ones it uses.
-type pages struct {
-	cfg       config.Config
-	log       *slog.Logger
-	assets    assets
-	templates map[string]*template.Template
-}
-
-// newPages loads the embedded assets and parses every template.
-func newPages(cfg config.Config, log *slog.Logger) (*pages, error) {
-	a, err := loadAssets()
-	if err != nil {
-		return nil, err
-	}
-	t, err := parseTemplates(a)
-	if err != nil {
-		return nil, err
-	}
-	return &pages{cfg: cfg, log: log, assets: a, templates: t}, nil
-}
 
 // page is what every template receives.
 type page struct {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/candor-dev/candor/internal/antibot"
@@ -123,18 +122,6 @@ func (s *publicForms) publicFail(w http.ResponseWriter, r *http.Request, f publi
 func (s *publicForms) subscribeThanks(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "subscribe", page{Title: "Almost done", Flash: subscribeMessage,
 		Data: subscribeData{Done: true}})
-}
-
-// isSiteOrigin reports whether origin is one of the vendor's websites.
-func (s *pages) isSiteOrigin(origin string) bool { return slices.Contains(s.cfg.SiteOrigins, origin) }
-
-// allowSiteOrigin lets the vendor's own website read the answer of a fetch call (CORS),
-// and nobody else; cookies are never involved.
-func (s *pages) allowSiteOrigin(w http.ResponseWriter, r *http.Request) {
-	if origin := r.Header.Get("Origin"); s.isSiteOrigin(origin) {
-		w.Header().Set("Access-Control-Allow-Origin", origin)
-	}
-	w.Header().Add("Vary", "Origin")
 }
 
 // preflight answers CORS preflight requests for the public JSON endpoints.

@@ -198,34 +198,6 @@ type subscriberDetailData struct {
 	Subscriber newsletter.SubscriberDetail
 }
 
-func pathID(r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	return id, err == nil && id > 0
-}
-
-// pathIDOr404 reads the {id} path value, answering "There is no such <what>." (404)
-// when it is not a positive number.
-func (s *pages) pathIDOr404(w http.ResponseWriter, r *http.Request, what string) (int64, bool) {
-	id, ok := pathID(r)
-	if !ok {
-		s.fail(w, r, errs.E(errs.NotFound, "There is no such "+what+"."))
-	}
-	return id, ok
-}
-
-// postedID is pathIDOr404 for a form post: it also parses the form (errors answered).
-func (s *pages) postedID(w http.ResponseWriter, r *http.Request, what string) (int64, bool) {
-	id, ok := s.pathIDOr404(w, r, what)
-	if !ok {
-		return 0, false
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, err)
-		return 0, false
-	}
-	return id, true
-}
-
 // subscriberDetail shows one subscriber: address, name, consent record, lists, history.
 func (s *subscriberPages) subscriberDetail(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.pathIDOr404(w, r, "subscriber")
