@@ -154,8 +154,9 @@ func NewServer(d Deps) (*Server, error) {
 }
 
 // ServeHTTP serves a request. POST /collect, answered at page-view rates, goes straight to
-// its handler, which does for itself what the middleware chain does for it (see collector.collect);
-// every other request, /collect's other methods included, goes through the chain.
+// its handler, which does for itself what the middleware chain does for it (see
+// collector.collect); every other request, /collect's other methods included, goes
+// through the chain.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost && r.URL.Path == "/collect" {
 		s.collector.collect(w, r)
