@@ -7,6 +7,13 @@ import (
 	"github.com/candor-dev/candor/internal/staff"
 )
 
+// accountPages are a signed-in member's own pages: sign-in and out, the home page, their
+// account (password, display name, second factor) and GET /api/v1/me.
+type accountPages struct {
+	*pages
+	staff *staff.Service
+}
+
 type accountData struct {
 	RecoveryLeft int
 	Require2FA   bool
@@ -15,11 +22,11 @@ type accountData struct {
 }
 
 // accountPage shows the member's own account: password change and second factor.
-func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
+func (s *accountPages) accountPage(w http.ResponseWriter, r *http.Request) {
 	s.renderAccount(w, r, http.StatusOK, page{Flash: flash(r)})
 }
 
-func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, st int, p page) {
+func (s *accountPages) renderAccount(w http.ResponseWriter, r *http.Request, st int, p page) {
 	left, err := s.staff.RecoveryCodesLeft(r.Context(), principal(r))
 	if err != nil {
 		s.fail(w, r, err)
@@ -42,7 +49,7 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, st int, p
 // setDisplayName is the member choosing how colleagues see them in the inbox (the
 // domain checks and audits it); an empty name clears it. A refused name is shown
 // again under the field, as typed.
-func (s *Server) setDisplayName(w http.ResponseWriter, r *http.Request) {
+func (s *accountPages) setDisplayName(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -60,7 +67,7 @@ func (s *Server) setDisplayName(w http.ResponseWriter, r *http.Request) {
 }
 
 // changePassword is the member changing their own password; their other sessions end.
-func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
+func (s *accountPages) changePassword(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -90,7 +97,7 @@ type totpData struct {
 }
 
 // totpPage shows the second-factor status and the button that starts enrolment.
-func (s *Server) totpPage(w http.ResponseWriter, r *http.Request) {
+func (s *accountPages) totpPage(w http.ResponseWriter, r *http.Request) {
 	m, _ := member(r.Context())
 	s.render(w, r, http.StatusOK, "totp", page{Title: "Two-factor sign-in", Nav: "account", Flash: flash(r),
 		Data: totpData{Enrolled: m.HasTOTP}})
@@ -98,7 +105,7 @@ func (s *Server) totpPage(w http.ResponseWriter, r *http.Request) {
 
 // totpConfirm starts enrolment (action=begin: a new secret and its QR code) or confirms
 // it (action=confirm with a code: the recovery codes are shown once).
-func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request) {
+func (s *accountPages) totpConfirm(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, err)
 		return

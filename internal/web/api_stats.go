@@ -36,7 +36,7 @@ var errStatsToken = errs.E(errs.Unauthorized, "A valid API token is required.")
 // withStatsToken authenticates a statistics API request by its bearer token alone and
 // rate-limits it per token. Any failure is 401 with a WWW-Authenticate challenge and no
 // detail; a cookie is never looked at.
-func (s *Server) withStatsToken(h statsAPI) func(http.ResponseWriter, *http.Request) {
+func (s *statsPages) withStatsToken(h statsAPI) func(http.ResponseWriter, *http.Request) {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		scheme, secret, _ := strings.Cut(r.Header.Get("Authorization"), " ")
@@ -63,7 +63,7 @@ func (s *Server) withStatsToken(h statsAPI) func(http.ResponseWriter, *http.Requ
 	}
 }
 
-func (s *Server) tokenChallenge(w http.ResponseWriter, r *http.Request, err error) {
+func (s *statsPages) tokenChallenge(w http.ResponseWriter, r *http.Request, err error) {
 	if errs.Is(err, errs.Unauthorized) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="candor-stats"`)
 	}
@@ -72,7 +72,7 @@ func (s *Server) tokenChallenge(w http.ResponseWriter, r *http.Request, err erro
 
 // statsQuery resolves ?site=NAME&from=YYYY-MM-DD&to=YYYY-MM-DD (default: the 30 days
 // to today, UTC) for the principal; covers limits the sites a token may read.
-func (s *Server) statsQuery(r *http.Request, p staff.Principal, covers func(int64) bool) (analytics.Site, time.Time, time.Time, error) {
+func (s *statsPages) statsQuery(r *http.Request, p staff.Principal, covers func(int64) bool) (analytics.Site, time.Time, time.Time, error) {
 	q := r.URL.Query()
 	if s.siteList == nil || s.reports == nil {
 		return analytics.Site{}, time.Time{}, time.Time{}, errs.E(errs.NotFound, "Statistics are not enabled.")
@@ -111,7 +111,7 @@ func (s *Server) statsQuery(r *http.Request, p staff.Principal, covers func(int6
 // export resolves the query and builds the export, answering errors itself: the
 // site's goals, and ?by=hour|day|week|month (the chart's step) and
 // ?filter=DIMENSION:VALUE as on the dashboard (a bad one is 400 invalid).
-func (s *Server) export(w http.ResponseWriter, r *http.Request, p staff.Principal, covers func(int64) bool) (analytics.Export, bool) {
+func (s *statsPages) export(w http.ResponseWriter, r *http.Request, p staff.Principal, covers func(int64) bool) (analytics.Export, bool) {
 	site, from, to, err := s.statsQuery(r, p, covers)
 	if err == nil {
 		sc, by := analytics.Scope{}, r.URL.Query().Get("by")
@@ -131,7 +131,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, p staff.Principa
 
 // apiStats is GET /api/stats: what `candor stats --json` prints, and the visitors of
 // the last five minutes counted by this instance ("live_visitors").
-func (s *Server) apiStats(w http.ResponseWriter, r *http.Request, tok analytics.Token, p staff.Principal) {
+func (s *statsPages) apiStats(w http.ResponseWriter, r *http.Request, tok analytics.Token, p staff.Principal) {
 	x, ok := s.export(w, r, p, tok.Covers)
 	if !ok {
 		return
@@ -145,14 +145,14 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request, tok analytics.
 }
 
 // apiStatsCSV is GET /api/stats.csv: the same figures as CSV.
-func (s *Server) apiStatsCSV(w http.ResponseWriter, r *http.Request, tok analytics.Token, p staff.Principal) {
+func (s *statsPages) apiStatsCSV(w http.ResponseWriter, r *http.Request, tok analytics.Token, p staff.Principal) {
 	if x, ok := s.export(w, r, p, tok.Covers); ok {
 		writeStatsCSV(w, x)
 	}
 }
 
 // statsExport is GET /admin/stats/export.csv, the dashboard's "Download CSV".
-func (s *Server) statsExport(w http.ResponseWriter, r *http.Request) {
+func (s *statsPages) statsExport(w http.ResponseWriter, r *http.Request) {
 	if x, ok := s.export(w, r, principal(r), func(int64) bool { return true }); ok {
 		writeStatsCSV(w, x)
 	}

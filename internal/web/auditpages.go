@@ -8,6 +8,12 @@ import (
 	"github.com/candor-dev/candor/internal/audit"
 )
 
+// auditPages are the audit log's page and API (owners).
+type auditPages struct {
+	*pages
+	audit *audit.Log
+}
+
 type auditData struct {
 	Entries []audit.Entry
 	Filter  map[string]string
@@ -33,7 +39,7 @@ func auditFilter(r *http.Request) (audit.Filter, map[string]string) {
 }
 
 // auditPage is the owner's audit log viewer, newest first, with filters and paging.
-func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
+func (s *auditPages) auditPage(w http.ResponseWriter, r *http.Request) {
 	f, shown := auditFilter(r)
 	entries, err := s.audit.List(r.Context(), f)
 	if err != nil {
@@ -46,7 +52,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiAudit is the audit log as JSON, with the same filters.
-func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
+func (s *auditPages) apiAudit(w http.ResponseWriter, r *http.Request) {
 	f, _ := auditFilter(r)
 	entries, err := s.audit.List(r.Context(), f)
 	if err != nil {

@@ -13,21 +13,21 @@ import (
 var errForeignOrigin = errs.E(errs.Forbidden, "This request came from another site and was refused.")
 
 // cookie names; the __Host- prefix (Secure, Path=/, no Domain) needs HTTPS.
-func (s *Server) cookieName(base string) string {
+func (s *pages) cookieName(base string) string {
 	if s.cfg.SecureCookies() {
 		return "__Host-" + base
 	}
 	return base
 }
 
-func (s *Server) setCookie(w http.ResponseWriter, base, value string, maxAge int) {
+func (s *pages) setCookie(w http.ResponseWriter, base, value string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{
 		Name: s.cookieName(base), Value: value, Path: "/", MaxAge: maxAge,
 		Secure: s.cfg.SecureCookies(), HttpOnly: true, SameSite: http.SameSiteLaxMode,
 	})
 }
 
-func (s *Server) cookie(r *http.Request, base string) string {
+func (s *pages) cookie(r *http.Request, base string) string {
 	c, err := r.Cookie(s.cookieName(base))
 	if err != nil {
 		return ""
@@ -44,15 +44,15 @@ const (
 // session (pages redirect to sign-in, APIs answer 401) and the route's permission (403).
 // A member who must change their password or enrol a second factor is sent there first.
 func (s *Server) guard(rt route) http.Handler {
-	h := http.HandlerFunc(rt.handler)
-	if rt.access.public {
+	h := rt.Handler
+	if rt.Access.public {
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token := s.cookie(r, sessionCookie)
 		m, err := s.staff.Authenticate(r.Context(), token)
 		if err != nil {
-			if errs.Is(err, errs.Unauthorized) && !rt.api && r.Method == http.MethodGet {
+			if errs.Is(err, errs.Unauthorized) && !rt.API && r.Method == http.MethodGet {
 				http.Redirect(w, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
@@ -62,7 +62,7 @@ func (s *Server) guard(rt route) http.Handler {
 		ctx := context.WithValue(r.Context(), keyMember, m)
 		ctx = context.WithValue(ctx, keySessionToken, token)
 		r = r.WithContext(ctx)
-		if !rt.access.setup {
+		if !rt.Access.setup {
 			if m.MustChangePassword {
 				s.redirectOrFail(w, r, "/admin/account", errs.E(errs.Forbidden, "Choose a new password first."))
 				return
@@ -72,7 +72,7 @@ func (s *Server) guard(rt route) http.Handler {
 				return
 			}
 		}
-		if rt.access.perm != "" && !m.Role.Can(rt.access.perm) {
+		if rt.Access.perm != "" && !m.Role.Can(rt.Access.perm) {
 			s.fail(w, r, errs.E(errs.Forbidden, "Your role does not give access to this page."))
 			return
 		}
@@ -80,7 +80,7 @@ func (s *Server) guard(rt route) http.Handler {
 	})
 }
 
-func (s *Server) redirectOrFail(w http.ResponseWriter, r *http.Request, to string, err error) {
+func (s *pages) redirectOrFail(w http.ResponseWriter, r *http.Request, to string, err error) {
 	if r.Method == http.MethodGet && !wantsJSON(r) {
 		http.Redirect(w, r, to, http.StatusSeeOther)
 		return

@@ -17,7 +17,7 @@ type campaignPreviewData struct {
 }
 
 // campaignPreview shows the rendered HTML in a sandboxed frame, and the text version.
-func (s *Server) campaignPreview(w http.ResponseWriter, r *http.Request) {
+func (s *campaignPages) campaignPreview(w http.ResponseWriter, r *http.Request) {
 	v, _, err := s.loadCampaign(r)
 	var content mail.Content
 	if err == nil {
@@ -33,7 +33,7 @@ func (s *Server) campaignPreview(w http.ResponseWriter, r *http.Request) {
 
 // campaignPreviewHTML is the rendered campaign itself, for the preview frame only: its
 // own Content-Security-Policy replaces the admin's for this one response.
-func (s *Server) campaignPreviewHTML(w http.ResponseWriter, r *http.Request) {
+func (s *campaignPages) campaignPreviewHTML(w http.ResponseWriter, r *http.Request) {
 	v, _, err := s.loadCampaign(r)
 	var content mail.Content
 	if err == nil {

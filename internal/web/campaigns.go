@@ -11,6 +11,13 @@ import (
 	"github.com/candor-dev/candor/internal/newsletter"
 )
 
+// campaignPages compose, preview, schedule, send and follow campaigns.
+type campaignPages struct {
+	*pages
+	campaigns  *newsletter.Campaigns
+	newsletter *newsletter.Service // the lists a campaign is sent to
+}
+
 // The staff pages of campaigns (permission campaigns.manage, checked again by the
 // domain): list with aggregate figures, compose and edit drafts, preview in a sandboxed
 // frame, test send, schedule, send now after seeing the recipient count, live progress,
@@ -53,7 +60,7 @@ func newCampaignView(c newsletter.Campaign, counts newsletter.CampaignCounts, li
 }
 
 // campaignList shows every campaign with its status and aggregate figures.
-func (s *Server) campaignList(w http.ResponseWriter, r *http.Request) {
+func (s *campaignPages) campaignList(w http.ResponseWriter, r *http.Request) {
 	camps, err := s.campaigns.List(r.Context(), principal(r))
 	if err != nil {
 		s.fail(w, r, err)
@@ -76,7 +83,7 @@ func (s *Server) campaignList(w http.ResponseWriter, r *http.Request) {
 }
 
 // campaignView loads one campaign with its figures and list names.
-func (s *Server) loadCampaign(r *http.Request) (campaignView, []newsletter.List, error) {
+func (s *campaignPages) loadCampaign(r *http.Request) (campaignView, []newsletter.List, error) {
 	id, ok := pathID(r)
 	if !ok {
 		return campaignView{}, nil, errs.E(errs.NotFound, "There is no such campaign.")
@@ -106,7 +113,7 @@ type campaignFormData struct {
 	MaxRate  int
 }
 
-func (s *Server) renderCampaignForm(w http.ResponseWriter, r *http.Request, st int, p page, c newsletter.Campaign) {
+func (s *campaignPages) renderCampaignForm(w http.ResponseWriter, r *http.Request, st int, p page, c newsletter.Campaign) {
 	lists, err := s.newsletter.Lists(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
@@ -130,7 +137,7 @@ func (s *Server) renderCampaignForm(w http.ResponseWriter, r *http.Request, st i
 }
 
 // campaignNew is the compose form.
-func (s *Server) campaignNew(w http.ResponseWriter, r *http.Request) {
+func (s *campaignPages) campaignNew(w http.ResponseWriter, r *http.Request) {
 	s.renderCampaignForm(w, r, http.StatusOK, page{}, newsletter.Campaign{})
 }
 
@@ -156,7 +163,7 @@ func campaignFromForm(r *http.Request) (newsletter.Campaign, error) {
 }
 
 // campaignCreate saves a new draft.
-func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request) {
+func (s *campaignPages) campaignCreate(w http.ResponseWriter, r *http.Request) {
 	c, err := campaignFromForm(r)
 	if err == nil {
 		c.ID, err = s.campaigns.Create(r.Context(), principal(r), c)
@@ -168,7 +175,7 @@ func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request) {
 	redirectFlash(w, r, "/admin/campaigns/"+strconv.FormatInt(c.ID, 10), "campaign-saved")
 }
 
-func (s *Server) campaignFormFailed(w http.ResponseWriter, r *http.Request, c newsletter.Campaign, err error) {
+func (s *campaignPages) campaignFormFailed(w http.ResponseWriter, r *http.Request, c newsletter.Campaign, err error) {
 	if st := status(err); st == http.StatusBadRequest || st == http.StatusConflict {
 		s.renderCampaignForm(w, r, st, page{Error: errs.PublicOf(err), Field: fieldOf(err)}, c)
 		return
@@ -177,7 +184,7 @@ func (s *Server) campaignFormFailed(w http.ResponseWriter, r *http.Request, c ne
 }
 
 // campaignEdit is the form for a draft or scheduled campaign.
-func (s *Server) campaignEdit(w http.ResponseWriter, r *http.Request) {
+func (s *campaignPages) campaignEdit(w http.ResponseWriter, r *http.Request) {
 	v, _, err := s.loadCampaign(r)
 	if err == nil && !v.Editable() {
 		err = errs.Ef(errs.Conflict, "The campaign is %s: it can no longer be edited.", v.Status)
@@ -190,7 +197,7 @@ func (s *Server) campaignEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 // campaignUpdate saves the edit form.
-func (s *Server) campaignUpdate(w http.ResponseWriter, r *http.Request) {
+func (s *campaignPages) campaignUpdate(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.pathIDOr404(w, r, "campaign")
 	if !ok {
 		return
@@ -218,11 +225,11 @@ type campaignPageData struct {
 
 // campaignPage is one campaign: what it is, its figures and progress, and what can be
 // done with it in its state.
-func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request) {
+func (s *campaignPages) campaignPage(w http.ResponseWriter, r *http.Request) {
 	s.renderCampaignPage(w, r, http.StatusOK, page{Flash: sideFlash(r)}, "")
 }
 
-func (s *Server) renderCampaignPage(w http.ResponseWriter, r *http.Request, st int, p page, to string) {
+func (s *campaignPages) renderCampaignPage(w http.ResponseWriter, r *http.Request, st int, p page, to string) {
 	v, _, err := s.loadCampaign(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -243,7 +250,7 @@ func (s *Server) renderCampaignPage(w http.ResponseWriter, r *http.Request, st i
 
 // campaignAction answers a state change: back to the campaign with a notice, or the
 // campaign page with the error.
-func (s *Server) campaignAction(w http.ResponseWriter, r *http.Request, err error, done string, form map[string]string) {
+func (s *campaignPages) campaignAction(w http.ResponseWriter, r *http.Request, err error, done string, form map[string]string) {
 	if err != nil {
 		if st := status(err); st == http.StatusBadRequest || st == http.StatusConflict {
 			s.renderCampaignPage(w, r, st, page{Error: errs.PublicOf(err), Field: fieldOf(err), Form: form}, form["to"])
@@ -256,7 +263,7 @@ func (s *Server) campaignAction(w http.ResponseWriter, r *http.Request, err erro
 }
 
 // campaignTest queues a test message to an address the staff member types.
-func (s *Server) campaignTest(w http.ResponseWriter, r *http.Request) {
+func (s *campaignPages) campaignTest(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.postedID(w, r, "campaign")
 	if !ok {
 		return
@@ -267,7 +274,7 @@ func (s *Server) campaignTest(w http.ResponseWriter, r *http.Request) {
 }
 
 // campaignSchedule sets the start time; the field is a UTC date and time.
-func (s *Server) campaignSchedule(w http.ResponseWriter, r *http.Request) {
+func (s *campaignPages) campaignSchedule(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.postedID(w, r, "campaign")
 	if !ok {
 		return
@@ -292,7 +299,7 @@ type sendConfirmData struct {
 }
 
 // campaignSendConfirm is the step before sending: who it goes to, and how many.
-func (s *Server) campaignSendConfirm(w http.ResponseWriter, r *http.Request) {
+func (s *campaignPages) campaignSendConfirm(w http.ResponseWriter, r *http.Request) {
 	v, _, err := s.loadCampaign(r)
 	if err == nil && !v.Editable() {
 		err = errs.Ef(errs.Conflict, "The campaign is %s: it cannot be started again.", v.Status)
@@ -310,7 +317,7 @@ func (s *Server) campaignSendConfirm(w http.ResponseWriter, r *http.Request) {
 }
 
 // campaignSend starts the campaign; the form must carry the confirmation.
-func (s *Server) campaignSend(w http.ResponseWriter, r *http.Request) {
+func (s *campaignPages) campaignSend(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.postedID(w, r, "campaign")
 	if !ok {
 		return
@@ -323,7 +330,7 @@ func (s *Server) campaignSend(w http.ResponseWriter, r *http.Request) {
 	s.campaignAction(w, r, err, "campaign-started", nil)
 }
 
-func (s *Server) campaignMove(move func(*newsletter.Campaigns, *http.Request, int64) error, done string) http.HandlerFunc {
+func (s *campaignPages) campaignMove(move func(*newsletter.Campaigns, *http.Request, int64) error, done string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, ok := s.pathIDOr404(w, r, "campaign")
 		if !ok {
@@ -333,26 +340,26 @@ func (s *Server) campaignMove(move func(*newsletter.Campaigns, *http.Request, in
 	}
 }
 
-func (s *Server) campaignPause(w http.ResponseWriter, r *http.Request) {
+func (s *campaignPages) campaignPause(w http.ResponseWriter, r *http.Request) {
 	s.campaignMove(func(c *newsletter.Campaigns, r *http.Request, id int64) error {
 		return c.Pause(r.Context(), principal(r), id)
 	}, "campaign-paused")(w, r)
 }
 
-func (s *Server) campaignResume(w http.ResponseWriter, r *http.Request) {
+func (s *campaignPages) campaignResume(w http.ResponseWriter, r *http.Request) {
 	s.campaignMove(func(c *newsletter.Campaigns, r *http.Request, id int64) error {
 		return c.Resume(r.Context(), principal(r), id)
 	}, "campaign-resumed")(w, r)
 }
 
-func (s *Server) campaignCancel(w http.ResponseWriter, r *http.Request) {
+func (s *campaignPages) campaignCancel(w http.ResponseWriter, r *http.Request) {
 	s.campaignMove(func(c *newsletter.Campaigns, r *http.Request, id int64) error {
 		return c.Cancel(r.Context(), principal(r), id)
 	}, "campaign-cancelled")(w, r)
 }
 
 // apiCampaignProgress is the live progress the campaign page polls (static/campaign.js).
-func (s *Server) apiCampaignProgress(w http.ResponseWriter, r *http.Request) {
+func (s *campaignPages) apiCampaignProgress(w http.ResponseWriter, r *http.Request) {
 	v, _, err := s.loadCampaign(r)
 	if err != nil {
 		s.fail(w, r, err)

@@ -152,14 +152,14 @@ func TestCampaignPages(t *testing.T) {
 // Promise: marketing runs campaigns; support (who handles subscribers) cannot.
 func TestCampaignAccess(t *testing.T) {
 	e := newEnv(t)
-	c, _ := e.signedIn("support@staff.example", staff.Support)
-	for _, p := range []string{"/admin/campaigns", "/admin/campaigns/new"} {
-		want(t, c.get(p), http.StatusForbidden)
-	}
-	want(t, c.post("/admin/campaigns", url.Values{"subject": {"x"}, "body": {"y"}, "lists": {"1"}}), http.StatusForbidden)
-	if r := c.get("/admin/"); strings.Contains(r.body, `href="/admin/campaigns"`) || !strings.Contains(r.body, `href="/admin/subscribers"`) {
-		t.Error("support's navigation is wrong")
-	}
+	e.scenarios(t, []scenario{
+		{Name: "campaign list", Role: staff.Support, URL: "/admin/campaigns", Status: http.StatusForbidden},
+		{Name: "new campaign", Role: staff.Support, URL: "/admin/campaigns/new", Status: http.StatusForbidden},
+		{Name: "create", Role: staff.Support, URL: "/admin/campaigns", Form: url.Values{"subject": {"x"}, "body": {"y"}, "lists": {"1"}},
+			Status: http.StatusForbidden},
+		{Name: "support's navigation", Role: staff.Support, URL: "/admin/", Status: http.StatusOK,
+			Contains: []string{`href="/admin/subscribers"`}, NotContains: []string{`href="/admin/campaigns"`}},
+	})
 	if n := countRows(e, "SELECT COUNT(*) FROM campaigns"); n != 0 {
 		t.Error("support created a campaign")
 	}

@@ -6,8 +6,23 @@ import (
 	"strings"
 
 	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/limiter"
+	"github.com/candor-dev/candor/internal/payment"
+	"github.com/candor-dev/candor/internal/payment/sandbox"
 	"github.com/candor-dev/candor/internal/shop"
 )
+
+// checkout is the shop's public side: catalogue, buy and pay pages, the customer's
+// orders and downloads, and the processor's webhooks. Each limiter guards one abuse.
+type checkout struct {
+	*pages
+	shop      *shop.Service
+	shopLimit *limiter.Limiter[string] // checkouts and order look-ups per client address
+	cardLimit *limiter.Limiter[string] // card attempts per client address and per order (card testing)
+	findLimit *limiter.Limiter[string] // "find my orders" mails per email address
+	sandbox   *sandbox.Sandbox         // the test processor's 3-D Secure page (test mode only)
+	webhooks  payment.WebhookParser    // nil: POST /webhooks/stripe answers 404
+}
 
 // checkoutFields are the fields of the checkout form kept after an error. No card
 // field is ever among them: card fields live on the payment page and are never
@@ -25,7 +40,7 @@ type buyData struct {
 }
 
 // shopPage is GET /shop: the catalogue, with a buy link per edition.
-func (s *Server) shopPage(w http.ResponseWriter, r *http.Request) {
+func (s *checkout) shopPage(w http.ResponseWriter, r *http.Request) {
 	ps, err := s.shop.Catalogue(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
@@ -37,7 +52,7 @@ func (s *Server) shopPage(w http.ResponseWriter, r *http.Request) {
 
 // buyPage is GET /buy/{product}/{edition}: the checkout form (the vendor's "Buy"
 // buttons link here), with the quantity and currency from the query when given.
-func (s *Server) buyPage(w http.ResponseWriter, r *http.Request) {
+func (s *checkout) buyPage(w http.ResponseWriter, r *http.Request) {
 	form := map[string]string{"quantity": "1", "currency": r.URL.Query().Get("currency")}
 	if q := r.URL.Query().Get("quantity"); q != "" {
 		form["quantity"] = q
@@ -47,7 +62,7 @@ func (s *Server) buyPage(w http.ResponseWriter, r *http.Request) {
 
 // buyPost is POST /buy/{product}/{edition}: "Update total" re-prices the form;
 // "Continue" creates the order and goes on to payment.
-func (s *Server) buyPost(w http.ResponseWriter, r *http.Request) {
+func (s *checkout) buyPost(w http.ResponseWriter, r *http.Request) {
 	if !s.shopLimit.Allow(ClientIP(r.Context())) {
 		s.fail(w, r, errs.E(errs.RateLimited, "Too many checkouts from your address; please wait a minute."))
 		return
@@ -88,7 +103,7 @@ func checkoutInput(r *http.Request, get func(string) string) shop.CheckoutInput 
 }
 
 // renderBuy shows the checkout form with its live quote (when the form prices).
-func (s *Server) renderBuy(w http.ResponseWriter, r *http.Request, st int, p page) {
+func (s *checkout) renderBuy(w http.ResponseWriter, r *http.Request, st int, p page) {
 	in := checkoutInput(r, func(k string) string { return p.Form[k] })
 	if p.Form["quantity"] == "" {
 		in.Quantity = 1
@@ -116,23 +131,11 @@ func (s *Server) renderBuy(w http.ResponseWriter, r *http.Request, st int, p pag
 // cardPageHeaders are the headers of every checkout page: never cached, and no
 // analytics on them (the pages include no tracker; the CSP would refuse a third-party
 // one anyway).
-func (s *Server) cardPageHeaders(w http.ResponseWriter) {
+func (s *checkout) cardPageHeaders(w http.ResponseWriter) {
 	h := w.Header()
 	h["Cache-Control"] = hdrNoStore
 	h["Content-Security-Policy"] = hdrCheckoutCSP
 	if s.shop.Mode() == shop.ModeHosted {
 		h["Content-Security-Policy"] = hdrHostedCSP
-	}
-}
-
-// shopOnly answers 404 when the installation runs without a shop: every shop route,
-// public or staff, is wrapped in it in the routes table.
-func (s *Server) shopOnly(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if s.shop == nil {
-			s.fail(w, r, errNoShop)
-			return
-		}
-		h(w, r)
 	}
 }

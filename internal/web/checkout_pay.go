@@ -29,7 +29,7 @@ var cardFieldNames = []string{"card_number", "card_exp", "card_exp_month", "card
 
 // refuseCardInURL reports (and answers 400) a request whose query string carries a
 // card field: card data never travels in a URL, where logs and histories keep it.
-func (s *Server) refuseCardInURL(w http.ResponseWriter, r *http.Request) bool {
+func (s *checkout) refuseCardInURL(w http.ResponseWriter, r *http.Request) bool {
 	for k := range r.URL.Query() {
 		if slices.Contains(cardFieldNames, strings.ToLower(k)) {
 			s.fail(w, r, errs.E(errs.Invalid, "Card details are accepted only in the body of a form post."))
@@ -41,7 +41,7 @@ func (s *Server) refuseCardInURL(w http.ResponseWriter, r *http.Request) bool {
 
 // payPage is GET /checkout/{ref}/pay: the order's total and the card form (or the
 // button to the card company's page in hosted mode); a paid order goes to its page.
-func (s *Server) payPage(w http.ResponseWriter, r *http.Request) {
+func (s *checkout) payPage(w http.ResponseWriter, r *http.Request) {
 	if s.refuseCardInURL(w, r) {
 		return
 	}
@@ -54,7 +54,7 @@ func (s *Server) payPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // renderPay shows the payment page for an outcome; a paid order goes to its page.
-func (s *Server) renderPay(w http.ResponseWriter, r *http.Request, st int, out shop.PayOutcome, field string) {
+func (s *checkout) renderPay(w http.ResponseWriter, r *http.Request, st int, out shop.PayOutcome, field string) {
 	o := out.Order
 	if out.Paid {
 		http.Redirect(w, r, s.shop.OrderURL(o.Ref), http.StatusSeeOther)
@@ -85,7 +85,7 @@ func (s *Server) renderPay(w http.ResponseWriter, r *http.Request, st int, out s
 // cleared. The card is never rendered back, logged or stored; only the processor's
 // answer (and brand, last 4, expiry) is kept. The order is read again only to show an
 // error: the successful path reads it once, inside PayCard.
-func (s *Server) payPost(w http.ResponseWriter, r *http.Request) {
+func (s *checkout) payPost(w http.ResponseWriter, r *http.Request) {
 	if s.refuseCardInURL(w, r) {
 		return
 	}
@@ -151,7 +151,7 @@ func clearForm(f publicForm) {
 }
 
 // hostedPost is POST /checkout/{ref}/hosted: off to the card company's page.
-func (s *Server) hostedPost(w http.ResponseWriter, r *http.Request) {
+func (s *checkout) hostedPost(w http.ResponseWriter, r *http.Request) {
 	ref := r.PathValue("ref")
 	if !s.cardLimit.Allow(ClientIP(r.Context())) {
 		s.fail(w, r, errs.E(errs.RateLimited, "Too many attempts. Please wait a few minutes."))
@@ -169,7 +169,7 @@ func (s *Server) hostedPost(w http.ResponseWriter, r *http.Request) {
 // checkoutReturn is GET /checkout/{ref}/return: back from 3-D Secure or the hosted
 // page. In test mode, a sandbox_auth parameter shows the test processor's own
 // authentication page first.
-func (s *Server) checkoutReturn(w http.ResponseWriter, r *http.Request) {
+func (s *checkout) checkoutReturn(w http.ResponseWriter, r *http.Request) {
 	if s.refuseCardInURL(w, r) {
 		return
 	}
@@ -195,7 +195,7 @@ func (s *Server) checkoutReturn(w http.ResponseWriter, r *http.Request) {
 
 // testAuthenticate is POST /checkout/{ref}/authenticate, test mode only: the test
 // processor's 3-D Secure answer, then back as from a real card company.
-func (s *Server) testAuthenticate(w http.ResponseWriter, r *http.Request) {
+func (s *checkout) testAuthenticate(w http.ResponseWriter, r *http.Request) {
 	if s.sandbox == nil {
 		http.NotFound(w, r)
 		return

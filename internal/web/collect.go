@@ -16,7 +16,19 @@ import (
 
 	"github.com/candor-dev/candor/internal/analytics"
 	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/limiter"
 )
+
+// collector is visitor statistics' public side: POST /collect, GET /pixel.gif and the
+// CORS preflight. Its fast path, POST /collect, is served by Server.ServeHTTP ahead of the
+// middleware chain and does that chain's work itself (see collect), which is why it holds
+// the observer (panics, metrics and logs) rather than the renderer alone.
+type collector struct {
+	*observer
+	stats        Collector                 // the aggregator (nil: hits are dropped)
+	sites        SiteFinder                // the sites whose visits are counted
+	collectLimit *limiter.Limiter[addrKey] // hits per client address (nil: no limit)
+}
 
 // Visitor statistics collection (docs/collect.md): POST /collect from the tracker
 // script and GET /pixel.gif from a <noscript> image. Both build one analytics.Hit in
@@ -239,7 +251,7 @@ var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // status to answer with; it writes nothing but the cross-origin headers. ip is the
 // client's address. The body is capped at collectBodyLimit, or at the configured cap
 // (--max-body-bytes) if that is smaller.
-func (s *Server) collectHit(w http.ResponseWriter, r *http.Request, ip netip.Addr) int {
+func (s *collector) collectHit(w http.ResponseWriter, r *http.Request, ip netip.Addr) int {
 	s.allowStatsOrigin(w.Header(), r)
 	limit := min(collectBodyLimit, s.cfg.MaxBodyBytes)
 	if r.ContentLength > limit {
@@ -279,7 +291,7 @@ func collectType(ct string) bool {
 
 // collectPreflight is OPTIONS /collect, for a client that posts application/json with
 // fetch in cors mode (the tracker itself sends text/plain and needs none).
-func (s *Server) collectPreflight(w http.ResponseWriter, r *http.Request) {
+func (s *collector) collectPreflight(w http.ResponseWriter, r *http.Request) {
 	s.allowStatsOrigin(w.Header(), r)
 	if w.Header().Get("Access-Control-Allow-Origin") != "" {
 		h := w.Header()
@@ -297,7 +309,7 @@ var pixelGIF = []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\x00\x00\x0
 // JavaScript. site and path default to the Referer header's host and path (the page
 // that shows the image, when its referrer policy lets the URL through); the language
 // is the first of Accept-Language. It always answers the GIF, whatever happened.
-func (s *Server) pixel(w http.ResponseWriter, r *http.Request) {
+func (s *collector) pixel(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	site, path := q.Get("site"), q.Get("path")
 	if ref, err := url.Parse(r.Header.Get("Referer")); err == nil && ref.Host != "" {
@@ -331,7 +343,7 @@ func (s *Server) pixel(w http.ResponseWriter, r *http.Request) {
 // ip, and hands it to the aggregator; it returns the status to answer with: 204 unless
 // the aggregator is full (503). A hit beyond its address's limit (--stats-ip-limit) is
 // answered 204 and counted nowhere.
-func (s *Server) record(r *http.Request, ip netip.Addr, domain string, h analytics.Hit) int {
+func (s *collector) record(r *http.Request, ip netip.Addr, domain string, h analytics.Hit) int {
 	if s.stats == nil || s.sites == nil {
 		s.metrics.countHit("disabled")
 		return http.StatusNoContent
@@ -378,7 +390,7 @@ func collectStatus(w http.ResponseWriter, st int) {
 // and the configured site origins read /collect's answers. It looks at the Origin header
 // only, never at the site named in the body, so the answer's headers do not tell which
 // site names are registered.
-func (s *Server) allowStatsOrigin(h http.Header, r *http.Request) {
+func (s *collector) allowStatsOrigin(h http.Header, r *http.Request) {
 	if h["Vary"] == nil {
 		h["Vary"] = hdrVaryOrigin
 	} else {

@@ -52,7 +52,7 @@ func addrKeyOf(ip netip.Addr) (key addrKey, ok bool) {
 }
 
 // allowHit spends one hit of the client address ip.
-func (s *Server) allowHit(ip netip.Addr) bool {
+func (s *collector) allowHit(ip netip.Addr) bool {
 	if s.collectLimit == nil {
 		return true
 	}

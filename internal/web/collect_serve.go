@@ -28,7 +28,7 @@ const collectRoute = "POST /collect"
 // a forged page view from a hostile page is no more than anyone can send with curl, which
 // origin checks never stop. It is bounded by the aggregator's back-pressure, the
 // per-address limit and the body cap.
-func (s *Server) collect(w http.ResponseWriter, r *http.Request) {
+func (s *collector) collect(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	h := w.Header()
 	setAnswerHeaders(h, s.cfg.TLS())

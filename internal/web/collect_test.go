@@ -65,8 +65,8 @@ func collectEnvWith(t *testing.T, opts analytics.Options, args ...string) (*env,
 	exampleID = site.ID
 	agg := analytics.NewAggregator(store, opts)
 	spy := &hitSpy{next: agg, agg: agg}
-	e.srv.stats = spy
-	e.srv.sites = sites
+	e.srv.collector.stats = spy
+	e.srv.collector.sites = sites
 	return e, spy
 }
 
@@ -436,7 +436,7 @@ func (panicky) Record(analytics.Hit) bool { panic("collector fault (test)") }
 // its user agent.
 func TestCollectRecoversFromAPanic(t *testing.T) {
 	e, _ := collectEnv(t)
-	e.srv.stats = panicky{}
+	e.srv.collector.stats = panicky{}
 	c := e.client()
 	c.hdr.Set("User-Agent", visitUA)
 	r := c.beacon(`{"site":"example.com","path":"/"}`)

@@ -17,7 +17,7 @@ type linkData struct {
 
 // confirmPage is the GET behind the confirmation link: a page with a button. It changes
 // nothing, so mail scanners that follow links cannot confirm.
-func (s *Server) confirmPage(w http.ResponseWriter, r *http.Request) {
+func (s *publicForms) confirmPage(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
 	if err := s.newsletter.CheckConfirm(r.Context(), tok); err != nil {
 		s.publicPageFail(w, r, err)
@@ -28,7 +28,7 @@ func (s *Server) confirmPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // confirm is the POST behind the page's button.
-func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
+func (s *publicForms) confirm(w http.ResponseWriter, r *http.Request) {
 	if err := s.newsletter.Confirm(r.Context(), r.PathValue("token")); err != nil {
 		s.publicPageFail(w, r, err)
 		return
@@ -38,7 +38,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 
 // unsubscribePage is the GET behind a campaign's unsubscribe link: a button and a link
 // to the per-list preferences.
-func (s *Server) unsubscribePage(w http.ResponseWriter, r *http.Request) {
+func (s *publicForms) unsubscribePage(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
 	if _, err := s.newsletter.Preferences(r.Context(), tok); err != nil {
 		s.publicPageFail(w, r, err)
@@ -50,7 +50,7 @@ func (s *Server) unsubscribePage(w http.ResponseWriter, r *http.Request) {
 
 // unsubscribe is both the RFC 8058 one-click POST (body List-Unsubscribe=One-Click, no
 // cookie, answered at once without a redirect) and the page's button.
-func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
+func (s *publicForms) unsubscribe(w http.ResponseWriter, r *http.Request) {
 	if err := s.newsletter.Unsubscribe(r.Context(), r.PathValue("token")); err != nil {
 		s.publicPageFail(w, r, err)
 		return
@@ -59,7 +59,7 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 }
 
 // preferencesPage shows the subscriber's lists with checkboxes.
-func (s *Server) preferencesPage(w http.ResponseWriter, r *http.Request) {
+func (s *publicForms) preferencesPage(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
 	ms, err := s.newsletter.Preferences(r.Context(), tok)
 	if err != nil {
@@ -71,7 +71,7 @@ func (s *Server) preferencesPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // preferences keeps exactly the checked lists; none checked unsubscribes from all.
-func (s *Server) preferences(w http.ResponseWriter, r *http.Request) {
+func (s *publicForms) preferences(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -99,7 +99,7 @@ func (s *Server) preferences(w http.ResponseWriter, r *http.Request) {
 
 // publicPageFail shows a public page's error (an expired link, mostly) in the page
 // layout rather than the admin's error page.
-func (s *Server) publicPageFail(w http.ResponseWriter, r *http.Request, err error) {
+func (s *publicForms) publicPageFail(w http.ResponseWriter, r *http.Request, err error) {
 	if status(err) >= 500 {
 		s.fail(w, r, err)
 		return

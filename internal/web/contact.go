@@ -24,7 +24,7 @@ type contactData struct {
 }
 
 // contactForm returns the data of a contact form, filled with what p keeps.
-func (s *Server) contactForm(p page) (contactData, error) {
+func (s *publicForms) contactForm(p page) (contactData, error) {
 	ch, err := s.antibot.Issue(antibot.FormContact)
 	if err != nil {
 		return contactData{}, err
@@ -38,11 +38,11 @@ func (s *Server) contactForm(p page) (contactData, error) {
 
 // contactPage is Candor's own contact form (for vendors who link to it, and the page
 // that shows the errors of a plain form post with what the person typed).
-func (s *Server) contactPage(w http.ResponseWriter, r *http.Request) {
+func (s *publicForms) contactPage(w http.ResponseWriter, r *http.Request) {
 	s.renderContact(w, r, http.StatusOK, page{})
 }
 
-func (s *Server) renderContact(w http.ResponseWriter, r *http.Request, st int, p page) {
+func (s *publicForms) renderContact(w http.ResponseWriter, r *http.Request, st int, p page) {
 	data, err := s.contactForm(p)
 	if err != nil {
 		s.fail(w, r, err)
@@ -57,7 +57,7 @@ func (s *Server) renderContact(w http.ResponseWriter, r *http.Request, st int, p
 // must not spend the solved challenge), then the anti-bot layer files the message
 // into new, review or spam; a honeypot hit is answered as success and stored nowhere.
 // Nothing is mailed to the sender.
-func (s *Server) postContact(w http.ResponseWriter, r *http.Request) {
+func (s *publicForms) postContact(w http.ResponseWriter, r *http.Request) {
 	s.allowSiteOrigin(w, r)
 	f, err := decodePublicForm(r)
 	if err != nil {
@@ -99,7 +99,7 @@ func (s *Server) postContact(w http.ResponseWriter, r *http.Request) {
 // contactFail answers a refused contact message: JSON for fetch callers; for a plain
 // form post, Candor's contact page with the message and everything the person typed,
 // so a refused message is never lost from their screen.
-func (s *Server) contactFail(w http.ResponseWriter, r *http.Request, f publicForm, err error) {
+func (s *publicForms) contactFail(w http.ResponseWriter, r *http.Request, f publicForm, err error) {
 	if f.json || wantsJSON(r) || status(err) >= 500 {
 		s.fail(w, r, err)
 		return
@@ -112,6 +112,6 @@ func (s *Server) contactFail(w http.ResponseWriter, r *http.Request, f publicFor
 }
 
 // contactThanks is the default landing page after a plain contact form post.
-func (s *Server) contactThanks(w http.ResponseWriter, r *http.Request) {
+func (s *publicForms) contactThanks(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "contact", page{Title: "Thank you", Flash: contactMessage, Data: contactData{Done: true}})
 }

@@ -21,7 +21,7 @@ var contactEncodings = []string{"form", "json", "multipart"}
 // antibot.js fills them; solve false leaves the proof-of-work out (no JavaScript).
 func (e *env) contactFields(email string, solve bool) url.Values {
 	e.t.Helper()
-	ch, err := e.srv.antibot.Issue(antibot.FormContact)
+	ch, err := e.srv.forms.antibot.Issue(antibot.FormContact)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestContactAcceptedOnEveryContentType(t *testing.T) {
 			t.Errorf("%s = %d", q, n)
 		}
 	}
-	if n := e.count("SELECT COUNT(*) FROM mail_outbox WHERE to_index = ?", e.srv.newsletter.Sealer().Index("subscriber.email", "cora-form@example.com")); n != 0 {
+	if n := e.count("SELECT COUNT(*) FROM mail_outbox WHERE to_index = ?", e.srv.forms.newsletter.Sealer().Index("subscriber.email", "cora-form@example.com")); n != 0 {
 		t.Errorf("%d automatic mails to the sender", n)
 	}
 	if r := c.get("/contact/thanks"); r.StatusCode != http.StatusOK || !strings.Contains(r.body, contactMessage) {
@@ -181,11 +181,11 @@ func TestContactTimeTrapEveryContentType(t *testing.T) {
 			{"expired", antibot.Config{MinAge: time.Millisecond, MaxAge: time.Hour, ChallengeTTL: 10 * time.Hour, Now: now}, nil, 2 * time.Hour},
 			{"forged", antibot.Config{MinAge: time.Millisecond}, func(v url.Values) { v.Set(antibot.FieldTime, "v1.forged.token") }, 0},
 			{"other form", antibot.Config{MinAge: time.Millisecond}, func(v url.Values) {
-				ch, _ := e.srv.antibot.Issue(antibot.FormSubscribe)
+				ch, _ := e.srv.forms.antibot.Issue(antibot.FormSubscribe)
 				v.Set(antibot.FieldTime, ch.TimeToken)
 			}, 0},
 		} {
-			tc.cfg.MAC = e.srv.newsletter.Sealer().Index
+			tc.cfg.MAC = e.srv.forms.newsletter.Sealer().Index
 			if tc.cfg.Now == nil {
 				tc.cfg.Now = time.Now
 			}
@@ -193,7 +193,7 @@ func TestContactTimeTrapEveryContentType(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			e.srv.antibot = g
+			e.srv.forms.antibot = g
 			v := e.contactFields("trap@example.com", true)
 			if tc.tune != nil {
 				tc.tune(v)
@@ -236,12 +236,12 @@ func TestContactRateLimitsEveryContentType(t *testing.T) {
 	e := newEnv(t)
 	c := e.client()
 	for _, enc := range contactEncodings {
-		g, err := antibot.New(antibot.Config{MAC: e.srv.newsletter.Sealer().Index, MinAge: time.Millisecond,
+		g, err := antibot.New(antibot.Config{MAC: e.srv.forms.newsletter.Sealer().Index, MinAge: time.Millisecond,
 			IPBurst: 5, IPInterval: time.Hour, AddressBurst: 2, AddressInterval: time.Hour})
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.srv.antibot = g
+		e.srv.forms.antibot = g
 		for i := range 2 {
 			wantAccepted(t, enc, c.send(enc, e.contactFields("same@example.com", false)))
 			_ = i
@@ -336,7 +336,7 @@ func TestContactPagesAndConfig(t *testing.T) {
 	}
 	// The stored address is sealed, the sender findable only by blind index.
 	norm, _ := pii.NormalizeEmail("cfg@example.com")
-	if n := e.count("SELECT COUNT(*) FROM contact_conversations WHERE email_index = ?", e.srv.contact.EmailIndex(norm)); n != 1 {
+	if n := e.count("SELECT COUNT(*) FROM contact_conversations WHERE email_index = ?", e.srv.forms.contact.EmailIndex(norm)); n != 1 {
 		t.Fatalf("blind index: %d", n)
 	}
 }
@@ -344,9 +344,9 @@ func TestContactPagesAndConfig(t *testing.T) {
 // freshGuard replaces the server's anti-bot guard with a new one (empty rate limits).
 func (e *env) freshGuard() {
 	e.t.Helper()
-	g, err := antibot.New(antibot.Config{MAC: e.srv.newsletter.Sealer().Index, MinAge: time.Millisecond})
+	g, err := antibot.New(antibot.Config{MAC: e.srv.forms.newsletter.Sealer().Index, MinAge: time.Millisecond})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	e.srv.antibot = g
+	e.srv.forms.antibot = g
 }

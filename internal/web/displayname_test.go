@@ -74,13 +74,13 @@ func TestInboxSupportAssignsByDisplayName(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := e.srv.contact.AddNote(e.ctx, gone.Principal(), id, "Looked at it before leaving."); err != nil {
+	if err := e.srv.forms.contact.AddNote(e.ctx, gone.Principal(), id, "Looked at it before leaving."); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.staff.Disable(e.ctx, staff.CLI, gone.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.srv.contact.AddNote(e.ctx, sam.Principal(), id, "Checked: order found."); err != nil {
+	if err := e.srv.forms.contact.AddNote(e.ctx, sam.Principal(), id, "Checked: order found."); err != nil {
 		t.Fatal(err)
 	}
 	// Every colleague's address, and the part before the @, must stay off the pages.
@@ -144,9 +144,10 @@ func TestOwnerClearsADisplayName(t *testing.T) {
 	if m, err := e.staff.Get(e.ctx, staff.CLI, sam.ID); err != nil || m.DisplayName != "" {
 		t.Fatalf("after clearing: %q, %v", m.DisplayName, err)
 	}
-	wantNoBody(t, owner.get(page), "Rude Name", `/clear-name"`)
-	support, _ := e.signedIn("sue.clear@example.com", staff.Support)
-	want(t, support.post(page+"/clear-name", url.Values{}), http.StatusForbidden)
+	e.scenarios(t, []scenario{
+		{Name: "the name is gone", As: owner, URL: page, Status: http.StatusOK, NotContains: []string{"Rude Name", `/clear-name"`}},
+		{Name: "only staff managers clear names", Role: staff.Support, URL: page + "/clear-name", Form: url.Values{}, Status: http.StatusForbidden},
+	})
 }
 
 // A member who still owes a setup step (here the one-time password's change) cannot
@@ -156,8 +157,10 @@ func TestNoDisplayNameBeforeSetup(t *testing.T) {
 	m := e.addWith("new.member@example.com", staff.Support, "one-time-password-1", true)
 	c := e.client()
 	c.signIn("new.member@example.com", "one-time-password-1")
-	wantNoBody(t, c.get("/admin/account"), `action="/admin/account/name"`)
-	want(t, c.post("/admin/account/name", url.Values{"display_name": {"Early Name"}}), http.StatusForbidden)
+	e.scenarios(t, []scenario{
+		{Name: "no name form", As: c, URL: "/admin/account", Status: http.StatusOK, NotContains: []string{`action="/admin/account/name"`}},
+		{Name: "a name refused", As: c, URL: "/admin/account/name", Form: url.Values{"display_name": {"Early Name"}}, Status: http.StatusForbidden},
+	})
 	if got, err := e.staff.Get(e.ctx, staff.CLI, m.ID); err != nil || got.DisplayName != "" {
 		t.Fatalf("a member owing setup named themselves: %q, %v", got.DisplayName, err)
 	}

@@ -53,7 +53,8 @@ type env struct {
 	logs  *canarytest.Buffer
 	shop  *shop.Service // in test mode, over the built-in sandbox
 
-	shopPaths map[string]string // route pattern → a concrete path to a shop fixture (shopFixture)
+	shopPaths map[string]string      // route pattern → a concrete path to a shop fixture (shopFixture)
+	roles     map[staff.Role]*client // one signed-in client per role, for scenarios (roleClient)
 
 	secrets canarytest.Canaries // must never appear in the logs
 }

@@ -41,7 +41,7 @@ func wantsJSON(r *http.Request) bool {
 
 // fail renders err as JSON or as an error page. Internal errors are logged with the
 // request id and shown only as a generic sentence with that id.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+func (s *pages) fail(w http.ResponseWriter, r *http.Request, err error) {
 	st := status(err)
 	msg := errs.PublicOf(err)
 	if st == http.StatusRequestEntityTooLarge {

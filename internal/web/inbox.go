@@ -12,6 +12,14 @@ import (
 	"github.com/candor-dev/candor/internal/staff"
 )
 
+// inboxPages are the contact inbox: folders, conversations, replies, notes, bulk actions
+// and exports.
+type inboxPages struct {
+	*pages
+	contact *contact.Service
+	staff   *staff.Service // the colleagues a conversation can be assigned to
+}
+
 // The staff inbox of the contact form (permission contact.read: owners, admins,
 // support; checked again by the domain, which also audits every view and export).
 // Everything works without JavaScript: folders are links, bulk actions are the
@@ -157,7 +165,7 @@ type inboxData struct {
 
 // inboxList is the inbox: folders as tabs with counts, an assignee filter, search,
 // paging, and a table whose checkboxes feed the bulk actions.
-func (s *Server) inboxList(w http.ResponseWriter, r *http.Request) {
+func (s *inboxPages) inboxList(w http.ResponseWriter, r *http.Request) {
 	f := readInboxFilter(r)
 	me := principal(r)
 	list, total, err := s.contact.List(r.Context(), me, f.query(me.ID))
@@ -206,7 +214,7 @@ func (s *Server) inboxList(w http.ResponseWriter, r *http.Request) {
 }
 
 // inboxListError shows a bad search as a form error on the list; anything else fails.
-func (s *Server) inboxListError(w http.ResponseWriter, r *http.Request, f inboxFilter, err error) {
+func (s *inboxPages) inboxListError(w http.ResponseWriter, r *http.Request, f inboxFilter, err error) {
 	st := status(err)
 	if st != http.StatusBadRequest {
 		s.fail(w, r, err)
@@ -297,7 +305,7 @@ func formIDs(values []string) []int64 {
 }
 
 // inboxBulk applies one bulk action to the selected conversations.
-func (s *Server) inboxBulk(w http.ResponseWriter, r *http.Request) {
+func (s *inboxPages) inboxBulk(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, err)
 		return

@@ -52,7 +52,7 @@ type inboxConversationData struct {
 // any viewer who may read the inbox: support assigns to support as owners do. The
 // domain decides and documents why this look is not audited (staff.Service.Colleagues).
 // On failure the page still shows, with numbers for names and no assign choice.
-func (s *Server) colleagues(r *http.Request) (map[int64]string, []staff.Colleague) {
+func (s *inboxPages) colleagues(r *http.Request) (map[int64]string, []staff.Colleague) {
 	list, err := s.staff.Colleagues(r.Context(), principal(r))
 	if err != nil {
 		s.log.Warn("inbox: listing colleagues", "request_id", RequestID(r.Context()), "error", err)
@@ -66,7 +66,7 @@ func (s *Server) colleagues(r *http.Request) (map[int64]string, []staff.Colleagu
 }
 
 // inboxFrom is the address replies are sent from.
-func (s *Server) inboxFrom() string {
+func (s *inboxPages) inboxFrom() string {
 	if s.cfg.MailFrom != nil {
 		return s.cfg.MailFrom.Address
 	}
@@ -74,13 +74,13 @@ func (s *Server) inboxFrom() string {
 }
 
 // inboxConversation shows one conversation.
-func (s *Server) inboxConversation(w http.ResponseWriter, r *http.Request) {
+func (s *inboxPages) inboxConversation(w http.ResponseWriter, r *http.Request) {
 	s.renderConversation(w, r, http.StatusOK, page{Flash: inboxFlash(r)})
 }
 
 // renderConversation renders the conversation page; p carries an error and what
 // was typed when a reply or note was refused, so nothing typed is lost.
-func (s *Server) renderConversation(w http.ResponseWriter, r *http.Request, st int, p page) {
+func (s *inboxPages) renderConversation(w http.ResponseWriter, r *http.Request, st int, p page) {
 	id, ok := s.pathIDOr404(w, r, "conversation")
 	if !ok {
 		return
@@ -142,14 +142,14 @@ func (s *Server) renderConversation(w http.ResponseWriter, r *http.Request, st i
 func conversationURL(id int64) string { return "/admin/inbox/" + strconv.FormatInt(id, 10) }
 
 // inboxReply sends a reply by mail, threaded, from the configured address.
-func (s *Server) inboxReply(w http.ResponseWriter, r *http.Request) {
+func (s *inboxPages) inboxReply(w http.ResponseWriter, r *http.Request) {
 	s.inboxWrite(w, r, "reply", func(id int64, text string) error {
 		return s.contact.Reply(r.Context(), principal(r), id, text)
 	}, "inbox-replied")
 }
 
 // inboxNote adds an internal note, never sent.
-func (s *Server) inboxNote(w http.ResponseWriter, r *http.Request) {
+func (s *inboxPages) inboxNote(w http.ResponseWriter, r *http.Request) {
 	s.inboxWrite(w, r, "note", func(id int64, text string) error {
 		return s.contact.AddNote(r.Context(), principal(r), id, text)
 	}, "inbox-noted")
@@ -157,7 +157,7 @@ func (s *Server) inboxNote(w http.ResponseWriter, r *http.Request) {
 
 // inboxWrite handles the two text forms: a refusal shows the page again with the
 // text still in its box.
-func (s *Server) inboxWrite(w http.ResponseWriter, r *http.Request, field string, do func(int64, string) error, done string) {
+func (s *inboxPages) inboxWrite(w http.ResponseWriter, r *http.Request, field string, do func(int64, string) error, done string) {
 	id, ok := s.postedID(w, r, "conversation")
 	if !ok {
 		return
@@ -175,7 +175,7 @@ func (s *Server) inboxWrite(w http.ResponseWriter, r *http.Request, field string
 }
 
 // inboxMove moves the conversation to another folder.
-func (s *Server) inboxMove(w http.ResponseWriter, r *http.Request) {
+func (s *inboxPages) inboxMove(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.postedID(w, r, "conversation")
 	if !ok {
 		return
@@ -193,7 +193,7 @@ func (s *Server) inboxMove(w http.ResponseWriter, r *http.Request) {
 }
 
 // inboxAssign assigns the conversation: "me", "none", or a member's id.
-func (s *Server) inboxAssign(w http.ResponseWriter, r *http.Request) {
+func (s *inboxPages) inboxAssign(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.postedID(w, r, "conversation")
 	if !ok {
 		return
@@ -240,7 +240,7 @@ func (d *download) Write(p []byte) (int, error) {
 }
 
 // export writes conversations as CSV or JSON through the domain (audited there).
-func (s *Server) inboxExportIDs(w http.ResponseWriter, r *http.Request, ids []int64, format, name string) {
+func (s *inboxPages) inboxExportIDs(w http.ResponseWriter, r *http.Request, ids []int64, format, name string) {
 	ct := "text/csv; charset=utf-8"
 	if format == "json" {
 		ct = "application/json; charset=utf-8"
@@ -262,7 +262,7 @@ func (s *Server) inboxExportIDs(w http.ResponseWriter, r *http.Request, ids []in
 }
 
 // inboxExportOne downloads one conversation (export.csv or export.json).
-func (s *Server) inboxExportOne(format string) http.HandlerFunc {
+func (s *inboxPages) inboxExportOne(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, ok := s.pathIDOr404(w, r, "conversation")
 		if !ok {
@@ -273,7 +273,7 @@ func (s *Server) inboxExportOne(format string) http.HandlerFunc {
 }
 
 // inboxExport downloads the selected conversations (?ids=1&ids=2 or ids=1,2; format=csv|json).
-func (s *Server) inboxExport(w http.ResponseWriter, r *http.Request) {
+func (s *inboxPages) inboxExport(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	ids := formIDs(q["ids"])
 	if len(ids) == 0 {

@@ -35,14 +35,14 @@ type listsData struct {
 }
 
 // listsPage shows the lists.
-func (s *Server) listsPage(w http.ResponseWriter, r *http.Request) {
+func (s *subscriberPages) listsPage(w http.ResponseWriter, r *http.Request) {
 	p := page{Flash: listFlashes[r.URL.Query().Get("done")]}
 	s.renderLists(w, r, http.StatusOK, p, 0)
 }
 
 // renderLists renders the page; editing names the row whose edit form p.Form and
 // p.Field belong to (0: the create form).
-func (s *Server) renderLists(w http.ResponseWriter, r *http.Request, st int, p page, editing int64) {
+func (s *subscriberPages) renderLists(w http.ResponseWriter, r *http.Request, st int, p page, editing int64) {
 	sums, err := s.newsletter.ListSummaries(r.Context(), principal(r))
 	if err != nil {
 		s.fail(w, r, err)
@@ -60,7 +60,7 @@ func (s *Server) renderLists(w http.ResponseWriter, r *http.Request, st int, p p
 
 // listFormError shows the page again with the error next to the form that caused it,
 // or fails for errors that are not about the input.
-func (s *Server) listFormError(w http.ResponseWriter, r *http.Request, err error, editing int64, form map[string]string) {
+func (s *subscriberPages) listFormError(w http.ResponseWriter, r *http.Request, err error, editing int64, form map[string]string) {
 	st := status(err)
 	if st >= 500 || st == http.StatusNotFound || st == http.StatusForbidden {
 		s.fail(w, r, err)
@@ -70,7 +70,7 @@ func (s *Server) listFormError(w http.ResponseWriter, r *http.Request, err error
 }
 
 // listCreate adds a list.
-func (s *Server) listCreate(w http.ResponseWriter, r *http.Request) {
+func (s *subscriberPages) listCreate(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -84,7 +84,7 @@ func (s *Server) listCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 // listUpdate renames a list or changes its description.
-func (s *Server) listUpdate(w http.ResponseWriter, r *http.Request) {
+func (s *subscriberPages) listUpdate(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.postedID(w, r, "list")
 	if !ok {
 		return
@@ -99,7 +99,7 @@ func (s *Server) listUpdate(w http.ResponseWriter, r *http.Request) {
 
 // listDelete deletes a list (refused for the default list and lists that a campaign
 // not yet finished targets: the page says which).
-func (s *Server) listDelete(w http.ResponseWriter, r *http.Request) {
+func (s *subscriberPages) listDelete(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.pathIDOr404(w, r, "list")
 	if !ok {
 		return

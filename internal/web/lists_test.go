@@ -86,7 +86,7 @@ func TestListsPage(t *testing.T) {
 	want(t, c.post("/admin/lists/9999", url.Values{"name": {"X"}}), http.StatusNotFound)
 
 	// Delete: refused while a draft targets the list, and the page says which.
-	camp, err := e.srv.campaigns.Create(e.ctx, staff.CLI, newsletter.Campaign{Subject: "Pro launch", BodyMarkdown: "Hi", Lists: []int64{px}})
+	camp, err := e.srv.campaignPages.campaigns.Create(e.ctx, staff.CLI, newsletter.Campaign{Subject: "Pro launch", BodyMarkdown: "Hi", Lists: []int64{px}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestListsPage(t *testing.T) {
 		t.Errorf("delete of a list in use:\n%.3000s", r.body)
 	}
 	want(t, c.post(fmt.Sprintf("/admin/lists/%d/delete", news), nil), http.StatusConflict)
-	if err := e.srv.campaigns.Cancel(e.ctx, staff.CLI, camp); err != nil {
+	if err := e.srv.campaignPages.campaigns.Cancel(e.ctx, staff.CLI, camp); err != nil {
 		t.Fatal(err)
 	}
 	wantRedirect(t, c.post(fmt.Sprintf("/admin/lists/%d/delete", px), nil), "/admin/lists?done=list-deleted")
@@ -118,13 +118,15 @@ func TestListsPage(t *testing.T) {
 func TestListsAccess(t *testing.T) {
 	e := newEnv(t)
 	news := e.newsListID()
+	var rows []scenario
 	for _, role := range []staff.Role{staff.Analyst, staff.ShopRole} {
-		c, _ := e.signedIn(string(role)+"@staff.example", role)
-		want(t, c.get("/admin/lists"), http.StatusForbidden)
-		want(t, c.post("/admin/lists", url.Values{"slug": {"sneaky"}, "name": {"Sneaky"}}), http.StatusForbidden)
-		want(t, c.post(fmt.Sprintf("/admin/lists/%d", news), url.Values{"name": {"Renamed"}}), http.StatusForbidden)
-		want(t, c.post(fmt.Sprintf("/admin/lists/%d/delete", news), nil), http.StatusForbidden)
+		rows = append(rows,
+			scenario{Name: "lists page", Role: role, URL: "/admin/lists", Status: http.StatusForbidden},
+			scenario{Name: "create", Role: role, URL: "/admin/lists", Form: url.Values{"slug": {"sneaky"}, "name": {"Sneaky"}}, Status: http.StatusForbidden},
+			scenario{Name: "rename", Role: role, URL: fmt.Sprintf("/admin/lists/%d", news), Form: url.Values{"name": {"Renamed"}}, Status: http.StatusForbidden},
+			scenario{Name: "delete", Role: role, Method: http.MethodPost, URL: fmt.Sprintf("/admin/lists/%d/delete", news), Status: http.StatusForbidden})
 	}
+	e.scenarios(t, rows)
 	if n := countRows(e, "SELECT COUNT(*) FROM newsletter_lists WHERE slug = 'sneaky' OR name = 'Renamed'"); n != 0 {
 		t.Error("a refused post changed the lists")
 	}

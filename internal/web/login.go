@@ -9,7 +9,7 @@ import (
 )
 
 // loginPage shows the sign-in form (or the code step when a password step is pending).
-func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+func (s *accountPages) loginPage(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.staff.Authenticate(r.Context(), s.cookie(r, sessionCookie)); err == nil {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
@@ -26,7 +26,7 @@ type loginData struct {
 
 // login is POST /admin/login: fields email, password and, for the second factor, code.
 // The three may come together, or the code may follow in a second post.
-func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+func (s *accountPages) login(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -70,7 +70,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 }
 
 // logout ends the session.
-func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+func (s *accountPages) logout(w http.ResponseWriter, r *http.Request) {
 	_ = s.staff.SignOut(r.Context(), sessionToken(r.Context()))
 	s.setCookie(w, sessionCookie, "", -1)
 	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)

@@ -241,14 +241,18 @@ func TestRequire2FAGate(t *testing.T) {
 	want(t, support.get("/admin/"), http.StatusOK)
 	wantRedirect(t, owner.post("/admin/settings/require-2fa", url.Values{"on": {"1"}}), "/admin/staff?done=settings-saved")
 
-	for _, c := range []*client{support, owner} { // owners without a factor too
-		wantRedirect(t, c.get("/admin/"), "/admin/account/2fa")
-		want(t, c.get("/api/v1/me"), http.StatusForbidden)
-		want(t, c.get("/admin/account"), http.StatusOK)
-		want(t, c.get("/admin/account/2fa"), http.StatusOK)
+	var rows []scenario
+	for who, c := range map[string]*client{"support": support, "owner": owner} { // owners without a factor too
+		rows = append(rows,
+			scenario{Name: who + ": home sends to enrolment", As: c, URL: "/admin/", Status: http.StatusSeeOther, Location: "/admin/account/2fa"},
+			scenario{Name: who + ": API refused", As: c, URL: "/api/v1/me", Status: http.StatusForbidden},
+			scenario{Name: who + ": account", As: c, URL: "/admin/account", Status: http.StatusOK},
+			scenario{Name: who + ": enrolment page", As: c, URL: "/admin/account/2fa", Status: http.StatusOK})
 	}
-	wantRedirect(t, owner.get("/admin/staff"), "/admin/account/2fa")
-	want(t, owner.post("/admin/settings/require-2fa", url.Values{"on": {"0"}}), http.StatusForbidden)
+	rows = append(rows,
+		scenario{Name: "owner: staff page sends to enrolment", As: owner, URL: "/admin/staff", Status: http.StatusSeeOther, Location: "/admin/account/2fa"},
+		scenario{Name: "owner: cannot turn it off unenrolled", As: owner, URL: "/admin/settings/require-2fa", Form: url.Values{"on": {"0"}}, Status: http.StatusForbidden})
+	e.scenarios(t, rows)
 
 	support.enrolTOTP()
 	want(t, support.get("/admin/"), http.StatusOK)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/base32"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -12,6 +13,14 @@ import (
 
 	"github.com/candor-dev/candor/internal/errs"
 )
+
+// observer is the request's outer layer: its id and client address, panics recovered,
+// and the request counted in the metrics and logged (observe). POST /collect's fast path
+// calls recovered and served itself.
+type observer struct {
+	*pages
+	metrics *Metrics
+}
 
 // statusWriter remembers the status code for logs and metrics.
 type statusWriter struct {
@@ -87,7 +96,7 @@ func fixedValue(v string) []string { return []string{v}[:1:1] }
 
 // observe gives the request an id and its client address, recovers panics (recovered),
 // and counts and logs the request by its route pattern (served).
-func (s *Server) observe(next http.Handler) http.Handler {
+func (s *observer) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := newRequestID()
@@ -116,7 +125,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 
 // recovered handles a handler's panic: it logs the panic by its type (with the stack)
 // and answers 500 unless an answer has begun. http.ErrAbortHandler is re-raised.
-func (s *Server) recovered(p any, sw *statusWriter, r *http.Request, id string) {
+func (s *observer) recovered(p any, sw *statusWriter, r *http.Request, id string) {
 	if p == http.ErrAbortHandler {
 		panic(p)
 	}
@@ -129,7 +138,7 @@ func (s *Server) recovered(p any, sw *statusWriter, r *http.Request, id string) 
 // served counts an answered request in the metrics and logs it: errors at error level,
 // other refusals at info, successes at info except on quietRoutes. It logs nothing that
 // could identify a person: no path values, no query, no IP, no user agent.
-func (s *Server) served(r *http.Request, id, route string, status int, elapsed time.Duration) {
+func (s *observer) served(r *http.Request, id, route string, status int, elapsed time.Duration) {
 	s.metrics.observe(route, status, elapsed)
 	level := slog.LevelInfo
 	if status >= 500 {
@@ -151,6 +160,9 @@ func panicText(p any) string {
 	}
 	return "value " + typeName(p)
 }
+
+// typeName is a value's Go type, all of it a panic's log line may say about the value.
+func typeName(v any) string { return fmt.Sprintf("%T", v) }
 
 // limitBody caps every request body (POST /collect, served ahead of it, caps its own).
 func (s *Server) limitBody(next http.Handler) http.Handler {

@@ -18,7 +18,7 @@ const orderFindMessage = "If this address has orders with us, we have sent it a 
 
 // customerOrder is GET /orders/{ref}?e=…&s=…: the buyer's order page, reached only by
 // a signed, expiring link (from the receipt, or "find my orders").
-func (s *Server) customerOrder(w http.ResponseWriter, r *http.Request) {
+func (s *checkout) customerOrder(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	v, err := s.shop.CustomerOrder(r.Context(), r.PathValue("ref"), q.Get("e"), q.Get("s"))
 	if err != nil {
@@ -33,7 +33,7 @@ func (s *Server) customerOrder(w http.ResponseWriter, r *http.Request) {
 // download is GET /orders/{ref}/downloads/{id}?e=…&s=…: the file, from the downloads
 // directory (opened through os.Root, so no path can leave it), or a redirect to its
 // external URL.
-func (s *Server) download(w http.ResponseWriter, r *http.Request) {
+func (s *checkout) download(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	d, err := s.shop.Download(r.Context(), r.PathValue("ref"), r.PathValue("id"), q.Get("e"), q.Get("s"))
 	if err != nil {
@@ -78,13 +78,13 @@ func safeFilename(name string) string {
 }
 
 // findOrdersPage is GET /orders/find.
-func (s *Server) findOrdersPage(w http.ResponseWriter, r *http.Request) {
+func (s *checkout) findOrdersPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "orders_find", page{Title: "Find my orders", Form: map[string]string{}})
 }
 
 // findOrders is POST /orders/find: mails fresh order links to the address, rate
 // limited per client and per address (both in memory only), with one answer for all.
-func (s *Server) findOrders(w http.ResponseWriter, r *http.Request) {
+func (s *checkout) findOrders(w http.ResponseWriter, r *http.Request) {
 	f, err := decodePublicForm(r)
 	email := f.get("email")
 	if err == nil && f.get("website") != "" {
@@ -109,7 +109,7 @@ func (s *Server) findOrders(w http.ResponseWriter, r *http.Request) {
 }
 
 // findOrdersSent is the landing page after "find my orders".
-func (s *Server) findOrdersSent(w http.ResponseWriter, r *http.Request) {
+func (s *checkout) findOrdersSent(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "orders_find", page{Title: "Find my orders", Flash: orderFindMessage, Data: true})
 }
 
@@ -120,7 +120,7 @@ const maxWebhookBody = 256 << 10
 // (300 s tolerance), then the event is applied (deduplicated by id, in one transaction
 // with its effects). 400 for a bad signature or payload, 500 when applying failed so
 // that Stripe retries, 200 otherwise.
-func (s *Server) stripeWebhook(w http.ResponseWriter, r *http.Request) {
+func (s *checkout) stripeWebhook(w http.ResponseWriter, r *http.Request) {
 	if s.webhooks == nil {
 		http.NotFound(w, r)
 		return
@@ -150,7 +150,7 @@ func (s *Server) stripeWebhook(w http.ResponseWriter, r *http.Request) {
 // revokedLicences is GET /licences/revoked: the ids of revoked licences, one per line,
 // for the vendor's software to check now and then (docs/licences.md). Ids are not
 // personal data; the list may be cached for five minutes.
-func (s *Server) revokedLicences(w http.ResponseWriter, r *http.Request) {
+func (s *checkout) revokedLicences(w http.ResponseWriter, r *http.Request) {
 	ids, err := s.shop.RevokedLicences(r.Context())
 	if err != nil {
 		s.fail(w, r, err)

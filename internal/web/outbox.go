@@ -9,6 +9,12 @@ import (
 	"github.com/candor-dev/candor/internal/mail"
 )
 
+// outboxPages are the staff view of the mail outbox.
+type outboxPages struct {
+	*pages
+	outbox *mail.OutboxAdmin
+}
+
 // The staff view of the mail outbox (permission mail.outbox, checked again by the
 // domain). Lists never show recipients; opening a transactional message shows its
 // recipient and content and is audited first. Without a relay (no --smtp) nothing is
@@ -51,7 +57,7 @@ func outboxURL(status mail.Status, kind string, before int64) string {
 }
 
 // outboxList lists messages newest first, filtered by status and kind.
-func (s *Server) outboxList(w http.ResponseWriter, r *http.Request) {
+func (s *outboxPages) outboxList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := mail.OutboxFilter{Status: mail.Status(q.Get("status")), Kind: q.Get("kind"), Limit: mail.OutboxPageSize}
 	f.BeforeID, _ = strconv.ParseInt(q.Get("before"), 10, 64)
@@ -115,7 +121,7 @@ type outboxDetailData struct {
 
 // outboxDetail shows one message; for transactional mail its recipient and content
 // (audited by the domain before it returns them).
-func (s *Server) outboxDetail(w http.ResponseWriter, r *http.Request) {
+func (s *outboxPages) outboxDetail(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.pathIDOr404(w, r, "message in the outbox")
 	if !ok {
 		return
@@ -130,7 +136,7 @@ func (s *Server) outboxDetail(w http.ResponseWriter, r *http.Request) {
 }
 
 // outboxRequeue puts a dead letter back in the queue.
-func (s *Server) outboxRequeue(w http.ResponseWriter, r *http.Request) {
+func (s *outboxPages) outboxRequeue(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.pathIDOr404(w, r, "message in the outbox")
 	if !ok {
 		return

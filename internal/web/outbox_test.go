@@ -20,21 +20,23 @@ func TestOutboxPages(t *testing.T) {
 		t.Fatal("the test env has a relay")
 	}
 	e.canary("outbox-reader@example.com")
-	camp, err := e.srv.campaigns.Create(e.ctx, staff.CLI, newsletter.Campaign{Subject: `Hi <b>"there"</b>`, BodyMarkdown: "Body text", Lists: []int64{e.newsListID()}})
+	camp, err := e.srv.campaignPages.campaigns.Create(e.ctx, staff.CLI, newsletter.Campaign{Subject: `Hi <b>"there"</b>`, BodyMarkdown: "Body text", Lists: []int64{e.newsListID()}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.srv.campaigns.TestSend(e.ctx, staff.CLI, camp, "outbox-reader@example.com"); err != nil {
+	if err := e.srv.campaignPages.campaigns.TestSend(e.ctx, staff.CLI, camp, "outbox-reader@example.com"); err != nil {
 		t.Fatal(err)
 	}
 	msg := countRows(e, "SELECT MAX(id) FROM mail_outbox")
 
+	var rows []scenario
 	for _, role := range []staff.Role{staff.Marketing, staff.Support, staff.Analyst} {
-		c, _ := e.signedIn(string(role)+"@staff.example", role)
-		want(t, c.get("/admin/outbox"), http.StatusForbidden)
-		want(t, c.get(fmt.Sprintf("/admin/outbox/%d", msg)), http.StatusForbidden)
-		want(t, c.post(fmt.Sprintf("/admin/outbox/%d/requeue", msg), url.Values{}), http.StatusForbidden)
+		rows = append(rows,
+			scenario{Name: "outbox", Role: role, URL: "/admin/outbox", Status: http.StatusForbidden},
+			scenario{Name: "message", Role: role, URL: fmt.Sprintf("/admin/outbox/%d", msg), Status: http.StatusForbidden},
+			scenario{Name: "requeue", Role: role, URL: fmt.Sprintf("/admin/outbox/%d/requeue", msg), Form: url.Values{}, Status: http.StatusForbidden})
 	}
+	e.scenarios(t, rows)
 
 	c, _ := e.signedIn("admin@staff.example", staff.Admin)
 	r := c.get("/admin/outbox")

@@ -8,14 +8,19 @@ import (
 	"github.com/candor-dev/candor/internal/demo"
 )
 
+// probes are the health and readiness endpoints.
+type probes struct {
+	health Health
+}
+
 // healthz answers while the process runs.
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+func (s *probes) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = w.Write([]byte("ok\n"))
 }
 
 // readyz answers 200 when the database is reachable and fully migrated, else 503.
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+func (s *probes) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -34,7 +39,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 
 // site is "/": in demo mode, the vendor's demo website showing where Candor's forms,
 // tracker and buy buttons go; otherwise a short note pointing to the admin.
-func (s *Server) site(w http.ResponseWriter, r *http.Request) {
+func (s *publicForms) site(w http.ResponseWriter, r *http.Request) {
 	if !s.cfg.Demo {
 		s.render(w, r, http.StatusOK, "index", page{Title: "Candor"})
 		return
@@ -63,7 +68,7 @@ type demoData struct {
 }
 
 // apiMe describes the signed-in member (for scripts and the route test).
-func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
+func (s *accountPages) apiMe(w http.ResponseWriter, r *http.Request) {
 	m, _ := member(r.Context())
 	writeJSON(w, http.StatusOK, map[string]any{
 		"id": m.ID, "role": m.Role, "second_factor": m.HasTOTP, "permissions": m.Role.Permissions(),
@@ -71,6 +76,6 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
 }
 
 // home is the admin's start page.
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+func (s *accountPages) home(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "home", page{Title: "Home", Nav: "home"})
 }

@@ -106,12 +106,12 @@ func parseTemplates(a assets) (map[string]*template.Template, error) {
 		"rate":    shop.FormatRate,
 		"time":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	}
-	pages, err := fs.Glob(templateFiles, "templates/*.html")
+	files, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]*template.Template{}
-	for _, p := range pages {
+	for _, p := range files {
 		name := strings.TrimSuffix(path.Base(p), ".html")
 		if name == "layout" || strings.HasPrefix(name, "_") {
 			continue // the layout and partials (_*.html) are parsed into every page
@@ -127,7 +127,7 @@ func parseTemplates(a assets) (map[string]*template.Template, error) {
 
 // render writes a page through the layout. It renders into a buffer first so that a
 // template error becomes a clean 500, not half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+func (s *pages) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	if m, ok := member(r.Context()); ok && p.Me == nil {
 		p.Me = &m
 	}
@@ -162,7 +162,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // serveStatic serves a content-hashed asset with a year-long immutable cache.
-func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
+func (s *pages) serveStatic(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.assets.byPath[r.PathValue("file")]
 	if !ok {
 		http.NotFound(w, r)

@@ -14,21 +14,21 @@ type access struct {
 	bearer bool             // a statistics API token only (withStatsToken); never a session cookie
 }
 
+// The access rules a route may have.
 var (
 	anyone   = access{public: true}
-	member_  = access{}
-	setup    = access{setup: true}
+	signedIn = access{}                           // any signed-in member whose password and 2FA are in order
+	setup    = access{setup: true}                // any signed-in member, even one who owes a password change or 2FA
 	bearer   = access{public: true, bearer: true} // the guard lets it pass; withStatsToken demands the token
 	can      = func(p staff.Permission) access { return access{perm: p} }
-	apiRoute = true
 )
 
 // route is one entry of the routing table.
 type route struct {
-	pattern string
-	access  access
-	api     bool // answers JSON: 401 instead of a redirect to sign-in
-	handler func(http.ResponseWriter, *http.Request)
+	Pattern string           // the ServeMux pattern: method and path
+	Access  access           // who may call it (guard)
+	API     bool             // answers JSON: 401 instead of a redirect to sign-in
+	Handler http.HandlerFunc // the area's handler
 }
 
 // routes is the whole HTTP surface of Candor and who may call each route. The route
@@ -36,170 +36,182 @@ type route struct {
 func (s *Server) routes() []route {
 	return []route{
 		// Public: probes, assets, the site, sign-in.
-		{"GET /healthz", anyone, false, s.healthz},
-		{"GET /readyz", anyone, false, s.readyz},
-		{"GET /metrics", anyone, false, s.metrics.handler().ServeHTTP},
-		{"GET /static/{file}", anyone, false, s.serveStatic},
-		{"GET /{$}", anyone, false, s.site},
-		{"GET /admin/login", anyone, false, s.loginPage},
-		{"POST /admin/login", anyone, false, s.login},
+		{Pattern: "GET /healthz", Access: anyone, Handler: s.probes.healthz},
+		{Pattern: "GET /readyz", Access: anyone, Handler: s.probes.readyz},
+		{Pattern: "GET /metrics", Access: anyone, Handler: s.metrics.handler().ServeHTTP},
+		{Pattern: "GET /static/{file}", Access: anyone, Handler: s.serveStatic},
+		{Pattern: "GET /{$}", Access: anyone, Handler: s.forms.site},
+		{Pattern: "GET /admin/login", Access: anyone, Handler: s.accountPages.loginPage},
+		{Pattern: "POST /admin/login", Access: anyone, Handler: s.accountPages.login},
 
 		// Public: the anti-bot layer of every public form (docs/antibot.md).
-		{"GET /antibot.js", anyone, false, s.antibotScript},
-		{"GET /antibot/challenge", anyone, false, s.antibotChallenge},
+		{Pattern: "GET /antibot.js", Access: anyone, Handler: s.antibotScript},
+		{Pattern: "GET /antibot/challenge", Access: anyone, Handler: s.antibotChallenge},
 
 		// Public: visitor statistics (the vendor's pages send them; docs/collect.md).
 		// Cookieless, answered from memory; POST /collect bypasses the cross-origin check
 		// (see NewServer) because it changes no state a visitor could abuse.
-		{"GET /tracker.js", anyone, false, s.trackerScript},
-		{"POST /collect", anyone, false, s.collect},
-		{"OPTIONS /collect", anyone, false, s.collectPreflight},
-		{"GET /pixel.gif", anyone, false, s.pixel},
+		{Pattern: "GET /tracker.js", Access: anyone, Handler: s.trackerScript},
+		{Pattern: "POST /collect", Access: anyone, Handler: s.collector.collect},
+		{Pattern: "OPTIONS /collect", Access: anyone, Handler: s.collector.collectPreflight},
+		{Pattern: "GET /pixel.gif", Access: anyone, Handler: s.collector.pixel},
 
 		// Public: the shop (docs/shop.md). The vendor's "Buy" buttons link to /buy/…;
 		// card pages are no-store with a script-free CSP; card fields are accepted in a
 		// POST body only. Webhooks are authenticated by their signature, not a session.
-		{"GET /shop", anyone, false, s.shopOnly(s.shopPage)},
-		{"GET /buy/{product}/{edition}", anyone, false, s.shopOnly(s.buyPage)},
-		{"POST /buy/{product}/{edition}", anyone, false, s.shopOnly(s.buyPost)},
-		{"GET /checkout/{ref}/pay", anyone, false, s.shopOnly(s.payPage)},
-		{"POST /checkout/{ref}/pay", anyone, false, s.shopOnly(s.payPost)},
-		{"POST /checkout/{ref}/hosted", anyone, false, s.shopOnly(s.hostedPost)},
-		{"GET /checkout/{ref}/return", anyone, false, s.shopOnly(s.checkoutReturn)},
-		{"POST /checkout/{ref}/authenticate", anyone, false, s.shopOnly(s.testAuthenticate)},
-		{"GET /orders/find", anyone, false, s.shopOnly(s.findOrdersPage)},
-		{"POST /orders/find", anyone, false, s.shopOnly(s.findOrders)},
-		{"GET /orders/find/sent", anyone, false, s.shopOnly(s.findOrdersSent)},
-		{"GET /orders/{ref}", anyone, false, s.shopOnly(s.customerOrder)},
-		{"GET /orders/{ref}/downloads/{id}", anyone, false, s.shopOnly(s.download)},
-		{"GET /licences/revoked", anyone, false, s.shopOnly(s.revokedLicences)},
-		{"POST /webhooks/stripe", anyone, false, s.shopOnly(s.stripeWebhook)},
+		{Pattern: "GET /shop", Access: anyone, Handler: s.shopOnly(s.checkout.shopPage)},
+		{Pattern: "GET /buy/{product}/{edition}", Access: anyone, Handler: s.shopOnly(s.checkout.buyPage)},
+		{Pattern: "POST /buy/{product}/{edition}", Access: anyone, Handler: s.shopOnly(s.checkout.buyPost)},
+		{Pattern: "GET /checkout/{ref}/pay", Access: anyone, Handler: s.shopOnly(s.checkout.payPage)},
+		{Pattern: "POST /checkout/{ref}/pay", Access: anyone, Handler: s.shopOnly(s.checkout.payPost)},
+		{Pattern: "POST /checkout/{ref}/hosted", Access: anyone, Handler: s.shopOnly(s.checkout.hostedPost)},
+		{Pattern: "GET /checkout/{ref}/return", Access: anyone, Handler: s.shopOnly(s.checkout.checkoutReturn)},
+		{Pattern: "POST /checkout/{ref}/authenticate", Access: anyone, Handler: s.shopOnly(s.checkout.testAuthenticate)},
+		{Pattern: "GET /orders/find", Access: anyone, Handler: s.shopOnly(s.checkout.findOrdersPage)},
+		{Pattern: "POST /orders/find", Access: anyone, Handler: s.shopOnly(s.checkout.findOrders)},
+		{Pattern: "GET /orders/find/sent", Access: anyone, Handler: s.shopOnly(s.checkout.findOrdersSent)},
+		{Pattern: "GET /orders/{ref}", Access: anyone, Handler: s.shopOnly(s.checkout.customerOrder)},
+		{Pattern: "GET /orders/{ref}/downloads/{id}", Access: anyone, Handler: s.shopOnly(s.checkout.download)},
+		{Pattern: "GET /licences/revoked", Access: anyone, Handler: s.shopOnly(s.checkout.revokedLicences)},
+		{Pattern: "POST /webhooks/stripe", Access: anyone, Handler: s.shopOnly(s.checkout.stripeWebhook)},
 
 		// Public: the newsletter (called from the vendor's website; docs/newsletter.md).
-		{"GET /subscribe", anyone, false, s.subscribePage},
-		{"POST /subscribe", anyone, false, s.subscribe},
-		{"OPTIONS /subscribe", anyone, false, s.preflight},
-		{"GET /subscribe/thanks", anyone, false, s.subscribeThanks},
-		{"GET /subscribe/confirm/{token}", anyone, false, s.confirmPage},
-		{"POST /subscribe/confirm/{token}", anyone, false, s.confirm},
-		{"GET /unsubscribe/{token}", anyone, false, s.unsubscribePage},
-		{"POST /unsubscribe/{token}", anyone, false, s.unsubscribe},
-		{"GET /preferences/{token}", anyone, false, s.preferencesPage},
-		{"POST /preferences/{token}", anyone, false, s.preferences},
+		{Pattern: "GET /subscribe", Access: anyone, Handler: s.forms.subscribePage},
+		{Pattern: "POST /subscribe", Access: anyone, Handler: s.forms.subscribe},
+		{Pattern: "OPTIONS /subscribe", Access: anyone, Handler: s.forms.preflight},
+		{Pattern: "GET /subscribe/thanks", Access: anyone, Handler: s.forms.subscribeThanks},
+		{Pattern: "GET /subscribe/confirm/{token}", Access: anyone, Handler: s.forms.confirmPage},
+		{Pattern: "POST /subscribe/confirm/{token}", Access: anyone, Handler: s.forms.confirm},
+		{Pattern: "GET /unsubscribe/{token}", Access: anyone, Handler: s.forms.unsubscribePage},
+		{Pattern: "POST /unsubscribe/{token}", Access: anyone, Handler: s.forms.unsubscribe},
+		{Pattern: "GET /preferences/{token}", Access: anyone, Handler: s.forms.preferencesPage},
+		{Pattern: "POST /preferences/{token}", Access: anyone, Handler: s.forms.preferences},
 
 		// Public: the contact form (called from the vendor's website; docs/contact.md).
-		{"GET /contact", anyone, false, s.contactPage},
-		{"POST /contact", anyone, false, s.postContact},
-		{"OPTIONS /contact", anyone, false, s.preflight},
-		{"GET /contact/thanks", anyone, false, s.contactThanks},
+		{Pattern: "GET /contact", Access: anyone, Handler: s.forms.contactPage},
+		{Pattern: "POST /contact", Access: anyone, Handler: s.forms.postContact},
+		{Pattern: "OPTIONS /contact", Access: anyone, Handler: s.forms.preflight},
+		{Pattern: "GET /contact/thanks", Access: anyone, Handler: s.forms.contactThanks},
 
 		// Any signed-in member: their own account.
-		{"POST /admin/logout", setup, false, s.logout},
-		{"GET /admin/{$}", member_, false, s.home},
-		{"GET /admin/account", setup, false, s.accountPage},
-		{"POST /admin/account/password", setup, false, s.changePassword},
-		{"POST /admin/account/name", member_, false, s.setDisplayName},
-		{"GET /admin/account/2fa", setup, false, s.totpPage},
-		{"POST /admin/account/2fa", setup, false, s.totpConfirm},
-		{"GET /api/v1/me", member_, apiRoute, s.apiMe},
+		{Pattern: "POST /admin/logout", Access: setup, Handler: s.accountPages.logout},
+		{Pattern: "GET /admin/{$}", Access: signedIn, Handler: s.accountPages.home},
+		{Pattern: "GET /admin/account", Access: setup, Handler: s.accountPages.accountPage},
+		{Pattern: "POST /admin/account/password", Access: setup, Handler: s.accountPages.changePassword},
+		{Pattern: "POST /admin/account/name", Access: signedIn, Handler: s.accountPages.setDisplayName},
+		{Pattern: "GET /admin/account/2fa", Access: setup, Handler: s.accountPages.totpPage},
+		{Pattern: "POST /admin/account/2fa", Access: setup, Handler: s.accountPages.totpConfirm},
+		{Pattern: "GET /api/v1/me", Access: signedIn, API: true, Handler: s.accountPages.apiMe},
 
 		// The contact inbox: folders, conversations, replies, notes, bulk actions and
 		// exports (support, admins, owners). Every view and export is audited by the domain.
-		{"GET /admin/inbox", can(staff.ReadInbox), false, s.inboxList},
-		{"POST /admin/inbox/bulk", can(staff.ReadInbox), false, s.inboxBulk},
-		{"GET /admin/inbox/export", can(staff.ReadInbox), false, s.inboxExport},
-		{"GET /admin/inbox/{id}", can(staff.ReadInbox), false, s.inboxConversation},
-		{"GET /admin/inbox/{id}/export.csv", can(staff.ReadInbox), false, s.inboxExportOne("csv")},
-		{"GET /admin/inbox/{id}/export.json", can(staff.ReadInbox), false, s.inboxExportOne("json")},
-		{"POST /admin/inbox/{id}/reply", can(staff.ReadInbox), false, s.inboxReply},
-		{"POST /admin/inbox/{id}/note", can(staff.ReadInbox), false, s.inboxNote},
-		{"POST /admin/inbox/{id}/move", can(staff.ReadInbox), false, s.inboxMove},
-		{"POST /admin/inbox/{id}/assign", can(staff.ReadInbox), false, s.inboxAssign},
+		{Pattern: "GET /admin/inbox", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxList},
+		{Pattern: "POST /admin/inbox/bulk", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxBulk},
+		{Pattern: "GET /admin/inbox/export", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxExport},
+		{Pattern: "GET /admin/inbox/{id}", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxConversation},
+		{Pattern: "GET /admin/inbox/{id}/export.csv", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxExportOne("csv")},
+		{Pattern: "GET /admin/inbox/{id}/export.json", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxExportOne("json")},
+		{Pattern: "POST /admin/inbox/{id}/reply", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxReply},
+		{Pattern: "POST /admin/inbox/{id}/note", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxNote},
+		{Pattern: "POST /admin/inbox/{id}/move", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxMove},
+		{Pattern: "POST /admin/inbox/{id}/assign", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxAssign},
 
 		// Subscribers: list, search, view, delete, import, export (support, marketing,
 		// admins, owners). Every look at an address is audited by the domain.
-		{"GET /admin/subscribers", can(staff.ManageSubscribers), false, s.subscriberList},
-		{"GET /admin/subscribers/export.csv", can(staff.ManageSubscribers), false, s.subscriberExport},
-		{"GET /admin/subscribers/import", can(staff.ManageSubscribers), false, s.subscriberImportPage},
-		{"POST /admin/subscribers/import", can(staff.ManageSubscribers), false, s.subscriberImportUpload},
-		{"POST /admin/subscribers/import/commit", can(staff.ManageSubscribers), false, s.subscriberImportCommit},
-		{"GET /admin/subscribers/{id}", can(staff.ManageSubscribers), false, s.subscriberDetail},
-		{"POST /admin/subscribers/{id}/delete", can(staff.ManageSubscribers), false, s.subscriberDelete},
+		{Pattern: "GET /admin/subscribers", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.subscriberList},
+		{Pattern: "GET /admin/subscribers/export.csv", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.subscriberExport},
+		{Pattern: "GET /admin/subscribers/import", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.subscriberImportPage},
+		{Pattern: "POST /admin/subscribers/import", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.subscriberImportUpload},
+		{Pattern: "POST /admin/subscribers/import/commit", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.subscriberImportCommit},
+		{Pattern: "GET /admin/subscribers/{id}", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.subscriberDetail},
+		{Pattern: "POST /admin/subscribers/{id}/delete", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.subscriberDelete},
 
 		// Mailing lists: create, rename, delete (whoever manages subscribers). Lists hold
 		// no personal data; every change is audited by the domain.
-		{"GET /admin/lists", can(staff.ManageSubscribers), false, s.listsPage},
-		{"POST /admin/lists", can(staff.ManageSubscribers), false, s.listCreate},
-		{"POST /admin/lists/{id}", can(staff.ManageSubscribers), false, s.listUpdate},
-		{"POST /admin/lists/{id}/delete", can(staff.ManageSubscribers), false, s.listDelete},
+		{Pattern: "GET /admin/lists", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.listsPage},
+		{Pattern: "POST /admin/lists", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.listCreate},
+		{Pattern: "POST /admin/lists/{id}", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.listUpdate},
+		{Pattern: "POST /admin/lists/{id}/delete", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.listDelete},
 
 		// Campaigns: compose, preview, test, schedule, send, follow (marketing, admins,
 		// owners). Aggregate figures only, never per recipient.
-		{"GET /admin/campaigns", can(staff.ManageCampaigns), false, s.campaignList},
-		{"GET /admin/campaigns/new", can(staff.ManageCampaigns), false, s.campaignNew},
-		{"POST /admin/campaigns", can(staff.ManageCampaigns), false, s.campaignCreate},
-		{"GET /admin/campaigns/{id}", can(staff.ManageCampaigns), false, s.campaignPage},
-		{"POST /admin/campaigns/{id}", can(staff.ManageCampaigns), false, s.campaignUpdate},
-		{"GET /admin/campaigns/{id}/edit", can(staff.ManageCampaigns), false, s.campaignEdit},
-		{"GET /admin/campaigns/{id}/preview", can(staff.ManageCampaigns), false, s.campaignPreview},
-		{"GET /admin/campaigns/{id}/preview.html", can(staff.ManageCampaigns), false, s.campaignPreviewHTML},
-		{"POST /admin/campaigns/{id}/test", can(staff.ManageCampaigns), false, s.campaignTest},
-		{"POST /admin/campaigns/{id}/schedule", can(staff.ManageCampaigns), false, s.campaignSchedule},
-		{"GET /admin/campaigns/{id}/send", can(staff.ManageCampaigns), false, s.campaignSendConfirm},
-		{"POST /admin/campaigns/{id}/send", can(staff.ManageCampaigns), false, s.campaignSend},
-		{"POST /admin/campaigns/{id}/pause", can(staff.ManageCampaigns), false, s.campaignPause},
-		{"POST /admin/campaigns/{id}/resume", can(staff.ManageCampaigns), false, s.campaignResume},
-		{"POST /admin/campaigns/{id}/cancel", can(staff.ManageCampaigns), false, s.campaignCancel},
-		{"GET /api/v1/campaigns/{id}/progress", can(staff.ManageCampaigns), apiRoute, s.apiCampaignProgress},
+		{Pattern: "GET /admin/campaigns", Access: can(staff.ManageCampaigns), Handler: s.campaignPages.campaignList},
+		{Pattern: "GET /admin/campaigns/new", Access: can(staff.ManageCampaigns), Handler: s.campaignPages.campaignNew},
+		{Pattern: "POST /admin/campaigns", Access: can(staff.ManageCampaigns), Handler: s.campaignPages.campaignCreate},
+		{Pattern: "GET /admin/campaigns/{id}", Access: can(staff.ManageCampaigns), Handler: s.campaignPages.campaignPage},
+		{Pattern: "POST /admin/campaigns/{id}", Access: can(staff.ManageCampaigns), Handler: s.campaignPages.campaignUpdate},
+		{Pattern: "GET /admin/campaigns/{id}/edit", Access: can(staff.ManageCampaigns), Handler: s.campaignPages.campaignEdit},
+		{Pattern: "GET /admin/campaigns/{id}/preview", Access: can(staff.ManageCampaigns), Handler: s.campaignPages.campaignPreview},
+		{Pattern: "GET /admin/campaigns/{id}/preview.html", Access: can(staff.ManageCampaigns), Handler: s.campaignPages.campaignPreviewHTML},
+		{Pattern: "POST /admin/campaigns/{id}/test", Access: can(staff.ManageCampaigns), Handler: s.campaignPages.campaignTest},
+		{Pattern: "POST /admin/campaigns/{id}/schedule", Access: can(staff.ManageCampaigns), Handler: s.campaignPages.campaignSchedule},
+		{Pattern: "GET /admin/campaigns/{id}/send", Access: can(staff.ManageCampaigns), Handler: s.campaignPages.campaignSendConfirm},
+		{Pattern: "POST /admin/campaigns/{id}/send", Access: can(staff.ManageCampaigns), Handler: s.campaignPages.campaignSend},
+		{Pattern: "POST /admin/campaigns/{id}/pause", Access: can(staff.ManageCampaigns), Handler: s.campaignPages.campaignPause},
+		{Pattern: "POST /admin/campaigns/{id}/resume", Access: can(staff.ManageCampaigns), Handler: s.campaignPages.campaignResume},
+		{Pattern: "POST /admin/campaigns/{id}/cancel", Access: can(staff.ManageCampaigns), Handler: s.campaignPages.campaignCancel},
+		{Pattern: "GET /api/v1/campaigns/{id}/progress", Access: can(staff.ManageCampaigns), API: true, Handler: s.campaignPages.apiCampaignProgress},
 
 		// Visitor statistics: the dashboard (analysts, admins, owners). Aggregates only,
 		// small-count suppression applied by analytics.Reports.
-		{"GET /admin/stats", can(staff.ViewStats), false, s.statsPage},
-		{"GET /admin/stats/export.csv", can(staff.ViewStats), false, s.statsExport},
-		{"POST /admin/stats/report-subscription", can(staff.ViewStats), false, s.statsReportSubscription},
-		{"POST /admin/stats/goals", can(staff.ViewStats), false, s.statsGoalCreate},
-		{"POST /admin/stats/goals/{id}/delete", can(staff.ViewStats), false, s.statsGoalDelete},
-		{"GET /admin/stats/tokens", can(staff.ViewStats), false, s.statsTokensPage},
-		{"POST /admin/stats/tokens", can(staff.ViewStats), false, s.statsTokenCreate},
-		{"POST /admin/stats/tokens/{id}/revoke", can(staff.ViewStats), false, s.statsTokenRevoke},
+		{Pattern: "GET /admin/stats", Access: can(staff.ViewStats), Handler: s.statsPages.statsPage},
+		{Pattern: "GET /admin/stats/export.csv", Access: can(staff.ViewStats), Handler: s.statsPages.statsExport},
+		{Pattern: "POST /admin/stats/report-subscription", Access: can(staff.ViewStats), Handler: s.statsPages.statsReportSubscription},
+		{Pattern: "POST /admin/stats/goals", Access: can(staff.ViewStats), Handler: s.statsPages.statsGoalCreate},
+		{Pattern: "POST /admin/stats/goals/{id}/delete", Access: can(staff.ViewStats), Handler: s.statsPages.statsGoalDelete},
+		{Pattern: "GET /admin/stats/tokens", Access: can(staff.ViewStats), Handler: s.statsPages.statsTokensPage},
+		{Pattern: "POST /admin/stats/tokens", Access: can(staff.ViewStats), Handler: s.statsPages.statsTokenCreate},
+		{Pattern: "POST /admin/stats/tokens/{id}/revoke", Access: can(staff.ViewStats), Handler: s.statsPages.statsTokenRevoke},
 
 		// The statistics API: read-only, by "Authorization: Bearer TOKEN" only (tokens made
 		// on /admin/stats/tokens or with candor stats token add), rate-limited per token.
-		{"GET /api/stats", bearer, apiRoute, s.withStatsToken(s.apiStats)},
-		{"GET /api/stats.csv", bearer, apiRoute, s.withStatsToken(s.apiStatsCSV)},
+		{Pattern: "GET /api/stats", Access: bearer, API: true, Handler: s.statsPages.withStatsToken(s.statsPages.apiStats)},
+		{Pattern: "GET /api/stats.csv", Access: bearer, API: true, Handler: s.statsPages.withStatsToken(s.statsPages.apiStatsCSV)},
 
 		// The shop: catalogue, coupons, orders, refunds, sales (role shop, admins, owners).
 		// Every change and every look at an order is audited by the domain.
-		{"GET /admin/shop", can(staff.ManageShop), false, s.shopOnly(s.shopProducts)},
-		{"GET /admin/shop/products/new", can(staff.ManageShop), false, s.shopOnly(s.shopProductNew)},
-		{"POST /admin/shop/products/new", can(staff.ManageShop), false, s.shopOnly(s.shopProductCreate)},
-		{"GET /admin/shop/products/{id}", can(staff.ManageShop), false, s.shopOnly(s.shopProductPage)},
-		{"POST /admin/shop/products/{id}", can(staff.ManageShop), false, s.shopOnly(s.shopProductSave)},
-		{"POST /admin/shop/products/{id}/editions", can(staff.ManageShop), false, s.shopOnly(s.shopEditionSave)},
-		{"POST /admin/shop/products/{id}/downloads", can(staff.ManageShop), false, s.shopOnly(s.shopDownloadAdd)},
-		{"POST /admin/shop/products/{id}/downloads/delete", can(staff.ManageShop), false, s.shopOnly(s.shopDownloadDelete)},
-		{"GET /admin/shop/coupons", can(staff.ManageShop), false, s.shopOnly(s.shopCoupons)},
-		{"POST /admin/shop/coupons", can(staff.ManageShop), false, s.shopOnly(s.shopCouponCreate)},
-		{"POST /admin/shop/coupons/{id}/end", can(staff.ManageShop), false, s.shopOnly(s.shopCouponEnd)},
-		{"GET /admin/shop/orders", can(staff.ManageShop), false, s.shopOnly(s.shopOrders)},
-		{"GET /admin/shop/orders/{id}", can(staff.ManageShop), false, s.shopOnly(s.shopOrder)},
-		{"POST /admin/shop/orders/{id}/refund", can(staff.ManageShop), false, s.shopOnly(s.shopRefund)},
-		{"POST /admin/shop/orders/{id}/resend", can(staff.ManageShop), false, s.shopOnly(s.shopResendReceipt)},
-		{"POST /admin/shop/orders/{id}/revoke", can(staff.ManageShop), false, s.shopOnly(s.shopRevokeLicence)},
-		{"GET /admin/shop/report", can(staff.ManageShop), false, s.shopOnly(s.shopReport)},
+		{Pattern: "GET /admin/shop", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopProducts)},
+		{Pattern: "GET /admin/shop/products/new", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopProductNew)},
+		{Pattern: "POST /admin/shop/products/new", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopProductCreate)},
+		{Pattern: "GET /admin/shop/products/{id}", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopProductPage)},
+		{Pattern: "POST /admin/shop/products/{id}", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopProductSave)},
+		{Pattern: "POST /admin/shop/products/{id}/editions", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopEditionSave)},
+		{Pattern: "POST /admin/shop/products/{id}/downloads", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopDownloadAdd)},
+		{Pattern: "POST /admin/shop/products/{id}/downloads/delete", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopDownloadDelete)},
+		{Pattern: "GET /admin/shop/coupons", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopCoupons)},
+		{Pattern: "POST /admin/shop/coupons", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopCouponCreate)},
+		{Pattern: "POST /admin/shop/coupons/{id}/end", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopCouponEnd)},
+		{Pattern: "GET /admin/shop/orders", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopOrders)},
+		{Pattern: "GET /admin/shop/orders/{id}", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopOrder)},
+		{Pattern: "POST /admin/shop/orders/{id}/refund", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopRefund)},
+		{Pattern: "POST /admin/shop/orders/{id}/resend", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopResendReceipt)},
+		{Pattern: "POST /admin/shop/orders/{id}/revoke", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopRevokeLicence)},
+		{Pattern: "GET /admin/shop/report", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopReport)},
 
 		// The mail outbox: what was sent, what waits, dead letters (admins, owners).
-		{"GET /admin/outbox", can(staff.ViewOutbox), false, s.outboxList},
-		{"GET /admin/outbox/{id}", can(staff.ViewOutbox), false, s.outboxDetail},
-		{"POST /admin/outbox/{id}/requeue", can(staff.ViewOutbox), false, s.outboxRequeue},
+		{Pattern: "GET /admin/outbox", Access: can(staff.ViewOutbox), Handler: s.outboxPages.outboxList},
+		{Pattern: "GET /admin/outbox/{id}", Access: can(staff.ViewOutbox), Handler: s.outboxPages.outboxDetail},
+		{Pattern: "POST /admin/outbox/{id}/requeue", Access: can(staff.ViewOutbox), Handler: s.outboxPages.outboxRequeue},
 
 		// Staff management and the audit log: owners.
-		{"GET /admin/staff", can(staff.ManageStaff), false, s.staffList},
-		{"POST /admin/staff", can(staff.ManageStaff), false, s.staffAdd},
-		{"GET /admin/staff/{id}", can(staff.ManageStaff), false, s.staffDetail},
-		{"POST /admin/staff/{id}/{action}", can(staff.ManageStaff), false, s.staffAction},
-		{"POST /admin/settings/require-2fa", can(staff.ManageStaff), false, s.setRequire2FA},
-		{"GET /admin/audit", can(staff.ViewAudit), false, s.auditPage},
-		{"GET /api/v1/audit", can(staff.ViewAudit), apiRoute, s.apiAudit},
+		{Pattern: "GET /admin/staff", Access: can(staff.ManageStaff), Handler: s.staffPages.staffList},
+		{Pattern: "POST /admin/staff", Access: can(staff.ManageStaff), Handler: s.staffPages.staffAdd},
+		{Pattern: "GET /admin/staff/{id}", Access: can(staff.ManageStaff), Handler: s.staffPages.staffDetail},
+		{Pattern: "POST /admin/staff/{id}/{action}", Access: can(staff.ManageStaff), Handler: s.staffPages.staffAction},
+		{Pattern: "POST /admin/settings/require-2fa", Access: can(staff.ManageStaff), Handler: s.staffPages.setRequire2FA},
+		{Pattern: "GET /admin/audit", Access: can(staff.ViewAudit), Handler: s.auditPages.auditPage},
+		{Pattern: "GET /api/v1/audit", Access: can(staff.ViewAudit), API: true, Handler: s.auditPages.apiAudit},
+	}
+}
+
+// shopOnly answers 404 when the installation runs without a shop: every shop route,
+// public or staff, is wrapped in it in the routes table.
+func (s *Server) shopOnly(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.shop == nil {
+			s.fail(w, r, errNoShop)
+			return
+		}
+		h(w, r)
 	}
 }

@@ -163,21 +163,21 @@ var wantRoutes = []struct {
 func accessText(rt route) string {
 	var s string
 	switch {
-	case rt.access.bearer:
+	case rt.Access.bearer:
 		s = "token"
-	case rt.access.public:
+	case rt.Access.public:
 		s = "public"
-	case rt.access.perm != "":
-		s = "perm " + string(rt.access.perm)
-	case rt.access.setup:
+	case rt.Access.perm != "":
+		s = "perm " + string(rt.Access.perm)
+	case rt.Access.setup:
 		s = "setup"
 	default:
 		s = "member"
 	}
-	if rt.access.perm != "" && rt.access.setup {
+	if rt.Access.perm != "" && rt.Access.setup {
 		s += " setup"
 	}
-	if rt.api {
+	if rt.API {
 		s += " api"
 	}
 	return s
@@ -217,10 +217,10 @@ func TestRouteTable(t *testing.T) {
 	}
 	got := map[string]string{}
 	for _, rt := range routes {
-		if _, dup := got[rt.pattern]; dup {
-			t.Errorf("route %q is listed twice", rt.pattern)
+		if _, dup := got[rt.Pattern]; dup {
+			t.Errorf("route %q is listed twice", rt.Pattern)
 		}
-		got[rt.pattern] = accessText(rt)
+		got[rt.Pattern] = accessText(rt)
 	}
 	pinned := map[string]bool{}
 	for _, w := range wantRoutes {
@@ -233,8 +233,8 @@ func TestRouteTable(t *testing.T) {
 		}
 	}
 	for _, rt := range routes {
-		if !pinned[rt.pattern] {
-			t.Errorf("new route %q (%s) is not in the pinned table", rt.pattern, accessText(rt))
+		if !pinned[rt.Pattern] {
+			t.Errorf("new route %q (%s) is not in the pinned table", rt.Pattern, accessText(rt))
 		}
 	}
 	if t.Failed() {
@@ -244,7 +244,7 @@ func TestRouteTable(t *testing.T) {
 	// The concrete paths below must reach the route they stand for.
 	mux := http.NewServeMux()
 	for _, rt := range routes {
-		mux.Handle(rt.pattern, http.NotFoundHandler())
+		mux.Handle(rt.Pattern, http.NotFoundHandler())
 	}
 	target := e.add("target@example.com", staff.Support)
 	e.staffSideFixtures(target.ID)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -57,78 +56,70 @@ type Deps struct {
 	Version    string
 }
 
-// Server is the HTTP surface of Candor.
+// Server is the HTTP surface of Candor: the routing table (routes.go), the access guard and
+// the middleware chain around the area types, each of which holds only the collaborators
+// its handlers use. NewServer is the one place they are built from Deps.
 type Server struct {
-	cfg    config.Config
-	health Health
-	staff  *staff.Service
-	audit  *audit.Log
-
-	newsletter *newsletter.Service
-	campaigns  *newsletter.Campaigns
-	contact    *contact.Service
-	outbox     *mail.OutboxAdmin
-	antibot    *antibot.Guard
-	stats      Collector
-	sites      SiteFinder
-	reports    *analytics.Reports
-	siteList   SiteLister
-
-	statsTokens       StatsTokens
-	live              LiveCounter
-	statsMail         StatsMail
-	statsGoals        StatsGoals
-	collectLimit      *limiter.Limiter[addrKey] // statistics hits per client address (nil: no limit)
-	shop              *shop.Service
-	shopLimit         *limiter.Limiter[string] // checkouts and order look-ups per client address
-	cardLimit         *limiter.Limiter[string] // card attempts per client address and per order (card testing)
-	findLimit         *limiter.Limiter[string] // "find my orders" mails per email address
-	sandbox           *sandbox.Sandbox
-	webhooks          payment.WebhookParser
-	statsAPILimit     *limiter.Limiter[string]  // per API token
-	statsAPIAddrLimit *limiter.Limiter[addrKey] // per client address, before the token is checked
+	*observer                // request ids, panics, metrics and logs around every request
+	staff     *staff.Service // the guard's sessions and permissions
+	shop      *shop.Service  // nil: every shop route answers 404 (shopOnly)
+	handler   http.Handler   // the middleware chain and the mux
 
 	antibotScript, antibotChallenge, trackerScript http.HandlerFunc
 
-	log       *slog.Logger
-	metrics   *Metrics
-	version   string
-	assets    assets
-	templates map[string]*template.Template
-	handler   http.Handler
+	probes          *probes
+	forms           *publicForms
+	collector       *collector
+	checkout        *checkout
+	accountPages    *accountPages
+	inboxPages      *inboxPages
+	subscriberPages *subscriberPages
+	campaignPages   *campaignPages
+	statsPages      *statsPages
+	shopAdmin       *shopAdmin
+	outboxPages     *outboxPages
+	staffPages      *staffPages
+	auditPages      *auditPages
 }
 
 // NewServer builds the handler with every route and middleware in place.
 func NewServer(d Deps) (*Server, error) {
-	a, err := loadAssets()
-	if err != nil {
-		return nil, err
-	}
-	t, err := parseTemplates(a)
+	p, err := newPages(d.Config, d.Log)
 	if err != nil {
 		return nil, err
 	}
 	if d.Metrics == nil {
 		d.Metrics = NewMetrics()
 	}
+	obs := &observer{pages: p, metrics: d.Metrics}
 	s := &Server{
-		cfg: d.Config, health: d.Health, staff: d.Staff, audit: d.Audit, log: d.Log,
-		newsletter: d.Newsletter, campaigns: d.Campaigns, contact: d.Contact, outbox: d.Outbox, antibot: d.Antibot,
-		stats: d.Stats, sites: d.Sites, reports: d.Reports, siteList: d.SiteList,
-		statsTokens: d.StatsAPI, statsAPILimit: limiter.New[string](statsAPIBurst, statsAPIEvery, 10_000),
-		statsAPIAddrLimit: limiter.New[addrKey](2*statsAPIBurst, statsAPIEvery/2, 10_000),
-		live:              d.Live, statsMail: d.StatsMail, statsGoals: d.StatsGoals, collectLimit: newCollectLimit(d.Config.StatsIPLimit),
-		shop: d.Shop, sandbox: d.Sandbox, webhooks: d.Webhooks,
-		shopLimit: limiter.New[string](20, 3*time.Second, 10_000), cardLimit: limiter.New[string](8, time.Minute, 10_000),
-		findLimit: limiter.New[string](3, 20*time.Minute, 10_000),
-		metrics:   d.Metrics, version: d.Version, assets: a, templates: t,
+		observer: obs, staff: d.Staff, shop: d.Shop,
+		probes: &probes{health: d.Health},
+		forms:  &publicForms{pages: p, metrics: d.Metrics, antibot: d.Antibot, newsletter: d.Newsletter, contact: d.Contact},
+		collector: &collector{observer: obs, stats: d.Stats, sites: d.Sites,
+			collectLimit: newCollectLimit(d.Config.StatsIPLimit)},
+		checkout: &checkout{pages: p, shop: d.Shop, sandbox: d.Sandbox, webhooks: d.Webhooks,
+			shopLimit: limiter.New[string](20, 3*time.Second, 10_000), cardLimit: limiter.New[string](8, time.Minute, 10_000),
+			findLimit: limiter.New[string](3, 20*time.Minute, 10_000)},
+		accountPages:    &accountPages{pages: p, staff: d.Staff},
+		inboxPages:      &inboxPages{pages: p, contact: d.Contact, staff: d.Staff},
+		subscriberPages: &subscriberPages{pages: p, newsletter: d.Newsletter},
+		campaignPages:   &campaignPages{pages: p, campaigns: d.Campaigns, newsletter: d.Newsletter},
+		statsPages: &statsPages{pages: p, reports: d.Reports, siteList: d.SiteList, statsTokens: d.StatsAPI,
+			live: d.Live, statsMail: d.StatsMail, statsGoals: d.StatsGoals, shop: d.Shop,
+			statsAPILimit:     limiter.New[string](statsAPIBurst, statsAPIEvery, 10_000),
+			statsAPIAddrLimit: limiter.New[addrKey](2*statsAPIBurst, statsAPIEvery/2, 10_000)},
+		shopAdmin:   &shopAdmin{pages: p, shop: d.Shop},
+		outboxPages: &outboxPages{pages: p, outbox: d.Outbox},
+		staffPages:  &staffPages{pages: p, staff: d.Staff, audit: d.Audit},
+		auditPages:  &auditPages{pages: p, audit: d.Audit},
 	}
 	script, err := staticFiles.ReadFile("static/antibot.js")
 	if err != nil {
 		return nil, err
 	}
 	s.antibotScript = antibothttp.Script(script)
-	s.antibotChallenge = antibothttp.Challenge(d.Antibot, s.isSiteOrigin)
+	s.antibotChallenge = antibothttp.Challenge(d.Antibot, p.isSiteOrigin)
 	tracker, err := staticFiles.ReadFile("static/tracker.js")
 	if err != nil {
 		return nil, err
@@ -136,7 +127,7 @@ func NewServer(d Deps) (*Server, error) {
 	s.trackerScript = antibothttp.Script(tracker) // any stable-URL script for the vendor's pages
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
-		mux.Handle(rt.pattern, s.guard(rt))
+		mux.Handle(rt.Pattern, s.guard(rt))
 	}
 	// The vendor's site origins are trusted for the public forms only: a script on the
 	// vendor's website must never be able to post to the admin.
@@ -163,11 +154,12 @@ func NewServer(d Deps) (*Server, error) {
 }
 
 // ServeHTTP serves a request. POST /collect, answered at page-view rates, goes straight to
-// its handler, which does for itself what the middleware chain does for it (see collect);
-// every other request, /collect's other methods included, goes through the chain.
+// its handler, which does for itself what the middleware chain does for it (see
+// collector.collect); every other request, /collect's other methods included, goes
+// through the chain.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost && r.URL.Path == "/collect" {
-		s.collect(w, r)
+		s.collector.collect(w, r)
 		return
 	}
 	s.handler.ServeHTTP(w, r)

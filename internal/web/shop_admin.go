@@ -12,6 +12,13 @@ import (
 	"github.com/candor-dev/candor/internal/shop"
 )
 
+// shopAdmin is the shop's staff side: catalogue, coupons, orders, refunds and the sales
+// report.
+type shopAdmin struct {
+	*pages
+	shop *shop.Service
+}
+
 // The staff pages of the shop (permission shop.manage: the shop role, admins, owners;
 // checked again by the domain, which also audits every change and every view of an
 // order). Everything works without JavaScript: each change is one small form that

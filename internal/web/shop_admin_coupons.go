@@ -35,11 +35,11 @@ type shopCouponsData struct {
 }
 
 // shopCoupons lists the coupons.
-func (s *Server) shopCoupons(w http.ResponseWriter, r *http.Request) {
+func (s *shopAdmin) shopCoupons(w http.ResponseWriter, r *http.Request) {
 	s.renderCoupons(w, r, http.StatusOK, couponForm{})
 }
 
-func (s *Server) renderCoupons(w http.ResponseWriter, r *http.Request, st int, f couponForm) {
+func (s *shopAdmin) renderCoupons(w http.ResponseWriter, r *http.Request, st int, f couponForm) {
 	cs, err := s.shop.Coupons(r.Context(), principal(r))
 	if err != nil {
 		s.fail(w, r, err)
@@ -98,7 +98,7 @@ func readCoupon(r *http.Request) (couponForm, shop.Coupon, error) {
 }
 
 // shopCouponCreate creates a coupon.
-func (s *Server) shopCouponCreate(w http.ResponseWriter, r *http.Request) {
+func (s *shopAdmin) shopCouponCreate(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -120,7 +120,7 @@ func (s *Server) shopCouponCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 // shopCouponEnd is POST /admin/shop/coupons/{id}/end: the coupon expires now.
-func (s *Server) shopCouponEnd(w http.ResponseWriter, r *http.Request) {
+func (s *shopAdmin) shopCouponEnd(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.pathIDOr404(w, r, "coupon")
 	if !ok {
 		return

@@ -59,7 +59,7 @@ func (f editionForm) withBlanks() editionForm {
 }
 
 // shopProductPage shows one product.
-func (s *Server) shopProductPage(w http.ResponseWriter, r *http.Request) {
+func (s *shopAdmin) shopProductPage(w http.ResponseWriter, r *http.Request) {
 	if p, ok := s.pathProduct(w, r, false); ok {
 		s.renderProductPage(w, r, http.StatusOK, p, shopProductData{Product: productFormOf(p)})
 	}
@@ -67,7 +67,7 @@ func (s *Server) shopProductPage(w http.ResponseWriter, r *http.Request) {
 
 // renderProductPage renders the page of p; d carries the one form that was refused
 // (with what was typed), the others are filled from p.
-func (s *Server) renderProductPage(w http.ResponseWriter, r *http.Request, st int, p shop.Product, d shopProductData) {
+func (s *shopAdmin) renderProductPage(w http.ResponseWriter, r *http.Request, st int, p shop.Product, d shopProductData) {
 	if d.Product.Err == nil {
 		d.Product = productFormOf(p)
 	}
@@ -129,7 +129,7 @@ func readEdition(r *http.Request, productID int64) (editionForm, shop.Edition, e
 }
 
 // shopEditionSave adds an edition (edition_id empty) or saves one, prices included.
-func (s *Server) shopEditionSave(w http.ResponseWriter, r *http.Request) {
+func (s *shopAdmin) shopEditionSave(w http.ResponseWriter, r *http.Request) {
 	s.productChange(w, r, "shop-edition-saved", func(p shop.Product, d *shopProductData) error {
 		f, e, err := readEdition(r, p.ID)
 		if err == nil {
@@ -144,7 +144,7 @@ func (s *Server) shopEditionSave(w http.ResponseWriter, r *http.Request) {
 }
 
 // shopDownloadAdd attaches a download: a path under DATA-DIR/downloads, or an https URL.
-func (s *Server) shopDownloadAdd(w http.ResponseWriter, r *http.Request) {
+func (s *shopAdmin) shopDownloadAdd(w http.ResponseWriter, r *http.Request) {
 	s.productChange(w, r, "shop-download-added", func(p shop.Product, d *shopProductData) error {
 		f := downloadForm{Name: r.PostFormValue("download_name"), Location: strings.TrimSpace(r.PostFormValue("location"))}
 		dl := shop.Download{ProductID: p.ID, Name: strings.TrimSpace(f.Name)}
@@ -163,7 +163,7 @@ func (s *Server) shopDownloadAdd(w http.ResponseWriter, r *http.Request) {
 }
 
 // shopDownloadDelete removes the download named by the posted download id.
-func (s *Server) shopDownloadDelete(w http.ResponseWriter, r *http.Request) {
+func (s *shopAdmin) shopDownloadDelete(w http.ResponseWriter, r *http.Request) {
 	s.productChange(w, r, "shop-download-gone", func(p shop.Product, d *shopProductData) error {
 		id, _ := strconv.ParseInt(r.PostFormValue("download"), 10, 64)
 		if id <= 0 {
@@ -175,7 +175,7 @@ func (s *Server) shopDownloadDelete(w http.ResponseWriter, r *http.Request) {
 
 // productChange runs one change of a product's page: on success it redirects back
 // with the notice done; a refusal shows the page again with the form as typed.
-func (s *Server) productChange(w http.ResponseWriter, r *http.Request, done string, change func(shop.Product, *shopProductData) error) {
+func (s *shopAdmin) productChange(w http.ResponseWriter, r *http.Request, done string, change func(shop.Product, *shopProductData) error) {
 	p, ok := s.pathProduct(w, r, true)
 	if !ok {
 		return

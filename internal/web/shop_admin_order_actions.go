@@ -14,7 +14,7 @@ import (
 
 // shopRefund refunds the typed amount. The amount is required (the form fills in the
 // whole remainder) and the confirm box must be ticked: a refund cannot be undone.
-func (s *Server) shopRefund(w http.ResponseWriter, r *http.Request) {
+func (s *shopAdmin) shopRefund(w http.ResponseWriter, r *http.Request) {
 	s.orderAction(w, r, "shop-refunded", func(id int64) (string, error) {
 		typed := strings.TrimSpace(r.PostFormValue("amount"))
 		o, err := s.shop.GetOrder(r.Context(), principal(r), id) // its currency says how to read the amount
@@ -36,14 +36,14 @@ func (s *Server) shopRefund(w http.ResponseWriter, r *http.Request) {
 }
 
 // shopResendReceipt queues the order's receipt again, to the buyer's address.
-func (s *Server) shopResendReceipt(w http.ResponseWriter, r *http.Request) {
+func (s *shopAdmin) shopResendReceipt(w http.ResponseWriter, r *http.Request) {
 	s.orderAction(w, r, "shop-receipt-queued", func(id int64) (string, error) {
 		return "", s.shop.ResendReceipt(r.Context(), principal(r), id)
 	})
 }
 
 // shopRevokeLicence revokes the licence named by the posted licence id.
-func (s *Server) shopRevokeLicence(w http.ResponseWriter, r *http.Request) {
+func (s *shopAdmin) shopRevokeLicence(w http.ResponseWriter, r *http.Request) {
 	s.orderAction(w, r, "shop-licence-revoked", func(id int64) (string, error) {
 		lic := strings.TrimSpace(r.PostFormValue("licence"))
 		if lic == "" {
@@ -56,7 +56,7 @@ func (s *Server) shopRevokeLicence(w http.ResponseWriter, r *http.Request) {
 // orderAction runs one action on the order in the path: success redirects back to it
 // with the notice done; a refusal (invalid, conflict, card company unavailable) shows
 // the order again with the reason, and typed kept in the refund form.
-func (s *Server) orderAction(w http.ResponseWriter, r *http.Request, done string, act func(id int64) (typed string, err error)) {
+func (s *shopAdmin) orderAction(w http.ResponseWriter, r *http.Request, done string, act func(id int64) (typed string, err error)) {
 	id, ok := s.postedID(w, r, "order")
 	if !ok {
 		return

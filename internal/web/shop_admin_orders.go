@@ -72,7 +72,7 @@ type shopOrdersData struct {
 }
 
 // shopOrders lists orders, newest first.
-func (s *Server) shopOrders(w http.ResponseWriter, r *http.Request) {
+func (s *shopAdmin) shopOrders(w http.ResponseWriter, r *http.Request) {
 	f := readOrderFilter(r)
 	d := shopOrdersData{Filter: f, Statuses: []inboxLink{{Label: "All", URL: f.URL("status", "", "page", ""), Current: f.Status == ""}}}
 	for _, st := range orderStatuses {
@@ -120,13 +120,13 @@ type orderData struct {
 }
 
 // shopOrder shows one order; the view is audited by the domain before anything is read.
-func (s *Server) shopOrder(w http.ResponseWriter, r *http.Request) {
+func (s *shopAdmin) shopOrder(w http.ResponseWriter, r *http.Request) {
 	s.renderOrder(w, r, http.StatusOK, page{Flash: shopFlash(r)}, "")
 }
 
 // renderOrder renders the order page; p may carry a refusal, typed the refund amount
 // as it was typed.
-func (s *Server) renderOrder(w http.ResponseWriter, r *http.Request, st int, p page, typed string) {
+func (s *shopAdmin) renderOrder(w http.ResponseWriter, r *http.Request, st int, p page, typed string) {
 	id, ok := s.pathIDOr404(w, r, "order")
 	if !ok {
 		return

@@ -20,7 +20,7 @@ type productRow struct {
 }
 
 // shopProducts lists every product, active or not.
-func (s *Server) shopProducts(w http.ResponseWriter, r *http.Request) {
+func (s *shopAdmin) shopProducts(w http.ResponseWriter, r *http.Request) {
 	ps, err := s.shop.Products(r.Context(), principal(r))
 	if err != nil {
 		s.fail(w, r, err)
@@ -75,16 +75,16 @@ func readProduct(r *http.Request, id int64) (productForm, shop.Product) {
 }
 
 // shopProductNew shows the form of a new product (active by default).
-func (s *Server) shopProductNew(w http.ResponseWriter, r *http.Request) {
+func (s *shopAdmin) shopProductNew(w http.ResponseWriter, r *http.Request) {
 	s.renderProductForm(w, r, http.StatusOK, productForm{Active: true})
 }
 
-func (s *Server) renderProductForm(w http.ResponseWriter, r *http.Request, st int, f productForm) {
+func (s *shopAdmin) renderProductForm(w http.ResponseWriter, r *http.Request, st int, f productForm) {
 	s.render(w, r, st, "shop_admin_product", page{Title: "New product", Nav: "shop", Data: shopProductData{Product: f}})
 }
 
 // shopProductCreate creates a product, then shows its page to add editions.
-func (s *Server) shopProductCreate(w http.ResponseWriter, r *http.Request) {
+func (s *shopAdmin) shopProductCreate(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -103,7 +103,7 @@ func (s *Server) shopProductCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 // shopProductSave saves the product's own fields.
-func (s *Server) shopProductSave(w http.ResponseWriter, r *http.Request) {
+func (s *shopAdmin) shopProductSave(w http.ResponseWriter, r *http.Request) {
 	cur, ok := s.pathProduct(w, r, true)
 	if !ok {
 		return
@@ -125,7 +125,7 @@ func (s *Server) shopProductSave(w http.ResponseWriter, r *http.Request) {
 
 // pathProduct reads the product in the path (and with posted, the posted form),
 // answering 404 when there is no shop or no such product.
-func (s *Server) pathProduct(w http.ResponseWriter, r *http.Request, posted bool) (shop.Product, bool) {
+func (s *shopAdmin) pathProduct(w http.ResponseWriter, r *http.Request, posted bool) (shop.Product, bool) {
 	var id int64
 	var ok bool
 	if posted {
@@ -145,7 +145,7 @@ func (s *Server) pathProduct(w http.ResponseWriter, r *http.Request, posted bool
 }
 
 // productByID finds a product, active or not, by its id.
-func (s *Server) productByID(r *http.Request, id int64) (shop.Product, error) {
+func (s *shopAdmin) productByID(r *http.Request, id int64) (shop.Product, error) {
 	ps, err := s.shop.Products(r.Context(), principal(r))
 	if err != nil {
 		return shop.Product{}, err

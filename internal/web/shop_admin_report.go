@@ -32,7 +32,7 @@ type shopReportData struct {
 }
 
 // shopReport shows the sales report for ?from=&to= (dates, UTC, both included).
-func (s *Server) shopReport(w http.ResponseWriter, r *http.Request) {
+func (s *shopAdmin) shopReport(w http.ResponseWriter, r *http.Request) {
 	today := time.Now().UTC().Truncate(24 * time.Hour)
 	from, to := today.AddDate(0, 0, 1-reportDays), today
 	d := shopReportData{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly)}

@@ -5,9 +5,17 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/candor-dev/candor/internal/audit"
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/staff"
 )
+
+// staffPages manage the staff (owners): members, roles, resets and the 2FA requirement.
+type staffPages struct {
+	*pages
+	staff *staff.Service
+	audit *audit.Log // a member's recent actions on their page
+}
 
 type staffListData struct {
 	Members    []staff.Member
@@ -22,11 +30,11 @@ type createdMember struct {
 }
 
 // staffList shows every member; emails are personal data, so the view is audited.
-func (s *Server) staffList(w http.ResponseWriter, r *http.Request) {
+func (s *staffPages) staffList(w http.ResponseWriter, r *http.Request) {
 	s.renderStaffList(w, r, http.StatusOK, page{Flash: flash(r)}, nil)
 }
 
-func (s *Server) renderStaffList(w http.ResponseWriter, r *http.Request, st int, p page, created *createdMember) {
+func (s *staffPages) renderStaffList(w http.ResponseWriter, r *http.Request, st int, p page, created *createdMember) {
 	members, err := s.staff.List(r.Context(), principal(r))
 	if err != nil {
 		s.fail(w, r, err)
@@ -39,7 +47,7 @@ func (s *Server) renderStaffList(w http.ResponseWriter, r *http.Request, st int,
 
 // staffAdd creates a member with a one-time password, shown once to the owner; the new
 // member must choose their own at first sign-in.
-func (s *Server) staffAdd(w http.ResponseWriter, r *http.Request) {
+func (s *staffPages) staffAdd(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -65,7 +73,7 @@ type staffDetailData struct {
 }
 
 // staffDetail shows one member and the actions on them; audited.
-func (s *Server) staffDetail(w http.ResponseWriter, r *http.Request) {
+func (s *staffPages) staffDetail(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		s.fail(w, r, errs.E(errs.NotFound, "No such staff member."))
@@ -74,7 +82,7 @@ func (s *Server) staffDetail(w http.ResponseWriter, r *http.Request) {
 	s.renderStaffDetail(w, r, id, page{Flash: flash(r)}, "")
 }
 
-func (s *Server) renderStaffDetail(w http.ResponseWriter, r *http.Request, id int64, p page, password string) {
+func (s *staffPages) renderStaffDetail(w http.ResponseWriter, r *http.Request, id int64, p page, password string) {
 	m, err := s.staff.Get(r.Context(), principal(r), id)
 	if err == nil { // fail closed: no view of personal data without its audit entry
 		err = s.audit.Record(r.Context(), principal(r).Name, "staff.view", staff.Subject(id))
@@ -90,7 +98,7 @@ func (s *Server) renderStaffDetail(w http.ResponseWriter, r *http.Request, id in
 
 // staffAction applies one action to a member: role, disable, enable, reset-password,
 // reset-2fa. Each is audited by the domain.
-func (s *Server) staffAction(w http.ResponseWriter, r *http.Request) {
+func (s *staffPages) staffAction(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		s.fail(w, r, errs.E(errs.NotFound, "No such staff member."))
@@ -135,7 +143,7 @@ func (s *Server) staffAction(w http.ResponseWriter, r *http.Request) {
 }
 
 // setRequire2FA turns the all-staff second-factor requirement on or off.
-func (s *Server) setRequire2FA(w http.ResponseWriter, r *http.Request) {
+func (s *staffPages) setRequire2FA(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, err)
 		return

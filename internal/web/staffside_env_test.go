@@ -20,7 +20,7 @@ import (
 // newsListID is the id of the default list.
 func (e *env) newsListID() int64 {
 	e.t.Helper()
-	lists, err := e.srv.newsletter.Lists(e.ctx)
+	lists, err := e.srv.forms.newsletter.Lists(e.ctx)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -37,11 +37,11 @@ func (e *env) newsListID() int64 {
 // address in it as a canary for the logs.
 func (e *env) importSubscribers(file string) newsletter.ImportResult {
 	e.t.Helper()
-	pv, err := e.srv.newsletter.PreviewImport(e.ctx, staff.CLI, strings.NewReader(file))
+	pv, err := e.srv.forms.newsletter.PreviewImport(e.ctx, staff.CLI, strings.NewReader(file))
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	res, err := e.srv.newsletter.CommitImport(e.ctx, staff.CLI, pv.ID, "test fixture", []int64{e.newsListID()})
+	res, err := e.srv.forms.newsletter.CommitImport(e.ctx, staff.CLI, pv.ID, "test fixture", []int64{e.newsListID()})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func (e *env) importSubscribers(file string) newsletter.ImportResult {
 func (e *env) subscriberID(email string) int64 {
 	e.t.Helper()
 	var id int64
-	if err := e.db.QueryRow(e.ctx, "SELECT id FROM subscribers WHERE email_index = ?", e.srv.newsletter.EmailIndex(email)).Scan(&id); err != nil {
+	if err := e.db.QueryRow(e.ctx, "SELECT id FROM subscribers WHERE email_index = ?", e.srv.forms.newsletter.EmailIndex(email)).Scan(&id); err != nil {
 		e.t.Fatalf("subscriber %s: %v", email, err)
 	}
 	return id
@@ -69,11 +69,11 @@ func (e *env) subscriberID(email string) int64 {
 func (e *env) staffSideFixtures(want int64) {
 	e.t.Helper()
 	e.importSubscribers("email,name\nfixture@example.com,Fixture\n")
-	camp, err := e.srv.campaigns.Create(e.ctx, staff.CLI, newsletter.Campaign{Subject: "Fixture", BodyMarkdown: "Hello", Lists: []int64{e.newsListID()}})
+	camp, err := e.srv.campaignPages.campaigns.Create(e.ctx, staff.CLI, newsletter.Campaign{Subject: "Fixture", BodyMarkdown: "Hello", Lists: []int64{e.newsListID()}})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if err := e.srv.campaigns.TestSend(e.ctx, staff.CLI, camp, "fixture-test@example.com"); err != nil {
+	if err := e.srv.campaignPages.campaigns.TestSend(e.ctx, staff.CLI, camp, "fixture-test@example.com"); err != nil {
 		e.t.Fatal(err)
 	}
 	e.canary("fixture-test@example.com")
@@ -111,7 +111,7 @@ func (c *client) upload(path, field, filename, content string, fields map[string
 // auditLog is the whole audit log as text, one entry a line.
 func (e *env) auditLog() string {
 	e.t.Helper()
-	entries, err := e.srv.audit.List(context.Background(), audit.Filter{Limit: 500})
+	entries, err := e.srv.auditPages.audit.List(context.Background(), audit.Filter{Limit: 500})
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -11,8 +11,27 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/analytics"
+	"github.com/candor-dev/candor/internal/limiter"
+	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/staff"
 )
+
+// statsPages are the statistics dashboard, its export, goals, weekly mail and API tokens
+// (staff), and the bearer-token statistics API. Figures come from analytics.Reports with
+// small-count suppression applied; the shop only lends its funnel.
+type statsPages struct {
+	*pages
+	reports     *analytics.Reports
+	siteList    SiteLister
+	statsTokens StatsTokens
+	live        LiveCounter
+	statsMail   StatsMail
+	statsGoals  StatsGoals
+	shop        *shop.Service // the dashboard's shop funnel (nil: not shown)
+
+	statsAPILimit     *limiter.Limiter[string]  // per API token
+	statsAPIAddrLimit *limiter.Limiter[addrKey] // per client address, before the token is checked
+}
 
 // The statistics dashboard (permission stats.view, checked again by the domain): the
 // totals of a site over a range beside the previous period, a chart of visitors and page
@@ -124,7 +143,7 @@ func statsRange(q url.Values, now time.Time) (string, time.Time, time.Time, stri
 	return "30d", today.AddDate(0, 0, -29), today, ""
 }
 
-func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
+func (s *statsPages) statsPage(w http.ResponseWriter, r *http.Request) {
 	p := page{Title: "Statistics", Nav: "stats"}
 	actor := principal(r)
 	var d statsData

@@ -50,7 +50,7 @@ func bypassFixture(t *testing.T, e *env, k int) []time.Time {
 	t.Helper()
 	statsFixture(t, e, false)
 	store := sqldb.AnalyticsStore{DB: e.db}
-	e.srv.reports = analytics.NewReports(store, k, 10)
+	e.srv.statsPages.reports = analytics.NewReports(store, k, 10)
 	sites := analytics.NewSites(store, nil)
 	site, err := sites.Add(e.ctx, staff.CLI, "shop", "shop.example.com")
 	if err != nil {
@@ -79,9 +79,9 @@ func bypassFixture(t *testing.T, e *env, k int) []time.Time {
 		t.Fatal(err)
 	}
 	// Goals on the lone visitor's page and on everyone's: only the latter may show numbers.
-	e.srv.statsGoals = analytics.NewGoals(sqldb.StatsGoalStore{DB: e.db}, e.srv.audit, nil)
+	e.srv.statsPages.statsGoals = analytics.NewGoals(sqldb.StatsGoalStore{DB: e.db}, e.srv.auditPages.audit, nil)
 	for _, path := range []string{"/lone-page", "/pricing"} {
-		if _, err := e.srv.statsGoals.Create(e.ctx, staff.CLI, site.ID, analytics.GoalPage, path); err != nil {
+		if _, err := e.srv.statsPages.statsGoals.Create(e.ctx, staff.CLI, site.ID, analytics.GoalPage, path); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -145,7 +145,7 @@ func TestSuppressionCannotBeBypassed(t *testing.T) {
 			e := newEnv(t)
 			// Hundreds of API requests from one address: its per-address limit (tested in
 			// TestStatsAPIGuessingIsLimitedPerAddress) is not what this test is about.
-			e.srv.statsAPIAddrLimit = limiter.New[addrKey](1<<20, time.Millisecond, 10)
+			e.srv.statsPages.statsAPIAddrLimit = limiter.New[addrKey](1<<20, time.Millisecond, 10)
 			days := bypassFixture(t, e, k)
 			c, _ := e.signedIn("analyst@staff.example", staff.Analyst)
 			dashboard, spans := statsRanges(days)
@@ -168,7 +168,7 @@ func TestSuppressionCannotBeBypassed(t *testing.T) {
 			}
 			for _, scope := range bypassScopes {
 				// One token per scope: the API's rate limit is per token.
-				_, secret, err := e.srv.statsTokens.Create(e.ctx, staff.CLI, "bypass test "+scope, 0)
+				_, secret, err := e.srv.statsPages.statsTokens.Create(e.ctx, staff.CLI, "bypass test "+scope, 0)
 				if err != nil {
 					t.Fatal(err)
 				}

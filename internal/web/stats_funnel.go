@@ -23,7 +23,7 @@ type funnelStep struct {
 // statistics, checkouts and purchases by the shop — and nothing links one visitor to an
 // order. Every step below k reads "< k" and hides the rates around it. Nil without a
 // shop.
-func (s *Server) shopFunnel(ctx context.Context, actor staff.Principal, site analytics.Totals, from, to time.Time, k int) ([]funnelStep, error) {
+func (s *statsPages) shopFunnel(ctx context.Context, actor staff.Principal, site analytics.Totals, from, to time.Time, k int) ([]funnelStep, error) {
 	if s.shop == nil {
 		return nil, nil
 	}

@@ -38,11 +38,11 @@ func TestShopFunnel(t *testing.T) {
 	}
 
 	// With k = 2 the checkouts show; the single purchase still does not.
-	steps, err := e.srv.shopFunnel(context.Background(), staff.Principal{Role: staff.Analyst}, analytics.Totals{Visitors: 40}, time.Now().AddDate(0, 0, -1), time.Now(), 2)
+	steps, err := e.srv.statsPages.shopFunnel(context.Background(), staff.Principal{Role: staff.Analyst}, analytics.Totals{Visitors: 40}, time.Now().AddDate(0, 0, -1), time.Now(), 2)
 	if err != nil || steps[1].Count != "2" || steps[1].Rate != "5.0 %" || steps[2].Count != "< 2" {
 		t.Fatalf("funnel at k=2: %+v, %v", steps, err)
 	}
-	if _, err := e.srv.shop.Funnel(context.Background(), staff.Principal{Role: staff.Support}, time.Now(), time.Now()); err == nil {
+	if _, err := e.shop.Funnel(context.Background(), staff.Principal{Role: staff.Support}, time.Now(), time.Now()); err == nil {
 		t.Fatal("support reads the funnel")
 	}
 }

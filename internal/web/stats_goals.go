@@ -32,7 +32,7 @@ type statsGoal struct {
 }
 
 // goalsOf lists a site's goals, none when goals are not offered.
-func (s *Server) goalsOf(ctx context.Context, actor staff.Principal, siteID int64) ([]analytics.Goal, error) {
+func (s *statsPages) goalsOf(ctx context.Context, actor staff.Principal, siteID int64) ([]analytics.Goal, error) {
 	if s.statsGoals == nil {
 		return nil, nil
 	}
@@ -56,7 +56,7 @@ func statsGoalsOf(rep analytics.Report) []statsGoal {
 
 // statsGoalCreate is POST /admin/stats/goals: site=ID, kind=event|page, value=NAME or
 // PATH. It returns to the dashboard of that site.
-func (s *Server) statsGoalCreate(w http.ResponseWriter, r *http.Request) {
+func (s *statsPages) statsGoalCreate(w http.ResponseWriter, r *http.Request) {
 	site, ok := s.goalSite(w, r)
 	if !ok {
 		return
@@ -69,7 +69,7 @@ func (s *Server) statsGoalCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 // statsGoalDelete is POST /admin/stats/goals/{id}/delete: site=ID.
-func (s *Server) statsGoalDelete(w http.ResponseWriter, r *http.Request) {
+func (s *statsPages) statsGoalDelete(w http.ResponseWriter, r *http.Request) {
 	site, ok := s.goalSite(w, r)
 	if !ok {
 		return
@@ -87,7 +87,7 @@ func (s *Server) statsGoalDelete(w http.ResponseWriter, r *http.Request) {
 }
 
 // goalSite reads the form's site, answering the error itself.
-func (s *Server) goalSite(w http.ResponseWriter, r *http.Request) (int64, bool) {
+func (s *statsPages) goalSite(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	if s.statsGoals == nil {
 		s.fail(w, r, errs.E(errs.NotFound, "Statistics are not enabled."))
 		return 0, false

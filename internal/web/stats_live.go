@@ -29,7 +29,7 @@ type StatsMail interface {
 
 // liveLabel is the dashboard's figure of the last five minutes: a number, "< k", or ""
 // when there is no live count.
-func (s *Server) liveLabel(actor staff.Principal, siteID int64, k int) (string, error) {
+func (s *statsPages) liveLabel(actor staff.Principal, siteID int64, k int) (string, error) {
 	if s.live == nil {
 		return "", nil
 	}
@@ -47,7 +47,7 @@ type liveExport struct {
 	LiveVisitors *analytics.LiveVisitors `json:"live_visitors,omitempty"`
 }
 
-func (s *Server) withLive(x analytics.Export, p staff.Principal, siteID int64) (liveExport, error) {
+func (s *statsPages) withLive(x analytics.Export, p staff.Principal, siteID int64) (liveExport, error) {
 	out := liveExport{Export: x}
 	if s.live != nil {
 		lv, err := s.live.Live(p, siteID)
@@ -62,7 +62,7 @@ func (s *Server) withLive(x analytics.Export, p staff.Principal, siteID int64) (
 // statsReportSubscription is POST /admin/stats/report-subscription: site=ID and
 // weekly=on to receive the weekly mail, without weekly to stop it. It returns to the
 // dashboard of that site.
-func (s *Server) statsReportSubscription(w http.ResponseWriter, r *http.Request) {
+func (s *statsPages) statsReportSubscription(w http.ResponseWriter, r *http.Request) {
 	if s.statsMail == nil || s.siteList == nil {
 		s.fail(w, r, errs.E(errs.NotFound, "Statistics are not enabled."))
 		return

@@ -28,7 +28,7 @@ func liveFixture(t *testing.T, e *env, n int) (*analytics.Aggregator, analytics.
 		agg.Record(analytics.Hit{SiteID: site.ID, Kind: analytics.KindPageview, Path: "/", IP: netip.AddrFrom4([4]byte{192, 0, 2, byte(v + 1)}),
 			UserAgent: visitUA, Time: time.Now()})
 	}
-	e.srv.live = agg
+	e.srv.statsPages.live = agg
 	return agg, site
 }
 
@@ -43,7 +43,7 @@ func TestStatsLiveVisitors(t *testing.T) {
 	if !strings.Contains(r.body, `<strong class="num">&lt; 5</strong> visitors in the last 5 minutes`) {
 		t.Fatalf("three live visitors are not shown as < 5:\n%s", r.body)
 	}
-	_, secret, err := e.srv.statsTokens.Create(e.ctx, staff.Principal{ID: 1, Role: staff.Analyst, Name: "staff:1"}, "live", 0)
+	_, secret, err := e.srv.statsPages.statsTokens.Create(e.ctx, staff.Principal{ID: 1, Role: staff.Analyst, Name: "staff:1"}, "live", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,8 +70,8 @@ func TestStatsWeeklyOptIn(t *testing.T) {
 	e := newEnv(t)
 	_, site := liveFixture(t, e, 0)
 	store := sqldb.AnalyticsStore{DB: e.db}
-	e.srv.statsMail = analytics.NewWeekly(sqldb.StatsReportStore{DB: e.db}, analytics.NewReports(store, 5, analytics.WeeklyTopN),
-		nil, e.srv.audit, analytics.WeeklyOptions{})
+	e.srv.statsPages.statsMail = analytics.NewWeekly(sqldb.StatsReportStore{DB: e.db}, analytics.NewReports(store, 5, analytics.WeeklyTopN),
+		nil, e.srv.auditPages.audit, analytics.WeeklyOptions{})
 	analyst, _ := e.signedIn("analyst@staff.example", staff.Analyst)
 	const box = `name="weekly"> Email me a weekly summary`
 	if r := analyst.get("/admin/stats"); !strings.Contains(r.body, box) {
@@ -88,7 +88,8 @@ func TestStatsWeeklyOptIn(t *testing.T) {
 	if r := analyst.get("/admin/stats"); !strings.Contains(r.body, box) {
 		t.Fatal("the opt-in is still ticked after unticking it")
 	}
-	want(t, analyst.post("/admin/stats/report-subscription", url.Values{"site": {"9999"}, "weekly": {"on"}}), http.StatusNotFound)
-	support, _ := e.signedIn("support@staff.example", staff.Support)
-	want(t, support.post("/admin/stats/report-subscription", url.Values{"site": {id}, "weekly": {"on"}}), http.StatusForbidden)
+	e.scenarios(t, []scenario{
+		{Name: "an unknown site", As: analyst, URL: "/admin/stats/report-subscription", Form: url.Values{"site": {"9999"}, "weekly": {"on"}}, Status: http.StatusNotFound},
+		{Name: "no statistics permission", Role: staff.Support, URL: "/admin/stats/report-subscription", Form: url.Values{"site": {id}, "weekly": {"on"}}, Status: http.StatusForbidden},
+	})
 }

@@ -17,7 +17,7 @@ func TestStatsScopeParamsAndGoals(t *testing.T) {
 	e := newEnv(t)
 	bypassFixture(t, e, 5)
 	c, _ := e.signedIn("analyst@staff.example", staff.Analyst)
-	_, secret, err := e.srv.statsTokens.Create(e.ctx, staff.CLI, "scope test", 0)
+	_, secret, err := e.srv.statsPages.statsTokens.Create(e.ctx, staff.CLI, "scope test", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestStatsScopeParamsAndGoals(t *testing.T) {
 		t.Errorf("a filter by hour is not drawn by day under its note")
 	}
 
-	goals, err := e.srv.statsGoals.List(e.ctx, staff.CLI, 1)
+	goals, err := e.srv.statsPages.statsGoals.List(e.ctx, staff.CLI, 1)
 	if err != nil || len(goals) != 2 {
 		t.Fatalf("fixture goals: %v %v", goals, err)
 	}

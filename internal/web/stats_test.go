@@ -18,8 +18,8 @@ func statsFixture(t *testing.T, e *env, withSite bool) {
 	t.Helper()
 	store := sqldb.AnalyticsStore{DB: e.db}
 	sites := analytics.NewSites(store, nil)
-	e.srv.reports, e.srv.siteList = analytics.NewReports(store, 5, 10), sites
-	e.srv.statsTokens = analytics.NewTokens(sqldb.StatsTokenStore{DB: e.db}, e.srv.audit, e.staff, nil)
+	e.srv.statsPages.reports, e.srv.statsPages.siteList = analytics.NewReports(store, 5, 10), sites
+	e.srv.statsPages.statsTokens = analytics.NewTokens(sqldb.StatsTokenStore{DB: e.db}, e.srv.auditPages.audit, e.staff, nil)
 	if !withSite {
 		return
 	}
@@ -56,21 +56,19 @@ func TestStatsDashboard(t *testing.T) {
 	e := newEnv(t)
 	statsFixture(t, e, true)
 
-	for _, role := range []staff.Role{staff.Support, staff.Marketing, staff.ShopRole} {
-		c, _ := e.signedIn(string(role)+"@staff.example", role)
-		want(t, c.get("/admin/stats"), http.StatusForbidden)
-	}
+	e.scenarios(t, []scenario{
+		{Name: "dashboard", Role: staff.Support, URL: "/admin/stats", Status: http.StatusForbidden},
+		{Name: "dashboard", Role: staff.Marketing, URL: "/admin/stats", Status: http.StatusForbidden},
+		{Name: "dashboard", Role: staff.ShopRole, URL: "/admin/stats", Status: http.StatusForbidden},
+	})
 	c, _ := e.signedIn("analyst@staff.example", staff.Analyst)
+	var rows []scenario
 	for _, path := range []string{"/admin/stats", "/admin/stats?range=7d", "/admin/stats?range=today", "/admin/stats?range=month",
 		"/admin/stats?range=custom&from=2020-01-01&to=2020-01-31", "/admin/stats?range=custom&from=bad"} {
-		r := c.get(path)
-		want(t, r, http.StatusOK)
-		for _, secret := range []string{"lonely-", "2001:db8", "198.51.100"} {
-			if strings.Contains(r.body, secret) {
-				t.Errorf("%s shows %q: a lone visitor is singled out", path, secret)
-			}
-		}
+		rows = append(rows, scenario{Name: "a lone visitor is never singled out", As: c, URL: path,
+			Status: http.StatusOK, NotContains: []string{"lonely-", "2001:db8", "198.51.100"}})
 	}
+	e.scenarios(t, rows)
 	r := c.get("/admin/stats?range=7d")
 	for _, s := range []string{"<h1>Statistics</h1>", `href="/admin/stats"`, "<svg class=\"chart-svg\"", "<title id=\"chart-title\">",
 		"Top pages", "/pricing", "(other)", "&lt; 5", "Groups of fewer than 5 visitors are folded into (other) so no one can be singled out",

@@ -26,12 +26,12 @@ type tokensData struct {
 
 var tokenFlashes = map[string]string{"token-revoked": "The token was revoked: it no longer works."}
 
-func (s *Server) statsTokensPage(w http.ResponseWriter, r *http.Request) {
+func (s *statsPages) statsTokensPage(w http.ResponseWriter, r *http.Request) {
 	s.renderTokens(w, r, http.StatusOK, page{Flash: tokenFlashes[r.URL.Query().Get("done")]}, tokensData{})
 }
 
 // renderTokens renders the page with the token list around d.
-func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int, p page, d tokensData) {
+func (s *statsPages) renderTokens(w http.ResponseWriter, r *http.Request, status int, p page, d tokensData) {
 	if s.statsTokens == nil || s.siteList == nil {
 		s.fail(w, r, errs.E(errs.NotFound, "Statistics are not enabled."))
 		return
@@ -64,7 +64,7 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int
 }
 
 // statsTokenCreate creates a token and shows its secret once.
-func (s *Server) statsTokenCreate(w http.ResponseWriter, r *http.Request) {
+func (s *statsPages) statsTokenCreate(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -89,7 +89,7 @@ func (s *Server) statsTokenCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 // statsTokenRevoke revokes a token at once.
-func (s *Server) statsTokenRevoke(w http.ResponseWriter, r *http.Request) {
+func (s *statsPages) statsTokenRevoke(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.postedID(w, r, "token")
 	if !ok {
 		return

@@ -2,14 +2,25 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/candor-dev/candor/internal/antibot"
+	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/pii"
 )
+
+// publicForms are the forms the vendor's website calls: subscribe, the confirmation,
+// unsubscribe and preferences pages, the contact form and the demo site page. Each
+// accepted form is counted in the metrics; the anti-bot guard protects every one.
+type publicForms struct {
+	*pages
+	metrics    *Metrics
+	antibot    *antibot.Guard
+	newsletter *newsletter.Service
+	contact    *contact.Service
+}
 
 // subscribeMessage is the one answer to every accepted sign-up, known address or not.
 const subscribeMessage = "Thank you. Please check your inbox: we sent a link to confirm your subscription."
@@ -27,7 +38,7 @@ type subscribeData struct {
 }
 
 // subscribeForm returns the data of a fresh subscribe form.
-func (s *Server) subscribeForm(r *http.Request, source string, p page) (subscribeData, error) {
+func (s *publicForms) subscribeForm(r *http.Request, source string, p page) (subscribeData, error) {
 	lists, err := s.newsletter.Lists(r.Context())
 	if err != nil {
 		return subscribeData{}, err
@@ -42,11 +53,11 @@ func (s *Server) subscribeForm(r *http.Request, source string, p page) (subscrib
 
 // subscribePage is Candor's own subscribe form (for vendors who link to it instead of
 // pasting the form, and the fallback that shows errors of a plain form post).
-func (s *Server) subscribePage(w http.ResponseWriter, r *http.Request) {
+func (s *publicForms) subscribePage(w http.ResponseWriter, r *http.Request) {
 	s.renderSubscribe(w, r, http.StatusOK, page{Title: "Subscribe"})
 }
 
-func (s *Server) renderSubscribe(w http.ResponseWriter, r *http.Request, st int, p page) {
+func (s *publicForms) renderSubscribe(w http.ResponseWriter, r *http.Request, st int, p page) {
 	data, err := s.subscribeForm(r, "candor-page", p)
 	if err != nil {
 		s.fail(w, r, err)
@@ -59,7 +70,7 @@ func (s *Server) renderSubscribe(w http.ResponseWriter, r *http.Request, st int,
 // subscribe is POST /subscribe: a form post (redirect to the thank-you page) or JSON
 // from fetch. Every way in passes the same validation and anti-bot checks, and the
 // answer never says whether the address was already known.
-func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
+func (s *publicForms) subscribe(w http.ResponseWriter, r *http.Request) {
 	s.allowSiteOrigin(w, r)
 	f, err := decodePublicForm(r)
 	if err != nil {
@@ -98,7 +109,7 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 
 // publicFail answers a rejected public form: JSON for fetch callers; for a plain form
 // post, Candor's own form page with the message and what the person typed (never lost).
-func (s *Server) publicFail(w http.ResponseWriter, r *http.Request, f publicForm, err error) {
+func (s *publicForms) publicFail(w http.ResponseWriter, r *http.Request, f publicForm, err error) {
 	if f.json || wantsJSON(r) || status(err) >= 500 {
 		s.fail(w, r, err)
 		return
@@ -108,25 +119,13 @@ func (s *Server) publicFail(w http.ResponseWriter, r *http.Request, f publicForm
 }
 
 // subscribeThanks is the default landing page after a plain form post.
-func (s *Server) subscribeThanks(w http.ResponseWriter, r *http.Request) {
+func (s *publicForms) subscribeThanks(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "subscribe", page{Title: "Almost done", Flash: subscribeMessage,
 		Data: subscribeData{Done: true}})
 }
 
-// isSiteOrigin reports whether origin is one of the vendor's websites.
-func (s *Server) isSiteOrigin(origin string) bool { return slices.Contains(s.cfg.SiteOrigins, origin) }
-
-// allowSiteOrigin lets the vendor's own website read the answer of a fetch call (CORS),
-// and nobody else; cookies are never involved.
-func (s *Server) allowSiteOrigin(w http.ResponseWriter, r *http.Request) {
-	if origin := r.Header.Get("Origin"); s.isSiteOrigin(origin) {
-		w.Header().Set("Access-Control-Allow-Origin", origin)
-	}
-	w.Header().Add("Vary", "Origin")
-}
-
 // preflight answers CORS preflight requests for the public JSON endpoints.
-func (s *Server) preflight(w http.ResponseWriter, r *http.Request) {
+func (s *publicForms) preflight(w http.ResponseWriter, r *http.Request) {
 	s.allowSiteOrigin(w, r)
 	if w.Header().Get("Access-Control-Allow-Origin") != "" {
 		h := w.Header()

@@ -19,7 +19,7 @@ import (
 // antibot.js would solve them in a browser.
 func (e *env) solvedFields() url.Values {
 	e.t.Helper()
-	ch, err := e.srv.antibot.Issue(antibot.FormSubscribe)
+	ch, err := e.srv.forms.antibot.Issue(antibot.FormSubscribe)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func (e *env) confirmationLink() string {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	_, c, err := mail.Open(e.srv.newsletter.Sealer(), q)
+	_, c, err := mail.Open(e.srv.forms.newsletter.Sealer(), q)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ const importPath = "/admin/subscribers/import"
 const importBodyLimit = newsletter.MaxImportBytes + 64<<10
 
 // bodyLimit is the body cap of a request: the configured one, raised for the upload.
-func (s *Server) bodyLimit(r *http.Request) int64 {
+func (s *pages) bodyLimit(r *http.Request) int64 {
 	if r.Method == http.MethodPost && r.URL.Path == importPath {
 		return max(s.cfg.MaxBodyBytes, importBodyLimit)
 	}
@@ -38,7 +38,7 @@ type importData struct {
 	MaxRows int
 }
 
-func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, st int, name string, p page, data importData) {
+func (s *subscriberPages) renderImport(w http.ResponseWriter, r *http.Request, st int, name string, p page, data importData) {
 	lists, err := s.newsletter.Lists(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
@@ -61,12 +61,12 @@ func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, st int, na
 }
 
 // subscriberImportPage is the upload form.
-func (s *Server) subscriberImportPage(w http.ResponseWriter, r *http.Request) {
+func (s *subscriberPages) subscriberImportPage(w http.ResponseWriter, r *http.Request) {
 	s.renderImport(w, r, http.StatusOK, "subscribers_import", page{}, importData{})
 }
 
 // subscriberImportUpload reads the uploaded file and shows the preview.
-func (s *Server) subscriberImportUpload(w http.ResponseWriter, r *http.Request) {
+func (s *subscriberPages) subscriberImportUpload(w http.ResponseWriter, r *http.Request) {
 	pv, err := s.previewUpload(r)
 	if err != nil {
 		if st := status(err); st < 500 && st != http.StatusForbidden {
@@ -82,7 +82,7 @@ func (s *Server) subscriberImportUpload(w http.ResponseWriter, r *http.Request) 
 var errNoFile = errs.InvalidField("file", "Choose a CSV file to upload.")
 
 // previewUpload streams the "file" part of a multipart form into the import parser.
-func (s *Server) previewUpload(r *http.Request) (newsletter.ImportPreview, error) {
+func (s *subscriberPages) previewUpload(r *http.Request) (newsletter.ImportPreview, error) {
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return newsletter.ImportPreview{}, errNoFile
@@ -122,7 +122,7 @@ func tooLargeUpload(err error) error {
 
 // subscriberImportCommit imports a previewed file with the declared consent source and
 // lists, and shows what it did.
-func (s *Server) subscriberImportCommit(w http.ResponseWriter, r *http.Request) {
+func (s *subscriberPages) subscriberImportCommit(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, err)
 		return

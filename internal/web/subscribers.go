@@ -10,6 +10,13 @@ import (
 	"github.com/candor-dev/candor/internal/newsletter"
 )
 
+// subscriberPages are the subscriber list, detail, export and import, and the mailing
+// lists.
+type subscriberPages struct {
+	*pages
+	newsletter *newsletter.Service
+}
+
 // The staff pages of subscribers (permission subscribers.manage, checked again by the
 // domain). Every page that shows an address is audited by the domain before it
 // returns anything, and says so (page.Logged).
@@ -130,7 +137,7 @@ type subscribersData struct {
 }
 
 // subscriberList is the list: filters, sorting, paging, and exact search by address.
-func (s *Server) subscriberList(w http.ResponseWriter, r *http.Request) {
+func (s *subscriberPages) subscriberList(w http.ResponseWriter, r *http.Request) {
 	f, q := readSubscriberFilter(r)
 	lists, err := s.newsletter.Lists(r.Context())
 	if err != nil {
@@ -191,36 +198,8 @@ type subscriberDetailData struct {
 	Subscriber newsletter.SubscriberDetail
 }
 
-func pathID(r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	return id, err == nil && id > 0
-}
-
-// pathIDOr404 reads the {id} path value, answering "There is no such <what>." (404)
-// when it is not a positive number.
-func (s *Server) pathIDOr404(w http.ResponseWriter, r *http.Request, what string) (int64, bool) {
-	id, ok := pathID(r)
-	if !ok {
-		s.fail(w, r, errs.E(errs.NotFound, "There is no such "+what+"."))
-	}
-	return id, ok
-}
-
-// postedID is pathIDOr404 for a form post: it also parses the form (errors answered).
-func (s *Server) postedID(w http.ResponseWriter, r *http.Request, what string) (int64, bool) {
-	id, ok := s.pathIDOr404(w, r, what)
-	if !ok {
-		return 0, false
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, err)
-		return 0, false
-	}
-	return id, true
-}
-
 // subscriberDetail shows one subscriber: address, name, consent record, lists, history.
-func (s *Server) subscriberDetail(w http.ResponseWriter, r *http.Request) {
+func (s *subscriberPages) subscriberDetail(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.pathIDOr404(w, r, "subscriber")
 	if !ok {
 		return
@@ -235,7 +214,7 @@ func (s *Server) subscriberDetail(w http.ResponseWriter, r *http.Request) {
 }
 
 // subscriberDelete deletes a subscriber for good, optionally suppressing the address.
-func (s *Server) subscriberDelete(w http.ResponseWriter, r *http.Request) {
+func (s *subscriberPages) subscriberDelete(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.postedID(w, r, "subscriber")
 	if !ok {
 		return
@@ -274,7 +253,7 @@ func (d *csvDownload) Write(p []byte) (int, error) {
 
 // subscriberExport downloads the subscribers matching the list's filters as CSV, with
 // formula-injection-safe cells; audited by the domain before the first byte.
-func (s *Server) subscriberExport(w http.ResponseWriter, r *http.Request) {
+func (s *subscriberPages) subscriberExport(w http.ResponseWriter, r *http.Request) {
 	_, q := readSubscriberFilter(r)
 	d := &csvDownload{w: w, filename: "subscribers-" + time.Now().UTC().Format("2006-01-02") + ".csv"}
 	if _, err := s.newsletter.ExportSubscribers(r.Context(), principal(r), q, d); err != nil {
