@@ -1,4 +1,4 @@
-package canarytest
+package canary
 
 import (
 	"encoding/base64"

@@ -1,4 +1,4 @@
-package stripemocktest
+package stripemock
 
 import (
 	"crypto/tls"
@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candor-dev/candor/internal/proctest"
+	"github.com/candor-dev/candor/internal/testkit/proc"
 )
 
 // Version is the stripe-mock release the tests are written against.
@@ -27,23 +27,23 @@ type Mock struct {
 
 // Binary finds the stripe-mock executable: on PATH, or in $(go env GOPATH)/bin, where
 // scripts/test.sh installs it. It returns "" when there is none.
-func Binary() string { return proctest.Binary("stripe-mock") }
+func Binary() string { return proc.Binary("stripe-mock") }
 
 // Start starts stripe-mock on two free loopback ports (HTTP and HTTPS) and waits until
 // both answer; it is killed when the test ends. Without the binary the test is
 // skipped, or fails when CI or CANDOR_REQUIRE_STRIPEMOCK=1 is set.
 func Start(t testing.TB) *Mock {
 	t.Helper()
-	bin := proctest.Require(t, "stripe-mock", "CANDOR_REQUIRE_STRIPEMOCK", install)
+	bin := proc.Require(t, "stripe-mock", "CANDOR_REQUIRE_STRIPEMOCK", install)
 	var m *Mock
 	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{
 		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, // stripe-mock's own self-signed certificate
 	}}
 	defer client.CloseIdleConnections()
-	proctest.Start(t, bin, 20*time.Second, func() ([]string, func() bool) {
+	proc.Start(t, bin, 20*time.Second, func() ([]string, func() bool) {
 		m = &Mock{
-			URL:      &url.URL{Scheme: "http", Host: "127.0.0.1:" + proctest.FreePort(t)},
-			HTTPSURL: &url.URL{Scheme: "https", Host: "127.0.0.1:" + proctest.FreePort(t)},
+			URL:      &url.URL{Scheme: "http", Host: "127.0.0.1:" + proc.FreePort(t)},
+			HTTPSURL: &url.URL{Scheme: "https", Host: "127.0.0.1:" + proc.FreePort(t)},
 		}
 		return []string{"-http-addr", m.URL.Host, "-https-addr", m.HTTPSURL.Host},
 			func() bool { return m.answers(client, m.URL) && m.answers(client, m.HTTPSURL) }

@@ -1,5 +1,5 @@
 // Package stripefake is a FAKE of the few Stripe API endpoints Candor uses, for
-// tests of the faults that Stripe's own mock (stripe-mock, see payment/stripemocktest)
+// tests of the faults that Stripe's own mock (stripe-mock, see testkit/stripemock)
 // cannot produce: declines, 429, 500, a request that hangs, and an answer lost after
 // the charge succeeded. It is NOT Stripe and NOT a mock of Stripe's whole API: use
 // stripe-mock to check that requests are well formed, and this fake only to script
@@ -14,4 +14,7 @@
 // Invariants: it listens on loopback only and stops when the test ends; it keeps a
 // card's brand and last 4, never its number; it is safe for concurrent requests,
 // which it serializes, so two concurrent requests with one key create one payment.
+//
+// For tests only: nothing outside _test.go files, the other testkit packages and
+// bench/ imports it.
 package stripefake

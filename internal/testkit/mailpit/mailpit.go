@@ -1,4 +1,4 @@
-package mailtest
+package mailpit
 
 import (
 	"bytes"
@@ -13,36 +13,37 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candor-dev/candor/internal/proctest"
+	"github.com/candor-dev/candor/internal/testkit/certs"
+	"github.com/candor-dev/candor/internal/testkit/proc"
 )
 
-// MailpitOptions choose how a Mailpit listens. STARTTLS with a fresh self-signed
+// Options choose how a Server listens. STARTTLS with a fresh self-signed
 // certificate is always offered (Candor's smtp:// requires it).
-type MailpitOptions struct {
+type Options struct {
 	Auth              bool   // accept any AUTH (--smtp-auth-accept-any --smtp-auth-allow-insecure)
 	ImplicitTLS       bool   // TLS from the first byte, for smtps:// (--smtp-require-tls)
 	AllowedRecipients string // refuse other recipients with 550 5.1.0 (--smtp-allowed-recipients)
 	Chaos             bool   // allow SetChaos (--enable-chaos)
 }
 
-// Mailpit is a mailpit process on loopback, started for one test and stopped when it
+// Server is a mailpit process on loopback, started for one test and stopped when it
 // ends. Read what it received through its REST API.
-type Mailpit struct {
-	SMTPAddr string // 127.0.0.1:PORT
-	API      string // http://127.0.0.1:PORT
-	Cert     *Cert  // the certificate it presents; trust Cert.Pool
+type Server struct {
+	SMTPAddr string      // 127.0.0.1:PORT
+	API      string      // http://127.0.0.1:PORT
+	Cert     *certs.Cert // the certificate it presents; trust Cert.Pool
 }
 
 // Binary finds the mailpit executable: on PATH, or in $(go env GOPATH)/bin, where
 // scripts/test.sh installs it. It returns "" when there is none.
-func Binary() string { return proctest.Binary("mailpit") }
+func Binary() string { return proc.Binary("mailpit") }
 
-// StartMailpit starts mailpit on random loopback ports. Without a mailpit binary the
+// Start starts mailpit on random loopback ports. Without a mailpit binary the
 // test is skipped, or fails under CI=1 (install: go install github.com/axllent/mailpit@v1.33.1).
-func StartMailpit(t testing.TB, o MailpitOptions) *Mailpit {
+func Start(t testing.TB, o Options) *Server {
 	t.Helper()
-	bin := proctest.Require(t, "mailpit", "", "go install github.com/axllent/mailpit@v1.33.1")
-	cert, err := NewCert()
+	bin := proc.Require(t, "mailpit", "", "go install github.com/axllent/mailpit@v1.33.1")
+	cert, err := certs.New()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,10 +55,10 @@ func StartMailpit(t testing.TB, o MailpitOptions) *Mailpit {
 	if err := os.WriteFile(keyFile, cert.KeyPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var m *Mailpit
-	proctest.Start(t, bin, 15*time.Second, func() ([]string, func() bool) {
-		smtpPort, apiPort := proctest.FreePort(t), proctest.FreePort(t)
-		m = &Mailpit{SMTPAddr: "127.0.0.1:" + smtpPort, API: "http://127.0.0.1:" + apiPort, Cert: cert}
+	var m *Server
+	proc.Start(t, bin, 15*time.Second, func() ([]string, func() bool) {
+		smtpPort, apiPort := proc.FreePort(t), proc.FreePort(t)
+		m = &Server{SMTPAddr: "127.0.0.1:" + smtpPort, API: "http://127.0.0.1:" + apiPort, Cert: cert}
 		args := []string{"--disable-version-check", "--smtp-disable-rdns", "--quiet", "--max", "0",
 			"--smtp", m.SMTPAddr, "--listen", "127.0.0.1:" + apiPort,
 			"--database", filepath.Join(dir, "mailpit-"+smtpPort+".db"),
@@ -80,7 +81,7 @@ func StartMailpit(t testing.TB, o MailpitOptions) *Mailpit {
 }
 
 // ready reports whether the API answers /readyz and the SMTP port accepts connections.
-func (m *Mailpit) ready() bool {
+func (m *Server) ready() bool {
 	resp, err := http.Get(m.API + "/readyz")
 	if err != nil {
 		return false
@@ -96,7 +97,7 @@ func (m *Mailpit) ready() bool {
 
 // URL returns the relay URL for Candor: smtp:// (STARTTLS) or smtps:// (implicit TLS),
 // with user and password when given.
-func (m *Mailpit) URL(scheme, user, pass string) *url.URL {
+func (m *Server) URL(scheme, user, pass string) *url.URL {
 	u := &url.URL{Scheme: scheme, Host: m.SMTPAddr}
 	if user != "" {
 		u.User = url.UserPassword(user, pass)
@@ -118,7 +119,7 @@ type Summary struct {
 }
 
 // Messages lists the messages received, newest first.
-func (m *Mailpit) Messages(t testing.TB) []Summary {
+func (m *Server) Messages(t testing.TB) []Summary {
 	t.Helper()
 	var out struct {
 		Total    int
@@ -129,7 +130,7 @@ func (m *Mailpit) Messages(t testing.TB) []Summary {
 }
 
 // Wait polls until at least n messages have arrived, or fails the test after timeout.
-func (m *Mailpit) Wait(t testing.TB, n int, timeout time.Duration) []Summary {
+func (m *Server) Wait(t testing.TB, n int, timeout time.Duration) []Summary {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
@@ -145,13 +146,13 @@ func (m *Mailpit) Wait(t testing.TB, n int, timeout time.Duration) []Summary {
 }
 
 // Raw returns a message exactly as received (for DKIM verification).
-func (m *Mailpit) Raw(t testing.TB, id string) []byte {
+func (m *Server) Raw(t testing.TB, id string) []byte {
 	t.Helper()
 	return m.get(t, "/api/v1/message/"+url.PathEscape(id)+"/raw")
 }
 
 // Headers returns a message's header fields.
-func (m *Mailpit) Headers(t testing.TB, id string) map[string][]string {
+func (m *Server) Headers(t testing.TB, id string) map[string][]string {
 	t.Helper()
 	var h map[string][]string
 	m.getJSON(t, "/api/v1/message/"+url.PathEscape(id)+"/headers", &h)
@@ -160,7 +161,7 @@ func (m *Mailpit) Headers(t testing.TB, id string) map[string][]string {
 
 // SetChaos makes mailpit answer the given stage ("Sender", "Recipient" or
 // "Authentication") with code at probability percent; 0 turns it off.
-func (m *Mailpit) SetChaos(t testing.TB, stage string, code, probability int) {
+func (m *Server) SetChaos(t testing.TB, stage string, code, probability int) {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{stage: map[string]int{"ErrorCode": code, "Probability": probability}})
 	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPut, m.API+"/api/v1/chaos", bytes.NewReader(body))
@@ -176,7 +177,7 @@ func (m *Mailpit) SetChaos(t testing.TB, stage string, code, probability int) {
 	}
 }
 
-func (m *Mailpit) get(t testing.TB, path string) []byte {
+func (m *Server) get(t testing.TB, path string) []byte {
 	t.Helper()
 	resp, err := http.Get(m.API + path)
 	if err != nil {
@@ -193,7 +194,7 @@ func (m *Mailpit) get(t testing.TB, path string) []byte {
 	return b
 }
 
-func (m *Mailpit) getJSON(t testing.TB, path string, v any) {
+func (m *Server) getJSON(t testing.TB, path string, v any) {
 	t.Helper()
 	if err := json.Unmarshal(m.get(t, path), v); err != nil {
 		t.Fatalf("mailpit GET %s: %v", path, err)

@@ -1,4 +1,4 @@
-package mailtest
+package smtpsink
 
 import (
 	"bufio"
@@ -12,6 +12,8 @@ import (
 	"time"
 
 	gosmtp "github.com/emersion/go-smtp"
+
+	"github.com/candor-dev/candor/internal/testkit/certs"
 )
 
 // Sink is a counting SMTP server (github.com/emersion/go-smtp) on loopback: it accepts
@@ -19,7 +21,7 @@ import (
 // STARTTLS with a self-signed certificate. The crash and throughput tests count at it.
 type Sink struct {
 	Addr string
-	Cert *Cert
+	Cert *certs.Cert
 
 	srv      *gosmtp.Server
 	total    atomic.Int64
@@ -31,8 +33,8 @@ type Sink struct {
 	counts map[string]int
 }
 
-// SinkOptions configure a Sink.
-type SinkOptions struct {
+// Options configure a Sink.
+type Options struct {
 	Addr  string        // listen address; default 127.0.0.1:0
 	Delay time.Duration // pause before accepting each message (a slower relay)
 	NoTLS bool          // offer no STARTTLS (a relay Candor must refuse)
@@ -41,9 +43,9 @@ type SinkOptions struct {
 	IdleClose time.Duration
 }
 
-// NewSink starts a sink; Close stops it.
-func NewSink(o SinkOptions) (*Sink, error) {
-	cert, err := NewCert()
+// New starts a sink; Close stops it.
+func New(o Options) (*Sink, error) {
+	cert, err := certs.New()
 	if err != nil {
 		return nil, err
 	}

@@ -1,16 +1,4 @@
-// Package imaptest runs an IMAP server for tests, on loopback, over implicit TLS with a
-// fresh self-signed certificate, with one user and an INBOX:
-//
-//   - Dovecot (Debian's dovecot-imapd, which scripts/test.sh installs), a private
-//     instance started for the test, when it is installed and the tests run as root (it
-//     drops its own privileges); required when CANDOR_REQUIRE_DOVECOT=1 (scripts/test.sh
-//     sets it once Dovecot is installed);
-//   - otherwise go-imap's in-memory server (imapserver/imapmemserver, a complete IMAP4rev1
-//     server of the same project as the client Candor uses), in process.
-//
-// What Candor relies on (LOGIN, SELECT read-only, UID FETCH of header fields and of a
-// partial BODY.PEEK[], UID SEARCH) is standard IMAP that both speak.
-package imaptest
+package imapd
 
 import (
 	"crypto/tls"
@@ -27,8 +15,8 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
-	"github.com/candor-dev/candor/internal/mailtest"
-	"github.com/candor-dev/candor/internal/proctest"
+	"github.com/candor-dev/candor/internal/testkit/certs"
+	"github.com/candor-dev/candor/internal/testkit/proc"
 )
 
 // The test mailbox's account.
@@ -44,19 +32,19 @@ type Server struct {
 	// StartTLSAddr is the same server's plain IMAP port, where a client must STARTTLS
 	// before signing in.
 	StartTLSAddr string
-	Cert         *mailtest.Cert
+	Cert         *certs.Cert
 	Kind         string // "dovecot" or "memory"
 }
 
 // Start starts a server; it stops with the test.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	cert, err := mailtest.NewCert()
+	cert, err := certs.New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := &Server{t: t, Cert: cert}
-	bin := proctest.Binary("dovecot")
+	bin := proc.Binary("dovecot")
 	switch {
 	case bin != "" && os.Geteuid() == 0:
 		s.Kind = "dovecot"
@@ -73,7 +61,7 @@ func Start(t testing.TB) *Server {
 
 // startMemory serves go-imap's in-memory server and returns its IMAPS and STARTTLS
 // addresses.
-func startMemory(t testing.TB, cert *mailtest.Cert) (string, string) {
+func startMemory(t testing.TB, cert *certs.Cert) (string, string) {
 	mem := imapmemserver.New()
 	u := imapmemserver.NewUser(User, Password)
 	if err := u.Create("INBOX", nil); err != nil {
@@ -143,7 +131,7 @@ service anvil {
 // startDovecot runs a private Dovecot in the foreground and returns its IMAPS and
 // STARTTLS addresses. Its directory is short-named (Dovecot's sockets live in it) and
 // readable by nobody.
-func startDovecot(t testing.TB, bin string, cert *mailtest.Cert) (string, string) {
+func startDovecot(t testing.TB, bin string, cert *certs.Cert) (string, string) {
 	dir, err := os.MkdirTemp("", "dv")
 	if err != nil {
 		t.Fatal(err)
@@ -164,8 +152,8 @@ func startDovecot(t testing.TB, bin string, cert *mailtest.Cert) (string, string
 		t.Fatal("cannot open the Dovecot directory to its mail user", err)
 	}
 	var addr, plainAddr string
-	proctest.Start(t, bin, 10*time.Second, func() ([]string, func() bool) {
-		port, plain := proctest.FreePort(t), proctest.FreePort(t)
+	proc.Start(t, bin, 10*time.Second, func() ([]string, func() bool) {
+		port, plain := proc.FreePort(t), proc.FreePort(t)
 		addr, plainAddr = net.JoinHostPort("127.0.0.1", port), net.JoinHostPort("127.0.0.1", plain)
 		conf := filepath.Join(dir, "dovecot.conf")
 		if err := os.WriteFile(conf, fmt.Appendf(nil, dovecotConf, dir, port, Password, plain), 0o644); err != nil {

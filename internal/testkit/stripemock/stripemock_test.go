@@ -1,4 +1,4 @@
-package stripemocktest
+package stripemock
 
 import (
 	"net/http"

@@ -1,4 +1,4 @@
-package mailtest
+package certs
 
 import (
 	"crypto/ecdsa"
@@ -21,8 +21,8 @@ type Cert struct {
 	Pool            *x509.CertPool
 }
 
-// NewCert makes a fresh self-signed ECDSA P-256 certificate valid for a day.
-func NewCert() (*Cert, error) {
+// New makes a fresh self-signed ECDSA P-256 certificate valid for a day.
+func New() (*Cert, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package sqldbtest
+package dbtest
 
 import "os"
 
