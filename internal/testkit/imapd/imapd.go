@@ -137,14 +137,7 @@ func startDovecot(t testing.TB, bin string, cert *certs.Cert) (string, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = os.RemoveAll(dir) })
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{{"cert.pem", cert.CertPEM}, {"key.pem", cert.KeyPEM}} {
-		if err := os.WriteFile(filepath.Join(dir, f.name), f.data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	cert.WriteFiles(t, dir)
 	if err := os.Mkdir(filepath.Join(dir, "home"), 0o777); err != nil {
 		t.Fatal(err)
 	}

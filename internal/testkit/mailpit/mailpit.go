@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -48,13 +47,7 @@ func Start(t testing.TB, o Options) *Server {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	if err := os.WriteFile(certFile, cert.CertPEM, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, cert.KeyPEM, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	certFile, keyFile := cert.WriteFiles(t, dir)
 	var m *Server
 	proc.Start(t, bin, 15*time.Second, func() ([]string, func() bool) {
 		smtpPort, apiPort := proc.FreePort(t), proc.FreePort(t)

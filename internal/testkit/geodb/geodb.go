@@ -1,6 +1,4 @@
-// Package geotest writes a tiny city database for tests: 203.0.113.0/24 (TEST-NET-3)
-// lies in the city Testville, region XA-TS, country XA; every other address is unknown.
-package geotest
+package geodb
 
 import (
 	"net"
