@@ -96,9 +96,9 @@ go test -count=1 -timeout 15m ./...
 
 if [ "$HAVE_PG" = 1 ]; then
   say "Tests on PostgreSQL"
-  # Every package whose tests open a database (they import sqldbtest) runs again.
+  # Every package whose tests open a database (they import testkit/dbtest) runs again.
   pg_pkgs=$(go list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... |
-    awk '/sqldbtest/ {print $1}' | grep -v '/sqldbtest$')
+    awk '/testkit\/dbtest/ {print $1}' | grep -v '/testkit/dbtest$')
   CANDOR_TEST_POSTGRES="$PG_URL" go test -count=1 -timeout 15m $pg_pkgs
 fi
 say "All tests passed"

@@ -38,10 +38,11 @@ import (
 
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/mail/smtp"
-	"github.com/candor-dev/candor/internal/mailtest"
 	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/pii"
 	"github.com/candor-dev/candor/internal/sqldb"
+	"github.com/candor-dev/candor/internal/testkit/seed"
+	"github.com/candor-dev/candor/internal/testkit/smtpsink"
 )
 
 func main() {
@@ -74,15 +75,15 @@ func main() {
 	check(err)
 	sealer := pii.NewSealer(kr)
 	t0 := time.Now()
-	camp, err := mailtest.SeedCampaign(ctx, db, sealer, *n, 0)
+	camp, err := seed.Campaign(ctx, db, sealer, *n, 0)
 	check(err)
 	fmt.Printf("seeded %d subscribers and the campaign's ledger rows in %s (%s)\n", *n, time.Since(t0).Round(time.Millisecond), db.Dialect)
 
 	var relayURL *url.URL
 	var roots *x509.CertPool
-	var sink *mailtest.Sink
+	var sink *smtpsink.Sink
 	if *sinkAddr == "" {
-		sink, err = mailtest.NewSink(mailtest.SinkOptions{})
+		sink, err = smtpsink.New(smtpsink.Options{})
 		check(err)
 		defer sink.Close()
 		relayURL, roots = sink.URL(), sink.Cert.Pool
@@ -114,7 +115,7 @@ func main() {
 	var renderer mail.Renderer
 	switch *rendererFlag {
 	case "simple":
-		renderer = mailtest.Renderer(db, sealer, "https://candor.test")
+		renderer = seed.Renderer(db, sealer, "https://candor.test")
 	case "newsletter":
 		check(setCampaignBody(ctx, db, camp))
 		news := newsletter.NewService(sqldb.NewsletterStore{DB: db}, sealer, noAudit{}, nil, newsletter.Options{
@@ -204,7 +205,7 @@ func freshDatabase(server string) (string, func()) {
 }
 
 func runSink(addr string) {
-	sink, err := mailtest.NewSink(mailtest.SinkOptions{Addr: addr})
+	sink, err := smtpsink.New(smtpsink.Options{Addr: addr})
 	check(err)
 	check(os.WriteFile("/tmp/sink-ca.pem", sink.Cert.CertPEM, 0o644))
 	fmt.Println("sink listening on", sink.Addr, "(certificate in /tmp/sink-ca.pem)")

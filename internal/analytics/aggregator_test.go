@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/analytics"
-	"github.com/candor-dev/candor/internal/canarytest"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
+	"github.com/candor-dev/candor/internal/testkit/canary"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
 )
 
 func TestSameVisitorTwiceADayIsOneVisitor(t *testing.T) {
@@ -243,7 +243,7 @@ func TestRunFlushesOnShutdown(t *testing.T) {
 }
 
 func TestNoIPOrUserAgentOnDisk(t *testing.T) {
-	if os.Getenv(sqldbtest.PostgresEnv) != "" {
+	if os.Getenv(dbtest.PostgresEnv) != "" {
 		t.Skip("searches the SQLite files")
 	}
 	dir := t.TempDir()
@@ -259,5 +259,5 @@ func TestNoIPOrUserAgentOnDisk(t *testing.T) {
 	if c, _ := e.raw(t, day0, day0, analytics.DimTotal, ""); c.Pageviews != 20 {
 		t.Fatalf("flow did not reach the database: %+v", c)
 	}
-	canarytest.AssertAbsent(t, "analytics stores no IP address or user agent", []string{dir}, ip(77).String(), "CanaryUA-7f3a91", ua)
+	canary.AssertAbsent(t, "analytics stores no IP address or user agent", []string{dir}, ip(77).String(), "CanaryUA-7f3a91", ua)
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/candor-dev/candor/internal/analytics"
 	"github.com/candor-dev/candor/internal/analytics/geo"
-	"github.com/candor-dev/candor/internal/analytics/geo/geotest"
+	"github.com/candor-dev/candor/internal/testkit/geodb"
 )
 
 // visitFrom records a page view of one visitor from addr.
@@ -20,7 +20,7 @@ func (e *env) visitFrom(t *testing.T, a *analytics.Aggregator, addr, path string
 }
 
 func TestRegionAndCityFromTheCityDatabase(t *testing.T) {
-	db, err := geo.Open(geotest.Write(t))
+	db, err := geo.Open(geodb.Write(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,8 +37,8 @@ func TestRegionAndCityFromTheCityDatabase(t *testing.T) {
 		want       analytics.Counters
 		visitors   uint64
 	}{
-		{analytics.DimRegion, geotest.Region, analytics.Counters{Pageviews: 4, Visits: 3, Bounces: 2}, 3},
-		{analytics.DimCity, geotest.City, analytics.Counters{Pageviews: 4, Visits: 3, Bounces: 2}, 3},
+		{analytics.DimRegion, geodb.Region, analytics.Counters{Pageviews: 4, Visits: 3, Bounces: 2}, 3},
+		{analytics.DimCity, geodb.City, analytics.Counters{Pageviews: 4, Visits: 3, Bounces: 2}, 3},
 		{analytics.DimRegion, "", analytics.Counters{Pageviews: 2, Visits: 2, Bounces: 2}, 2},
 		{analytics.DimCity, "", analytics.Counters{Pageviews: 2, Visits: 2, Bounces: 2}, 2},
 	} {
@@ -49,7 +49,7 @@ func TestRegionAndCityFromTheCityDatabase(t *testing.T) {
 }
 
 func TestCityCardinalityCap(t *testing.T) {
-	db, err := geo.Open(geotest.Write(t))
+	db, err := geo.Open(geodb.Write(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestCityCardinalityCap(t *testing.T) {
 			t.Errorf("%s %q: %+v, want the visit beyond the cap", dim, analytics.Other, c)
 		}
 	}
-	if c, _ := e.raw(t, day0, day0, analytics.DimCity, geotest.City); c != (analytics.Counters{}) {
+	if c, _ := e.raw(t, day0, day0, analytics.DimCity, geodb.City); c != (analytics.Counters{}) {
 		t.Errorf("a city beyond the cap is stored: %+v", c)
 	}
 }

@@ -13,7 +13,7 @@ import (
 
 // Promise: staff who may see the statistics define a site's goals (an event or a page),
 // others may not; a duplicate is a conflict, a bad one invalid; creation and deletion
-// are audited. Runs on the dialect sqldbtest chooses.
+// are audited. Runs on the dialect testkit/dbtest chooses.
 func TestGoals(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()

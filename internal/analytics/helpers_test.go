@@ -8,8 +8,8 @@ import (
 
 	"github.com/candor-dev/candor/internal/analytics"
 	"github.com/candor-dev/candor/internal/sqldb"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
 	"github.com/candor-dev/candor/internal/staff"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
 )
 
 const (
@@ -36,7 +36,7 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	return openEnv(t, sqldbtest.DSN(t))
+	return openEnv(t, dbtest.DSN(t))
 }
 
 // openEnv opens, migrates and fills a database at dsn.

@@ -12,7 +12,7 @@ import (
 
 // Promise: the chart's daily series shows each day's visitors and page views, and a day
 // that stands for fewer than k visitors shows "< k", never its figures. Runs on the
-// dialect sqldbtest chooses (CANDOR_TEST_POSTGRES for PostgreSQL).
+// dialect testkit/dbtest chooses (CANDOR_TEST_POSTGRES for PostgreSQL).
 func TestDailySeriesSuppressesSmallDays(t *testing.T) {
 	e := newEnv(t)
 	a := e.aggregator(analytics.Options{})

@@ -12,7 +12,7 @@ import (
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/pii"
 	"github.com/candor-dev/candor/internal/sqldb"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
 )
 
 // The tests here run the audit log over real storage: SQLite by default, PostgreSQL
@@ -35,7 +35,7 @@ func newMAC(t *testing.T) audit.MAC {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	return &fixture{ctx: context.Background(), db: db, log: audit.New(sqldb.AuditStore{DB: db}, newMAC(t))}
 }
 

@@ -196,12 +196,12 @@ func TestAdminJourney(t *testing.T) {
 	check("audit paging")
 
 	// The recorder must see a CSP violation when one happens, or its silence means nothing.
-	canary(t, b, rec)
+	checkCSPCanary(t, b, rec)
 }
 
-// canary makes the page break its own Content Security Policy (an inline style) and
+// checkCSPCanary makes the page break its own Content Security Policy (an inline style) and
 // checks that the recorder noticed.
-func canary(t *testing.T, b *tab, rec *recorder) {
+func checkCSPCanary(t *testing.T, b *tab, rec *recorder) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()

@@ -12,7 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/candor-dev/candor/internal/cli"
-	"github.com/candor-dev/candor/internal/mailtest"
+	"github.com/candor-dev/candor/internal/testkit/mailpit"
 )
 
 // TestContactInbox is the contact feature end to end in a real browser, with a real
@@ -137,7 +137,7 @@ func TestContactInbox(t *testing.T) {
 	check("conversation")
 
 	// The reply reaches the relay, threaded, from the configured address.
-	var reply mailtest.Summary
+	var reply mailpit.Summary
 	deadline := time.Now().Add(30 * time.Second)
 	for reply.ID == "" {
 		for _, m := range mp.Messages(t) {
@@ -188,7 +188,7 @@ func TestContactInbox(t *testing.T) {
 	}
 	check("analyst refused")
 
-	canary(t, b, rec)
+	checkCSPCanary(t, b, rec)
 }
 
 // signIn signs in through the sign-in page as a member who owes no password change.

@@ -17,7 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 	_ "modernc.org/sqlite" // driver "sqlite", to read the server's database file
 
-	"github.com/candor-dev/candor/internal/mailtest"
+	"github.com/candor-dev/candor/internal/testkit/mailpit"
 )
 
 // TestSubscribeThroughDemoSite is a reader's double opt-in in a real browser, with a
@@ -166,17 +166,17 @@ func TestSubscribeThroughDemoSite(t *testing.T) {
 	rec.take("status of 404") // Chromium's console line for that same response
 	check("notice page")
 
-	canary(t, b, rec)
+	checkCSPCanary(t, b, rec)
 }
 
 // startRelay starts mailpit; without one, the test fails where a browser run is required
 // (CI, CANDOR_REQUIRE_BROWSER=1), and skips otherwise.
-func startRelay(t *testing.T) *mailtest.Mailpit {
+func startRelay(t *testing.T) *mailpit.Server {
 	t.Helper()
-	if mailtest.Binary() == "" && os.Getenv("CANDOR_REQUIRE_BROWSER") == "1" {
+	if mailpit.Binary() == "" && os.Getenv("CANDOR_REQUIRE_BROWSER") == "1" {
 		t.Fatal("mailpit not found: go install github.com/axllent/mailpit@v1.33.1")
 	}
-	return mailtest.StartMailpit(t, mailtest.MailpitOptions{}) // fails under CI, skips otherwise
+	return mailpit.Start(t, mailpit.Options{}) // fails under CI, skips otherwise
 }
 
 // openSQLite opens the server's SQLite file alongside it, for reading.
@@ -213,7 +213,7 @@ func statuses(t *testing.T, db *sql.DB) string {
 }
 
 // mailBody returns the plain-text body of a message mailpit received.
-func mailBody(t *testing.T, mp *mailtest.Mailpit, id string) string {
+func mailBody(t *testing.T, mp *mailpit.Server, id string) string {
 	t.Helper()
 	res, err := http.Get(mp.API + "/api/v1/message/" + url.PathEscape(id))
 	if err != nil {

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candor-dev/candor/internal/canarytest"
 	"github.com/candor-dev/candor/internal/cli"
+	"github.com/candor-dev/candor/internal/testkit/canary"
 )
 
 var (
@@ -84,12 +84,12 @@ func TestBuyOnDemoSite(t *testing.T) {
 			t.Errorf("the receipt lacks %q:\n%s", want, text)
 		}
 	}
-	for _, hit := range canarytest.FindIn("receipt", []byte(text), "4242424242424242", "4242 4242 4242 4242") {
+	for _, hit := range canary.FindIn("receipt", []byte(text), "4242424242424242", "4242 4242 4242 4242") {
 		t.Errorf("the receipt carries the card number (%s)", hit.Encoding)
 	}
 
 	// The key verifies offline with the installation's public key.
-	var out canarytest.Buffer
+	var out canary.Buffer
 	err := cli.Run(context.Background(), []string{"licence", "verify", "--data-dir", data, key},
 		cli.Env{Getenv: func(string) string { return "" }, Stdin: strings.NewReader(""), Stdout: &out, Stderr: io.Discard})
 	if err != nil || !strings.Contains(out.String(), "netscan-pro") {

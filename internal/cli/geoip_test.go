@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/candor-dev/candor/internal/analytics/geo/geotest"
 	"github.com/candor-dev/candor/internal/config"
+	"github.com/candor-dev/candor/internal/testkit/geodb"
 )
 
 func TestServeRefusesABadCityDatabase(t *testing.T) {
@@ -33,13 +33,13 @@ func TestCityLookupOnlyWithTheSetting(t *testing.T) {
 	if o := statsOptions(config.Config{}, nil, nil); o.Geo != nil {
 		t.Fatal("without --geoip-city the aggregator looks addresses up")
 	}
-	city, err = openGeoCity(config.Config{GeoIPCity: geotest.Write(t)})
+	city, err = openGeoCity(config.Config{GeoIPCity: geodb.Write(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer city.Close()
 	o := statsOptions(config.Config{}, nil, city)
-	if region, name := o.Geo(netip.MustParseAddr("203.0.113.9")); region != geotest.Region || name != geotest.City {
+	if region, name := o.Geo(netip.MustParseAddr("203.0.113.9")); region != geodb.Region || name != geodb.City {
 		t.Fatalf("with --geoip-city: %q, %q", region, name)
 	}
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/pii"
 	"github.com/candor-dev/candor/internal/sqldb"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
 	"github.com/candor-dev/candor/internal/staff"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
 )
 
 type env struct {
@@ -31,7 +31,7 @@ func (c *countNotify) Notify() { c.n++ }
 
 func setup(t *testing.T) env {
 	t.Helper()
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	kr, err := pii.GenerateKeyring()
 	if err != nil {
 		t.Fatal(err)

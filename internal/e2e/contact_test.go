@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/antibot"
-	"github.com/candor-dev/candor/internal/canarytest"
-	"github.com/candor-dev/candor/internal/mail/imapin/imaptest"
+	"github.com/candor-dev/candor/internal/testkit/canary"
+	"github.com/candor-dev/candor/internal/testkit/imapd"
 )
 
 // solvedContactForm is the contact form as antibot.js would send it.
@@ -69,17 +69,17 @@ func TestContactCanary(t *testing.T) {
 	s.stop()
 
 	// The person answers the reply by mail; Candor reads the answer from the support
-	// mailbox (an IMAP server on loopback, see imaptest) into the conversation.
+	// mailbox (an IMAP server on loopback, see testkit/imapd) into the conversation.
 	const answerText = "Canary answer body 9917"
 	in.canary(answerText)
-	mailbox := imaptest.Start(t)
+	mailbox := imapd.Start(t)
 	db := in.openDB(t)
 	var replyID string
 	if err := db.QueryRowContext(t.Context(), "SELECT message_id FROM contact_messages WHERE kind = 'out'").Scan(&replyID); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
-	mailbox.Deliver([]byte("From: " + name + " <" + email + ">\r\nTo: " + imaptest.User + "\r\nSubject: Re: " + subject +
+	mailbox.Deliver([]byte("From: " + name + " <" + email + ">\r\nTo: " + imapd.User + "\r\nSubject: Re: " + subject +
 		"\r\nMessage-ID: <canary-answer@example.com>\r\nIn-Reply-To: " + replyID + "\r\n\r\n" + answerText +
 		"\r\n\r\nOn Monday, Support wrote:\r\n> We will look into it.\r\n"))
 	ca := filepath.Join(t.TempDir(), "imap-ca.pem")
@@ -88,7 +88,7 @@ func TestContactCanary(t *testing.T) {
 	}
 	imapArgs := []string{"--contact-imap", mailbox.URL().String(), "--contact-imap-ca-file", ca, "--egress-allow-private"}
 	out, err := in.candor("", nil, append(append([]string{"contact", "read-answers"}, imapArgs...), in.args()...)...)
-	if err != nil || !strings.Contains(out, "1 mails read, 1 answering a conversation: 1 added") || strings.Contains(out, imaptest.Password) {
+	if err != nil || !strings.Contains(out, "1 mails read, 1 answering a conversation: 1 added") || strings.Contains(out, imapd.Password) {
 		t.Fatalf("candor contact read-answers: %v\n%s", err, out)
 	}
 	// A second answer arrives; serve reads the mailbox at start and then on its interval.
@@ -110,9 +110,9 @@ func TestContactCanary(t *testing.T) {
 		t.Errorf("the conversation does not show both answers, or shows the quoted reply in one")
 	}
 	s.stop()
-	canarytest.AssertAbsent(t, "contact data is sealed at rest", []string{in.dir}, name, email, subject, text, answerText, secondText,
+	canary.AssertAbsent(t, "contact data is sealed at rest", []string{in.dir}, name, email, subject, text, answerText, secondText,
 		"canary-answer@example.com", "canary-answer-2@example.com") // the answers' Message-IDs: kept only as keyed hashes
-	for _, hit := range canarytest.FindIn("logs", []byte(in.logs.String()), name, email, subject, text, answerText, secondText, imaptest.Password) {
+	for _, hit := range canary.FindIn("logs", []byte(in.logs.String()), name, email, subject, text, answerText, secondText, imapd.Password) {
 		t.Errorf("logs contain %q (%s)", hit.Canary, hit.Encoding)
 	}
 }

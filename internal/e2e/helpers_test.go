@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candor-dev/candor/internal/canarytest"
 	"github.com/candor-dev/candor/internal/cli"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
+	"github.com/candor-dev/candor/internal/testkit/canary"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
 )
 
 // install is one Candor installation: a data directory and its database (a file in the
@@ -25,15 +25,15 @@ type install struct {
 	t       *testing.T
 	dir     string
 	dsn     string // "" for the default SQLite file in dir
-	logs    *canarytest.Buffer
-	secrets canarytest.Canaries // must never appear in the logs
+	logs    *canary.Buffer
+	secrets canary.Canaries // must never appear in the logs
 }
 
 func newInstall(t *testing.T) *install {
 	t.Helper()
-	in := &install{t: t, dir: t.TempDir(), logs: &canarytest.Buffer{}}
-	if os.Getenv(sqldbtest.PostgresEnv) != "" {
-		in.dsn = sqldbtest.DSN(t)
+	in := &install{t: t, dir: t.TempDir(), logs: &canary.Buffer{}}
+	if os.Getenv(dbtest.PostgresEnv) != "" {
+		in.dsn = dbtest.DSN(t)
 	}
 	// Promise: logs carry no password, session token, TOTP secret or email.
 	t.Cleanup(in.checkLogs)
@@ -70,7 +70,7 @@ func (in *install) candor(stdin string, env func(string) string, args ...string)
 	if env == nil {
 		env = environ()
 	}
-	var out canarytest.Buffer
+	var out canary.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	err := cli.Run(ctx, args, cli.Env{Getenv: env, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: in.logs})
@@ -83,7 +83,7 @@ type server struct {
 	in     *install
 	url    string // http://127.0.0.1:PORT
 	addr   string
-	stdout *canarytest.Buffer
+	stdout *canary.Buffer
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -95,7 +95,7 @@ func (in *install) serve(args ...string) *server {
 	in.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	s := &server{t: in.t, in: in, stdout: &canarytest.Buffer{}, cancel: cancel, done: make(chan error, 1)}
+	s := &server{t: in.t, in: in, stdout: &canary.Buffer{}, cancel: cancel, done: make(chan error, 1)}
 	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(pr)

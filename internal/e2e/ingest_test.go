@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candor-dev/candor/internal/canarytest"
 	"github.com/candor-dev/candor/internal/cli"
+	"github.com/candor-dev/candor/internal/testkit/canary"
 )
 
 const ingestUA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 IngestCanary"
@@ -130,7 +130,7 @@ func TestIngestLog(t *testing.T) {
 		t.Errorf("unknown directive: %v", err)
 	}
 	if in.dsn == "" {
-		canarytest.AssertAbsent(t, "ingesting logs stores no IP address or user agent", []string{in.dir}, "198.51.100.3", "IngestCanary")
+		canary.AssertAbsent(t, "ingesting logs stores no IP address or user agent", []string{in.dir}, "198.51.100.3", "IngestCanary")
 	}
 }
 
@@ -148,7 +148,7 @@ func TestIngestLogFollowsRotation(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	var out canarytest.Buffer
+	var out canary.Buffer
 	done := make(chan error, 1)
 	go func() {
 		done <- cli.Run(ctx, args("ingest-log", "--site", "logs", "--follow", "--poll", "20ms", "--flush-every", "50ms", p),

@@ -16,12 +16,12 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/antibot"
-	"github.com/candor-dev/candor/internal/canarytest"
-	"github.com/candor-dev/candor/internal/mailtest"
+	"github.com/candor-dev/candor/internal/testkit/canary"
+	"github.com/candor-dev/candor/internal/testkit/mailpit"
 )
 
 // mailText returns the plain-text body of a message received by mailpit.
-func mailText(t *testing.T, mp *mailtest.Mailpit, id string) string {
+func mailText(t *testing.T, mp *mailpit.Server, id string) string {
 	t.Helper()
 	res, err := http.Get(mp.API + "/api/v1/message/" + url.PathEscape(id))
 	if err != nil {
@@ -82,7 +82,7 @@ func (in *install) count(t *testing.T, query string) int {
 // pending) → POST → confirmed → campaign → one-click POST → erased and suppressed →
 // re-import skipped; and the address and name are nowhere in the clear.
 func TestNewsletterThroughMailpit(t *testing.T) {
-	mp := mailtest.StartMailpit(t, mailtest.MailpitOptions{})
+	mp := mailpit.Start(t, mailpit.Options{})
 	in := newInstall(t)
 	const reader, readerName, ownerPW = "reader@example.com", "Rita Reader", "owner-password-123"
 	in.canary(reader, readerName, ownerPW, "owner@example.com")
@@ -178,8 +178,8 @@ func TestNewsletterThroughMailpit(t *testing.T) {
 	s.stop()
 	// Promise: personal data stays sealed: nothing in the data directory (database,
 	// WAL, keys) or the logs holds the address or the name in any encoding.
-	canarytest.AssertAbsent(t, "subscriber data is sealed at rest", []string{in.dir}, reader, readerName, "newcomer@example.com")
-	for _, hit := range canarytest.FindIn("logs", []byte(in.logs.String()), reader, readerName, "newcomer@example.com") {
+	canary.AssertAbsent(t, "subscriber data is sealed at rest", []string{in.dir}, reader, readerName, "newcomer@example.com")
+	for _, hit := range canary.FindIn("logs", []byte(in.logs.String()), reader, readerName, "newcomer@example.com") {
 		t.Errorf("logs contain %q (%s)", hit.Canary, hit.Encoding)
 	}
 }

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/candor-dev/candor/internal/canarytest"
-	"github.com/candor-dev/candor/internal/payment/stripefake"
+	"github.com/candor-dev/candor/internal/testkit/canary"
+	"github.com/candor-dev/candor/internal/testkit/stripefake"
 )
 
 // The card canaries: Stripe's success test number and a CVC, typed into every form.
@@ -126,8 +126,8 @@ func TestCardNumberIsNeverKept(t *testing.T) {
 	s.stop()
 
 	roots := []string{in.dir, tmp}
-	canarytest.AssertAbsent(t, "the card number is not kept or recorded", roots, cardCanaries...)
-	for _, hit := range canarytest.FindIn("logs", []byte(in.logs.String()), cardCanaries...) {
+	canary.AssertAbsent(t, "the card number is not kept or recorded", roots, cardCanaries...)
+	for _, hit := range canary.FindIn("logs", []byte(in.logs.String()), cardCanaries...) {
 		t.Errorf("the logs contain the card canary %q (%s)", hit.Canary, hit.Encoding)
 	}
 	if n := in.count(t, "SELECT COUNT(*) FROM shop_orders WHERE card_last4 = '4242'"); n < 2 {

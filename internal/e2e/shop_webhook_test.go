@@ -10,7 +10,7 @@ import (
 
 	"github.com/stripe/stripe-go/v85/webhook"
 
-	"github.com/candor-dev/candor/internal/payment/stripefake"
+	"github.com/candor-dev/candor/internal/testkit/stripefake"
 )
 
 const webhookSecret = "whsec_candor_e2e"

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/analytics"
-	"github.com/candor-dev/candor/internal/canarytest"
 	"github.com/candor-dev/candor/internal/cli"
 	"github.com/candor-dev/candor/internal/sqldb"
+	"github.com/candor-dev/candor/internal/testkit/canary"
 )
 
 // Promise: the vendor adds a site and reads its statistics from the command line; the
@@ -112,6 +112,6 @@ func TestSitesAndStatsCommands(t *testing.T) {
 		t.Errorf("stats --json singles out the lone visitor:\n%s", out)
 	}
 	if in.dsn == "" {
-		canarytest.AssertAbsent(t, "statistics store no IP address or user agent", []string{in.dir}, loner.String(), "LonerCanary", lonerUA)
+		canary.AssertAbsent(t, "statistics store no IP address or user agent", []string{in.dir}, loner.String(), "LonerCanary", lonerUA)
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/candor-dev/candor/internal/canarytest"
+	"github.com/candor-dev/candor/internal/testkit/canary"
 )
 
 // The visitor canaries: an address from the documentation range and a user agent no
@@ -66,8 +66,8 @@ func TestVisitorIPAndUserAgentAreNeverKept(t *testing.T) {
 	}
 	s.stop()
 
-	canarytest.AssertAbsent(t, "visitor IP and user agent are never stored", []string{in.dir}, canaryIP, canaryUserAgent)
-	for _, hit := range canarytest.FindIn("logs", []byte(in.logs.String()), canaryIP, canaryUserAgent) {
+	canary.AssertAbsent(t, "visitor IP and user agent are never stored", []string{in.dir}, canaryIP, canaryUserAgent)
+	for _, hit := range canary.FindIn("logs", []byte(in.logs.String()), canaryIP, canaryUserAgent) {
 		t.Errorf("the logs contain the visitor canary %q (%s)", hit.Canary, hit.Encoding)
 	}
 }

@@ -16,10 +16,11 @@ import (
 
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/mail/smtp"
-	"github.com/candor-dev/candor/internal/mailtest"
 	"github.com/candor-dev/candor/internal/pii"
 	"github.com/candor-dev/candor/internal/sqldb"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
+	"github.com/candor-dev/candor/internal/testkit/seed"
+	"github.com/candor-dev/candor/internal/testkit/smtpsink"
 )
 
 // Environment of the worker child process of TestKill9MidCampaign.
@@ -74,7 +75,7 @@ func runChild(dsn string) error {
 	defer relay.Close()
 	svc := mail.NewService(mail.Options{
 		Store: sqldb.MailStore{DB: db}, Sealer: sealer, Sender: relay,
-		Renderer: mailtest.Renderer(db, sealer, "https://candor.test"),
+		Renderer: seed.Renderer(db, sealer, "https://candor.test"),
 		Lease:    childLease, Poll: 100 * time.Millisecond,
 	})
 	go func() { // exit once every campaign is sent
@@ -99,7 +100,7 @@ func TestKill9MidCampaign(t *testing.T) {
 		t.Skip("a 20,000-message campaign")
 	}
 	ctx := context.Background()
-	dsn := sqldbtest.DSN(t)
+	dsn := dbtest.DSN(t)
 	db, err := sqldb.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -112,11 +113,11 @@ func TestKill9MidCampaign(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	camp, err := mailtest.SeedCampaign(ctx, db, pii.NewSealer(kr), crashRecipients, 0)
+	camp, err := seed.Campaign(ctx, db, pii.NewSealer(kr), crashRecipients, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink, err := mailtest.NewSink(mailtest.SinkOptions{})
+	sink, err := smtpsink.New(smtpsink.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,9 +222,9 @@ func TestConcurrentWorkersNeverDoubleSend(t *testing.T) {
 	t.Parallel()
 	const n = 3000
 	ctx := context.Background()
-	dsn := sqldbtest.DSN(t)
+	dsn := dbtest.DSN(t)
 	sealer := newSealer(t)
-	sink, err := mailtest.NewSink(mailtest.SinkOptions{})
+	sink, err := smtpsink.New(smtpsink.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,14 +245,14 @@ func TestConcurrentWorkersNeverDoubleSend(t *testing.T) {
 			if _, err := db.Migrate(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if camp, err = mailtest.SeedCampaign(ctx, db, sealer, n, 0); err != nil {
+			if camp, err = seed.Campaign(ctx, db, sealer, n, 0); err != nil {
 				t.Fatal(err)
 			}
 		}
 		svc := mail.NewService(mail.Options{
 			Store: sqldb.MailStore{DB: db}, Sealer: sealer, Batch: 50, Poll: 50 * time.Millisecond,
 			Sender:   newRelay(t, sink.URL(), sink.Cert, smtp.Options{Pool: 4}),
-			Renderer: mailtest.Renderer(db, sealer, "https://candor.test"),
+			Renderer: seed.Renderer(db, sealer, "https://candor.test"),
 		})
 		wg.Go(func() { _ = svc.Run(wctx) })
 	}

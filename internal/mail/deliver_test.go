@@ -17,7 +17,8 @@ import (
 
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/mail/smtp"
-	"github.com/candor-dev/candor/internal/mailtest"
+	"github.com/candor-dev/candor/internal/testkit/mailpit"
+	"github.com/candor-dev/candor/internal/testkit/seed"
 )
 
 // These tests deliver through a real SMTP server, mailpit, on loopback.
@@ -36,7 +37,7 @@ func header(t *testing.T, h map[string][]string, name string) string {
 // multipart/alternative when it has HTML; the ledger says sent.
 func TestTransactionalArrivesWithHeaders(t *testing.T) {
 	t.Parallel()
-	mp := mailtest.StartMailpit(t, mailtest.MailpitOptions{Auth: true})
+	mp := mailpit.Start(t, mailpit.Options{Auth: true})
 	e := newEnv(t, newRelay(t, mp.URL("smtp", "candor", "s3cret"), mp.Cert, smtp.Options{}), mail.Options{})
 	e.start()
 	id, msgID := e.queue("Ann@Example.test", mail.Content{
@@ -83,9 +84,9 @@ func TestTransactionalArrivesWithHeaders(t *testing.T) {
 // (RFC 8058); the campaign becomes sent with its aggregate counts; smtps:// works.
 func TestCampaignArrivesWithOneClickUnsubscribe(t *testing.T) {
 	t.Parallel()
-	mp := mailtest.StartMailpit(t, mailtest.MailpitOptions{ImplicitTLS: true})
+	mp := mailpit.Start(t, mailpit.Options{ImplicitTLS: true})
 	e := newEnv(t, newRelay(t, mp.URL("smtps", "", ""), mp.Cert, smtp.Options{Pool: 2}), mail.Options{})
-	camp, err := mailtest.SeedCampaign(context.Background(), e.db, e.sealer, 3, 0)
+	camp, err := seed.Campaign(context.Background(), e.db, e.sealer, 3, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func TestCampaignArrivesWithOneClickUnsubscribe(t *testing.T) {
 		}
 	}
 	slices.Sort(to)
-	if want := []string{mailtest.Recipient(0), mailtest.Recipient(1), mailtest.Recipient(2)}; !slices.Equal(to, want) {
+	if want := []string{seed.Recipient(0), seed.Recipient(1), seed.Recipient(2)}; !slices.Equal(to, want) {
 		t.Fatalf("recipients %v; want %v", to, want)
 	}
 	c, err := e.store.CampaignCounts(context.Background(), camp)
@@ -118,7 +119,7 @@ func TestCampaignArrivesWithOneClickUnsubscribe(t *testing.T) {
 // and the message is sent once the relay accepts it.
 func TestTemporaryFailureIsRetriedThenSent(t *testing.T) {
 	t.Parallel()
-	mp := mailtest.StartMailpit(t, mailtest.MailpitOptions{Chaos: true})
+	mp := mailpit.Start(t, mailpit.Options{Chaos: true})
 	mp.SetChaos(t, "Recipient", 451, 100)
 	e := newEnv(t, newRelay(t, mp.URL("smtp", "", ""), mp.Cert, smtp.Options{}), mail.Options{RetryBase: 2 * time.Second, RetryMax: 10 * time.Second})
 	e.start()
@@ -143,7 +144,7 @@ func TestTemporaryFailureIsRetriedThenSent(t *testing.T) {
 // address on the suppression list (reason hard_bounce); other mail still goes out.
 func TestHardBounceFailsAndSuppresses(t *testing.T) {
 	t.Parallel()
-	mp := mailtest.StartMailpit(t, mailtest.MailpitOptions{AllowedRecipients: `^ok@`})
+	mp := mailpit.Start(t, mailpit.Options{AllowedRecipients: `^ok@`})
 	e := newEnv(t, newRelay(t, mp.URL("smtp", "", ""), mp.Cert, smtp.Options{}), mail.Options{})
 	e.start()
 	bad, _ := e.queue("gone@example.test", mail.Content{Subject: "Receipt", Text: "Thanks."})
@@ -167,7 +168,7 @@ func TestHardBounceFailsAndSuppresses(t *testing.T) {
 // sent once by the next worker.
 func TestExpiredLeaseIsReclaimed(t *testing.T) {
 	t.Parallel()
-	mp := mailtest.StartMailpit(t, mailtest.MailpitOptions{})
+	mp := mailpit.Start(t, mailpit.Options{})
 	e := newEnv(t, newRelay(t, mp.URL("smtp", "", ""), mp.Cert, smtp.Options{}), mail.Options{Lease: 2 * time.Second})
 	id, _ := e.queue("carol@example.test", mail.Content{Subject: "Hello", Text: "Hi."})
 	// A worker claims the row and dies without a word.
@@ -206,10 +207,10 @@ func TestDKIMSignatureVerifies(t *testing.T) {
 	}{{"ed25519", edKey}, {"rsa2048", rsaKey}} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mp := mailtest.StartMailpit(t, mailtest.MailpitOptions{})
+			mp := mailpit.Start(t, mailpit.Options{})
 			d := &smtp.DKIM{Domain: "candor.test", Selector: "s2031", Key: tc.key}
 			e := newEnv(t, newRelay(t, mp.URL("smtp", "", ""), mp.Cert, smtp.Options{DKIM: d}), mail.Options{})
-			if _, err := mailtest.SeedCampaign(context.Background(), e.db, e.sealer, 1, 0); err != nil {
+			if _, err := seed.Campaign(context.Background(), e.db, e.sealer, 1, 0); err != nil {
 				t.Fatal(err)
 			}
 			e.start()

@@ -8,10 +8,11 @@ import (
 
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/mail/smtp"
-	"github.com/candor-dev/candor/internal/mailtest"
 	"github.com/candor-dev/candor/internal/pii"
 	"github.com/candor-dev/candor/internal/sqldb"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
+	"github.com/candor-dev/candor/internal/testkit/certs"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
+	"github.com/candor-dev/candor/internal/testkit/seed"
 
 	netmail "net/mail"
 )
@@ -39,7 +40,7 @@ func newSealer(t testing.TB) *pii.Sealer {
 
 // newRelay builds the SMTP adapter for a test relay on loopback (allow-private on,
 // the test certificate trusted).
-func newRelay(t testing.TB, u *url.URL, cert *mailtest.Cert, o smtp.Options) *smtp.Relay {
+func newRelay(t testing.TB, u *url.URL, cert *certs.Cert, o smtp.Options) *smtp.Relay {
 	t.Helper()
 	o.URL, o.AllowPrivate, o.From = u, true, sender
 	if cert != nil {
@@ -60,11 +61,11 @@ func newRelay(t testing.TB, u *url.URL, cert *mailtest.Cert, o smtp.Options) *sm
 // and fast test timings; o may override them.
 func newEnv(t *testing.T, s mail.Sender, o mail.Options) *env {
 	t.Helper()
-	e := &env{t: t, db: sqldbtest.Open(t), sealer: newSealer(t)}
+	e := &env{t: t, db: dbtest.Open(t), sealer: newSealer(t)}
 	e.store = sqldb.MailStore{DB: e.db}
 	o.Store, o.Sealer, o.Sender = e.store, e.sealer, s
 	if o.Renderer == nil {
-		o.Renderer = mailtest.Renderer(e.db, e.sealer, "https://candor.test")
+		o.Renderer = seed.Renderer(e.db, e.sealer, "https://candor.test")
 	}
 	if o.Poll == 0 {
 		o.Poll = 100 * time.Millisecond

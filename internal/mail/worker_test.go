@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/mail"
-	"github.com/candor-dev/candor/internal/mailtest"
 	"github.com/candor-dev/candor/internal/pii"
+	"github.com/candor-dev/candor/internal/testkit/seed"
 )
 
 // FaultySender is a fake relay, for the faults a real SMTP server cannot be made to
@@ -118,7 +118,7 @@ func TestShutdownFinishesInFlightAndLeavesTheRestQueued(t *testing.T) {
 	f := newFaulty()
 	f.Hold, f.Started = make(chan struct{}), make(chan struct{}, 100)
 	e := newEnv(t, f, mail.Options{Concurrency: 2, Batch: 20})
-	if _, err := mailtest.SeedCampaign(context.Background(), e.db, e.sealer, 50, 0); err != nil {
+	if _, err := seed.Campaign(context.Background(), e.db, e.sealer, 50, 0); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -174,7 +174,7 @@ func TestCampaignRateDoesNotDelayTransactionalMail(t *testing.T) {
 	f := newFaulty()
 	f.Started = make(chan struct{}, 100)
 	e := newEnv(t, f, mail.Options{Concurrency: 2})
-	camp, err := mailtest.SeedCampaign(context.Background(), e.db, e.sealer, 15, 5)
+	camp, err := seed.Campaign(context.Background(), e.db, e.sealer, 15, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +238,7 @@ func TestSkippedRecipientIsCancelled(t *testing.T) {
 		return pii.Email{}, mail.Content{}, mail.ErrSkip
 	})
 	e := newEnv(t, f, mail.Options{Renderer: skip})
-	camp, err := mailtest.SeedCampaign(context.Background(), e.db, e.sealer, 3, 0)
+	camp, err := seed.Campaign(context.Background(), e.db, e.sealer, 3, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +254,7 @@ func TestGlobalRate(t *testing.T) {
 	t.Parallel()
 	f := newFaulty()
 	e := newEnv(t, f, mail.Options{Rate: 20, Concurrency: 4})
-	if _, err := mailtest.SeedCampaign(context.Background(), e.db, e.sealer, 30, 0); err != nil {
+	if _, err := seed.Campaign(context.Background(), e.db, e.sealer, 30, 0); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()

@@ -13,8 +13,8 @@ import (
 	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/pii"
 	"github.com/candor-dev/candor/internal/sqldb"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
 	"github.com/candor-dev/candor/internal/staff"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
 )
 
 type env struct {
@@ -26,7 +26,7 @@ type env struct {
 
 func setup(t *testing.T) env {
 	t.Helper()
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	kr, err := pii.GenerateKeyring()
 	if err != nil {
 		t.Fatal(err)

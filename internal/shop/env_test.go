@@ -14,8 +14,8 @@ import (
 	"github.com/candor-dev/candor/internal/pii"
 	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/sqldb"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
 	"github.com/candor-dev/candor/internal/staff"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
 )
 
 type env struct {
@@ -119,7 +119,7 @@ func (e *env) withProcessor(proc payment.Processor, mode string) *shop.Service {
 
 func setup(t *testing.T) *env {
 	t.Helper()
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	kr, err := pii.GenerateKeyring()
 	if err != nil {
 		t.Fatal(err)

@@ -10,8 +10,8 @@ import (
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/payment"
 	"github.com/candor-dev/candor/internal/payment/stripe"
-	"github.com/candor-dev/candor/internal/payment/stripefake"
 	"github.com/candor-dev/candor/internal/shop"
+	"github.com/candor-dev/candor/internal/testkit/stripefake"
 )
 
 // Promise: duplicate and out-of-order webhooks fulfil an order once and never move it

@@ -1,13 +1,10 @@
 package shop
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"strconv"
 	"time"
-
-	"github.com/candor-dev/candor/internal/mail"
 )
 
 // Status is where an order is in its life.
@@ -172,55 +169,3 @@ type SalesRow struct {
 // ErrDuplicateEvent is returned by Store.Update when the webhook event was already
 // handled.
 var ErrDuplicateEvent = errors.New("shop: webhook event already handled")
-
-// Store is what the shop needs from storage. Not-found is errs.NotFound.
-type Store interface {
-	Products(ctx context.Context) ([]Product, error) // every product, with editions, prices and downloads
-	ProductBySlug(ctx context.Context, slug string) (Product, error)
-	SaveProduct(ctx context.Context, p *Product) error // insert (ID 0) or update; sets ID
-	SaveEdition(ctx context.Context, e *Edition) error // insert or update, replacing its prices; sets ID
-	AddDownload(ctx context.Context, d *Download) error
-	DeleteDownload(ctx context.Context, productID, id int64) error
-	SaveCoupon(ctx context.Context, c *Coupon) error
-	Coupons(ctx context.Context) ([]Coupon, error)
-	CouponByCode(ctx context.Context, code string) (Coupon, error)
-	// EndCoupon sets a coupon's expiry to at unless it already expired (NotFound then).
-	EndCoupon(ctx context.Context, id int64, at time.Time) error
-
-	// CreateOrder inserts the order and, when it carries a coupon, reserves one use of
-	// it in the same transaction (errs.Conflict when the coupon is used up).
-	CreateOrder(ctx context.Context, o *Order) error
-	Order(ctx context.Context, k OrderKey) (Order, error)
-	Orders(ctx context.Context, f OrderFilter) ([]Order, int, error)
-	Licences(ctx context.Context, orderID int64) ([]Licence, error)
-	// RevokedLicences lists the ids of every revoked licence, oldest revocation first.
-	RevokedLicences(ctx context.Context) ([]string, error)
-	Refunds(ctx context.Context, orderID int64) ([]Refund, error)
-	// Update locks the order, calls fn and writes the order back, all in one
-	// transaction; with eventID set it first records the webhook event and returns
-	// ErrDuplicateEvent, changing nothing, when it was recorded before. fn's error
-	// rolls everything back.
-	Update(ctx context.Context, k OrderKey, eventID, eventType string, fn func(o *Order, tx OrderTx) error) error
-	// Unsettled returns orders whose attempt has been charging, unknown or awaiting
-	// action since before t, and pending orders created before abandon.
-	Unsettled(ctx context.Context, t, abandon time.Time, limit int) ([]Order, error)
-	// PendingRefunds returns refunds still pending since before t.
-	PendingRefunds(ctx context.Context, t time.Time, limit int) ([]Refund, error)
-	SalesReport(ctx context.Context, from, to time.Time) ([]SalesRow, error)
-	// Funnel counts orders created, and orders paid, in [from, to).
-	Funnel(ctx context.Context, from, to time.Time) (Funnel, error)
-	// Queue puts one message into the mail outbox.
-	Queue(ctx context.Context, q mail.Queued) error
-}
-
-// OrderTx is what fn may do inside Store.Update's transaction.
-type OrderTx interface {
-	NextInvoiceNumber(ctx context.Context) (int64, error)
-	AddLicence(ctx context.Context, l *Licence) error
-	RevokeLicences(ctx context.Context, orderID int64, licenceID string, at time.Time) (int64, error) // licenceID "" for all
-	AddRefund(ctx context.Context, r *Refund) error
-	SetRefund(ctx context.Context, id int64, status RefundStatus, processorID string, at time.Time) error
-	Queue(ctx context.Context, q mail.Queued) error
-	ReleaseCoupon(ctx context.Context, couponID int64) error
-	RetakeCoupon(ctx context.Context, couponID int64) error // a use counted again, beyond the cap if need be
-}

@@ -8,14 +8,14 @@ import (
 	"testing"
 
 	"github.com/candor-dev/candor/internal/sqldb"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
 )
 
 // Group commit: each operation's error is its own; a failed operation leaves nothing,
 // the others commit, whatever batch they shared.
 func TestBatchIsolatesOperations(t *testing.T) {
 	ctx := context.Background()
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	boom := errors.New("boom")
 	var wg sync.WaitGroup
 	errs := make([]error, 200)

@@ -7,12 +7,12 @@ import (
 
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/sqldb"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
 )
 
 func TestMigrateFromEmpty(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqldb.Open(ctx, sqldbtest.DSN(t))
+	db, err := sqldb.Open(ctx, dbtest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestMigrateFromEmpty(t *testing.T) {
 
 func TestErrorsAreTranslatedByType(t *testing.T) {
 	ctx := context.Background()
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	insert := func(name string) error {
 		_, err := db.Exec(ctx, "INSERT INTO settings (name, value) VALUES (?, ?)", name, "v")
 		return err
@@ -62,7 +62,7 @@ func TestErrorsAreTranslatedByType(t *testing.T) {
 
 func TestTxRollsBackOnError(t *testing.T) {
 	ctx := context.Background()
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	boom := errs.E(errs.Invalid, "boom")
 	err := db.InTx(ctx, func(tx *sqldb.Tx) error {
 		if _, err := tx.Exec(ctx, "INSERT INTO settings (name, value) VALUES (?, ?)", "x", "1"); err != nil {
@@ -104,7 +104,7 @@ func TestParseDSN(t *testing.T) {
 // On PostgreSQL, start-up warns when acknowledged writes could be lost.
 func TestWarningsNameUnsafeDurability(t *testing.T) {
 	ctx := context.Background()
-	dsn := sqldbtest.DSN(t)
+	dsn := dbtest.DSN(t)
 	if !strings.HasPrefix(dsn, "postgres") {
 		t.Skip("PostgreSQL only: SQLite's durability is Candor's own pragma")
 	}

@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/mail"
-	"github.com/candor-dev/candor/internal/mailtest"
 	"github.com/candor-dev/candor/internal/pii"
 	"github.com/candor-dev/candor/internal/sqldb"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
+	"github.com/candor-dev/candor/internal/testkit/seed"
 )
 
 // These tests pin the outbox ledger (MailStore, mail.Store) on both dialects.
@@ -80,9 +80,9 @@ func ids(cs []mail.Claimed) []int64 {
 func TestMailClaimOrderAndCampaignStatus(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	s := sqldb.MailStore{DB: db}
-	camp, err := mailtest.SeedCampaign(ctx, db, testSealer(t), 10, 0)
+	camp, err := seed.Campaign(ctx, db, testSealer(t), 10, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestMailClaimOrderAndCampaignStatus(t *testing.T) {
 func TestMailRetryBackoff(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	s := sqldb.MailStore{DB: db}
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	queueTransactional(t, db, 1, now)
@@ -173,10 +173,10 @@ func TestMailRetryBackoff(t *testing.T) {
 func TestMailSettleAndCampaignCompletion(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	s := sqldb.MailStore{DB: db}
 	sealer := testSealer(t)
-	camp, err := mailtest.SeedCampaign(ctx, db, sealer, 5, 0)
+	camp, err := seed.Campaign(ctx, db, sealer, 5, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +244,7 @@ func TestMailSettleAndCampaignCompletion(t *testing.T) {
 func TestMailReclaimAndRelease(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	s := sqldb.MailStore{DB: db}
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	queueTransactional(t, db, 4, now)
@@ -283,7 +283,7 @@ func TestMailReclaimAndRelease(t *testing.T) {
 func TestMailConcurrentClaims(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn := sqldbtest.DSN(t)
+	dsn := dbtest.DSN(t)
 	db, err := sqldb.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -292,7 +292,7 @@ func TestMailConcurrentClaims(t *testing.T) {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := mailtest.SeedCampaign(ctx, db, testSealer(t), 2000, 0); err != nil {
+	if _, err := seed.Campaign(ctx, db, testSealer(t), 2000, 0); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
@@ -340,7 +340,7 @@ func TestMailConcurrentClaims(t *testing.T) {
 // kept whatever its age.
 func TestMailPurgeFinished(t *testing.T) {
 	t.Parallel()
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	ctx := context.Background()
 	store := sqldb.MailStore{DB: db}
 	old := time.Now().Add(-40 * 24 * time.Hour)

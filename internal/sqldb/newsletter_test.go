@@ -8,7 +8,7 @@ import (
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/sqldb"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
 )
 
 // These tests pin NewsletterStore's contract (newsletter.Store) on both dialects.
@@ -38,7 +38,7 @@ func queuedFor(t *testing.T, db *sqldb.DB, id int64) int {
 func TestConfirmedSubscriberDetailsChangeOnlyWithOwnConfirmation(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	s := sqldb.NewsletterStore{DB: db}
 
 	first := newsletter.Record{EmailIndex: "index-alice", EmailSealed: "v1.1.alice", NameSealed: "v1.1.name-alice",

@@ -7,8 +7,8 @@ import (
 
 	"github.com/candor-dev/candor/internal/pii"
 	"github.com/candor-dev/candor/internal/sqldb"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
 	"github.com/candor-dev/candor/internal/staff"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
 )
 
 // Every *_sealed column of a table that holds sealed data is in SealedColumns, so a
@@ -16,7 +16,7 @@ import (
 func TestSealedColumnsListEverySealedColumn(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	listed := map[string]bool{}
 	tables := map[string]bool{}
 	for _, c := range sqldb.SealedColumns {
@@ -50,7 +50,7 @@ func TestSealedColumnsListEverySealedColumn(t *testing.T) {
 func TestResealStaffDisplayName(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	kr, err := pii.GenerateKeyring()
 	if err != nil {
 		t.Fatal(err)

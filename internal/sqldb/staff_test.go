@@ -11,8 +11,8 @@ import (
 
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/sqldb"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
 	"github.com/candor-dev/candor/internal/staff"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
 )
 
 // These tests pin StaffStore's contract (staff.Store) on both dialects: SQLite by
@@ -43,7 +43,7 @@ func create(t *testing.T, s sqldb.StaffStore, r staff.Record) staff.Record {
 func TestStaffStoreRoundTrip(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := sqldb.StaffStore{DB: sqldbtest.Open(t)}
+	s := sqldb.StaffStore{DB: dbtest.Open(t)}
 	want := create(t, s, newMember(2, staff.Support))
 	got, err := s.MemberByID(ctx, want.ID)
 	if err != nil || !reflect.DeepEqual(got, want) {
@@ -111,7 +111,7 @@ func TestStaffStoreRoundTrip(t *testing.T) {
 func TestStaffStoreErrors(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := sqldb.StaffStore{DB: sqldbtest.Open(t)}
+	s := sqldb.StaffStore{DB: dbtest.Open(t)}
 	m := create(t, s, newMember(1, staff.Support))
 	boom := errors.New("boom")
 	called := false
@@ -163,7 +163,7 @@ func TestStaffStoreErrors(t *testing.T) {
 func TestStaffStoreKeepsAnOwner(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := sqldb.StaffStore{DB: sqldbtest.Open(t)}
+	s := sqldb.StaffStore{DB: dbtest.Open(t)}
 	a := create(t, s, newMember(1, staff.Owner))
 	b := create(t, s, newMember(2, staff.Owner))
 	sup := create(t, s, newMember(3, staff.Support))
@@ -242,7 +242,7 @@ func TestStaffStoreKeepsAnOwner(t *testing.T) {
 func TestStaffStoreRecoveryCodes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := sqldb.StaffStore{DB: sqldbtest.Open(t)}
+	s := sqldb.StaffStore{DB: dbtest.Open(t)}
 	m := create(t, s, newMember(1, staff.Support))
 	other := create(t, s, newMember(2, staff.Support))
 	left := func(id int64, want int) {
@@ -312,7 +312,7 @@ func TestStaffStoreRecoveryCodes(t *testing.T) {
 func TestStaffStoreSessions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := sqldb.StaffStore{DB: sqldbtest.Open(t)}
+	s := sqldb.StaffStore{DB: dbtest.Open(t)}
 	m := create(t, s, newMember(1, staff.Support))
 	other := create(t, s, newMember(2, staff.Support))
 	sessions := []staff.Session{
@@ -402,7 +402,7 @@ func TestStaffStoreSessions(t *testing.T) {
 func TestStaffStoreSettings(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := sqldb.StaffStore{DB: sqldbtest.Open(t)}
+	s := sqldb.StaffStore{DB: dbtest.Open(t)}
 	for _, v := range []string{"1", "0", ""} {
 		if err := s.SetSetting(ctx, "staff.require_2fa", v); err != nil {
 			t.Fatal(err)

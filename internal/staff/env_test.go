@@ -15,8 +15,8 @@ import (
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/pii"
 	"github.com/candor-dev/candor/internal/sqldb"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
 	"github.com/candor-dev/candor/internal/staff"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
 )
 
 // The tests here run the staff domain over real storage: SQLite by default, PostgreSQL
@@ -65,7 +65,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	kr, err := pii.GenerateKeyring()
 	if err != nil {
 		t.Fatal(err)

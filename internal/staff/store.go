@@ -42,8 +42,20 @@ type Session struct {
 	MFAPending bool // the password was right; the second factor is still owed
 }
 
-// Store is what the staff domain needs from storage. Not-found is an errs.NotFound error.
+// Store is everything the staff Service needs from storage: NewService takes one
+// value for all of its roles, which sqldb.StaffStore fills. Each role is its own
+// interface so that a reader sees which part of the service uses what. Not-found is
+// an errs.NotFound error.
 type Store interface {
+	MemberStore
+	RecoveryCodeStore
+	SessionStore
+	SettingStore
+}
+
+// MemberStore keeps staff accounts (service.go, manage.go, signin.go, totp.go,
+// displayname.go).
+type MemberStore interface {
 	CreateMember(ctx context.Context, r Record) (int64, error)
 	MemberByID(ctx context.Context, id int64) (Record, error)
 	MemberByEmailIndex(ctx context.Context, index string) (Record, error)
@@ -54,14 +66,20 @@ type Store interface {
 	// writes nothing and returns ErrLastOwner. The check and the write are atomic, so two
 	// such changes at once cannot both pass.
 	UpdateMember(ctx context.Context, id int64, fn func(*Record) error) (Record, error)
-	// CountActiveOwners counts owners that are not disabled.
-	CountActiveOwners(ctx context.Context) (int, error)
+}
 
+// RecoveryCodeStore keeps the hashes of a member's second-factor recovery codes
+// (totp.go, signin.go).
+type RecoveryCodeStore interface {
 	ReplaceRecoveryCodes(ctx context.Context, staffID int64, hashes []string) error
 	// UseRecoveryCode marks an unused code used; not_found when there is none.
 	UseRecoveryCode(ctx context.Context, staffID int64, hash string, at time.Time) error
 	CountRecoveryCodes(ctx context.Context, staffID int64) (int, error)
+}
 
+// SessionStore keeps signed-in browsers by token hash (session.go, signin.go,
+// manage.go).
+type SessionStore interface {
 	CreateSession(ctx context.Context, s Session) error
 	SessionByHash(ctx context.Context, hash string) (Session, error)
 	UpdateSession(ctx context.Context, hash string, lastSeen time.Time, mfaPending bool) error
@@ -69,7 +87,10 @@ type Store interface {
 	// DeleteSessions removes every session of a member except the one named (may be "").
 	DeleteSessions(ctx context.Context, staffID int64, exceptHash string) error
 	DeleteSessionsBefore(ctx context.Context, lastSeen time.Time) (int64, error)
+}
 
+// SettingStore keeps installation-wide staff settings by name (manage.go).
+type SettingStore interface {
 	Setting(ctx context.Context, name string) (string, error)
 	SetSetting(ctx context.Context, name, value string) error
 }

@@ -21,7 +21,6 @@ import (
 
 	"github.com/candor-dev/candor/internal/antibot"
 	"github.com/candor-dev/candor/internal/audit"
-	"github.com/candor-dev/candor/internal/canarytest"
 	"github.com/candor-dev/candor/internal/config"
 	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/mail"
@@ -31,8 +30,9 @@ import (
 	"github.com/candor-dev/candor/internal/pii"
 	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/sqldb"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
 	"github.com/candor-dev/candor/internal/staff"
+	"github.com/candor-dev/candor/internal/testkit/canary"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
 )
 
 // The tests of this package run the real Server (every middleware, the real staff
@@ -50,13 +50,13 @@ type env struct {
 	staff *staff.Service
 	srv   *Server
 	ts    *httptest.Server
-	logs  *canarytest.Buffer
+	logs  *canary.Buffer
 	shop  *shop.Service // in test mode, over the built-in sandbox
 
 	shopPaths map[string]string      // route pattern → a concrete path to a shop fixture (shopFixture)
 	roles     map[staff.Role]*client // one signed-in client per role, for scenarios (roleClient)
 
-	secrets canarytest.Canaries // must never appear in the logs
+	secrets canary.Canaries // must never appear in the logs
 }
 
 // newEnv starts a server configured by args (command-line flags, as `candor serve`
@@ -79,7 +79,7 @@ func newEnvWith(t *testing.T, proc payment.Processor, args ...string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	kr, err := pii.GenerateKeyring()
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +92,7 @@ func newEnvWith(t *testing.T, proc payment.Processor, args ...string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &canarytest.Buffer{}
+	logs := &canary.Buffer{}
 	nlStore := sqldb.NewsletterStore{DB: db}
 	nl := newsletter.NewService(nlStore, sealer, auditLog, nil, newsletter.Options{PublicURL: cfg.PublicURL.String(), MailDomain: "example.com"})
 	guard, err := antibot.New(antibot.Config{MAC: sealer.Index, MinAge: time.Millisecond})

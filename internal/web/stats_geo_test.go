@@ -10,9 +10,9 @@ import (
 
 	"github.com/candor-dev/candor/internal/analytics"
 	"github.com/candor-dev/candor/internal/analytics/geo"
-	"github.com/candor-dev/candor/internal/analytics/geo/geotest"
 	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
+	"github.com/candor-dev/candor/internal/testkit/geodb"
 )
 
 // Promise: the Regions and Cities tables appear with a city database (or when the range
@@ -35,7 +35,7 @@ func TestStatsRegionsAndCities(t *testing.T) {
 	}
 	e.srv.cfg.GeoIPCity = ""
 
-	db, err := geo.Open(geotest.Write(t))
+	db, err := geo.Open(geodb.Write(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestStatsRegionsAndCities(t *testing.T) {
 	}
 	r = c.get("/admin/stats?range=7d&site=" + strconv.FormatInt(site.ID, 10))
 	want(t, r, http.StatusOK)
-	for title, value := range map[string]string{"Regions": geotest.Region, "Cities": geotest.City} {
+	for title, value := range map[string]string{"Regions": geodb.Region, "Cities": geodb.City} {
 		_, table, _ := strings.Cut(r.body, "<h2>"+title+"</h2>")
 		table, _, _ = strings.Cut(table, "</section>")
 		if !strings.Contains(table, value) || !strings.Contains(table, "(other)") || strings.Contains(table, "Unknown") {

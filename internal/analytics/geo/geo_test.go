@@ -8,18 +8,18 @@ import (
 	"testing"
 
 	"github.com/candor-dev/candor/internal/analytics/geo"
-	"github.com/candor-dev/candor/internal/analytics/geo/geotest"
+	"github.com/candor-dev/candor/internal/testkit/geodb"
 )
 
 func TestLookup(t *testing.T) {
-	db, err := geo.Open(geotest.Write(t))
+	db, err := geo.Open(geodb.Write(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	for _, c := range []struct{ ip, region, city string }{
-		{"203.0.113.7", geotest.Region, geotest.City},
-		{"::ffff:203.0.113.200", geotest.Region, geotest.City},
+		{"203.0.113.7", geodb.Region, geodb.City},
+		{"::ffff:203.0.113.200", geodb.Region, geodb.City},
 		{"198.51.100.1", "", ""},
 		{"2001:db8::1", "", ""},
 	} {

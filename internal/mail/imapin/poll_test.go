@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/mail/imapin"
-	"github.com/candor-dev/candor/internal/mail/imapin/imaptest"
+	"github.com/candor-dev/candor/internal/testkit/imapd"
 )
 
 // memState is a State in memory (sqldb.InboundStore is tested in package sqldb).
@@ -72,19 +72,19 @@ func (r *recorder) Receive(ctx context.Context, m imapin.Message) error {
 }
 
 func answer(n int, inReplyTo string) []byte {
-	h := fmt.Sprintf("From: ana@example.com\r\nTo: %s\r\nSubject: Re: help\r\nMessage-ID: <a%d@example.com>\r\n", imaptest.User, n)
+	h := fmt.Sprintf("From: ana@example.com\r\nTo: %s\r\nSubject: Re: help\r\nMessage-ID: <a%d@example.com>\r\n", imapd.User, n)
 	if inReplyTo != "" {
 		h += "In-Reply-To: " + inReplyTo + "\r\n"
 	}
 	return []byte(h + "Content-Type: text/plain\r\n\r\nanswer " + fmt.Sprint(n) + "\r\n")
 }
 
-func newPoller(t *testing.T, srv *imaptest.Server, u *url.URL, st imapin.State) *imapin.Poller {
+func newPoller(t *testing.T, srv *imapd.Server, u *url.URL, st imapin.State) *imapin.Poller {
 	t.Helper()
 	return newPollerWithin(t, srv, u, st, 0)
 }
 
-func newPollerWithin(t *testing.T, srv *imaptest.Server, u *url.URL, st imapin.State, timeout time.Duration) *imapin.Poller {
+func newPollerWithin(t *testing.T, srv *imapd.Server, u *url.URL, st imapin.State, timeout time.Duration) *imapin.Poller {
 	t.Helper()
 	p, err := imapin.NewPoller(imapin.Options{URL: u, TLSConfig: srv.TLS(), Timeout: timeout}, st)
 	if err != nil {
@@ -97,7 +97,7 @@ func newPollerWithin(t *testing.T, srv *imaptest.Server, u *url.URL, st imapin.S
 // the mailbox as it was (nothing marked read), and reads again from where a storage
 // failure stopped it.
 func TestPollReadsEachAnswerOnce(t *testing.T) {
-	srv := imaptest.Start(t)
+	srv := imapd.Start(t)
 	st := &memState{}
 	p := newPoller(t, srv, srv.URL(), st)
 	h := &recorder{known: map[string]bool{"<reply@vendor.example>": true}}
@@ -131,7 +131,7 @@ func TestPollReadsEachAnswerOnce(t *testing.T) {
 
 // UIDs need not be dense: a run of deleted mails longer than a batch is stepped over.
 func TestPollStepsOverGaps(t *testing.T) {
-	srv := imaptest.Start(t)
+	srv := imapd.Start(t)
 	mails := make([][]byte, 260)
 	for i := range mails {
 		mails[i] = answer(i, "<reply@vendor.example>")
@@ -148,9 +148,9 @@ func TestPollStepsOverGaps(t *testing.T) {
 // A refused sign-in is an error that names the mailbox, never the password; a URL that
 // is not imap(s) with a user is refused before any connection.
 func TestPollErrors(t *testing.T) {
-	srv := imaptest.Start(t)
+	srv := imapd.Start(t)
 	u := srv.URL()
-	u.User = url.UserPassword(imaptest.User, "wrong-password-123")
+	u.User = url.UserPassword(imapd.User, "wrong-password-123")
 	_, err := newPoller(t, srv, u, &memState{}).Poll(context.Background(), &recorder{})
 	if err == nil || !strings.Contains(err.Error(), "sign-in refused") || strings.Contains(err.Error(), "wrong-password-123") {
 		t.Fatalf("wrong password: %v", err)
@@ -167,7 +167,7 @@ func TestPollErrors(t *testing.T) {
 // mail taken, so a slow batch can never hold the mailbox up for good, and no mail is
 // taken twice.
 func TestPollKeepsItsProgressWhenItRunsOutOfTime(t *testing.T) {
-	srv := imaptest.Start(t)
+	srv := imapd.Start(t)
 	mails := make([][]byte, 10)
 	for i := range mails {
 		mails[i] = answer(i, "<reply@vendor.example>")
@@ -209,7 +209,7 @@ func TestPollKeepsItsProgressWhenItRunsOutOfTime(t *testing.T) {
 // Only mails from the conversation's person are downloaded, and automatic replies (out
 // of office) from them are not taken.
 func TestPollTakesNoStrangersOrAutomaticReplies(t *testing.T) {
-	srv := imaptest.Start(t)
+	srv := imapd.Start(t)
 	stranger := strings.Replace(string(answer(1, "<reply@vendor.example>")), "From: ana@example.com", "From: mallory@example.net", 1)
 	auto := strings.Replace(string(answer(2, "<reply@vendor.example>")), "Subject:", "Auto-Submitted: auto-replied\r\nSubject:", 1)
 	srv.Deliver([]byte(stranger), []byte(auto), answer(3, "<reply@vendor.example>"))
@@ -227,7 +227,7 @@ func TestPollTakesNoStrangersOrAutomaticReplies(t *testing.T) {
 // under the same name) is read again from its start; what was already taken is known
 // again downstream (by Message-ID).
 func TestPollRereadsAMailboxWithAnotherUIDValidity(t *testing.T) {
-	srv := imaptest.Start(t)
+	srv := imapd.Start(t)
 	st := &memState{}
 	p := newPoller(t, srv, srv.URL(), st)
 	h := &recorder{known: map[string]bool{"<reply@vendor.example>": true}}
@@ -245,7 +245,7 @@ func TestPollRereadsAMailboxWithAnotherUIDValidity(t *testing.T) {
 
 // imap:// is read over STARTTLS: the same answers as over implicit TLS.
 func TestPollOverStartTLS(t *testing.T) {
-	srv := imaptest.Start(t)
+	srv := imapd.Start(t)
 	srv.Deliver(answer(1, "<reply@vendor.example>"))
 	h := &recorder{known: map[string]bool{"<reply@vendor.example>": true}}
 	stats, err := newPoller(t, srv, srv.StartTLSURL(), &memState{}).Poll(context.Background(), h)

@@ -14,8 +14,9 @@ import (
 
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/mail/smtp"
-	"github.com/candor-dev/candor/internal/mailtest"
 	"github.com/candor-dev/candor/internal/pii"
+	"github.com/candor-dev/candor/internal/testkit/mailpit"
+	"github.com/candor-dev/candor/internal/testkit/smtpsink"
 )
 
 var from = &netmail.Address{Name: "Candor", Address: "news@candor.test"}
@@ -34,7 +35,7 @@ func message(t testing.TB, to string) *mail.Message {
 // is refused before any byte is sent, with an error naming the setting.
 func TestDialerRefusesLoopbackWithoutAllowPrivate(t *testing.T) {
 	t.Parallel()
-	mp := mailtest.StartMailpit(t, mailtest.MailpitOptions{})
+	mp := mailpit.Start(t, mailpit.Options{})
 	for _, host := range []string{mp.SMTPAddr, strings.Replace(mp.SMTPAddr, "127.0.0.1", "localhost", 1)} {
 		r, err := smtp.New(smtp.Options{URL: &url.URL{Scheme: "smtp", Host: host}, From: from, RootCAs: mp.Cert.Pool})
 		if err != nil {
@@ -80,7 +81,7 @@ func TestIsPublic(t *testing.T) {
 // and so is one whose certificate is not trusted.
 func TestTLSIsMandatory(t *testing.T) {
 	t.Parallel()
-	plain, err := mailtest.NewSink(mailtest.SinkOptions{NoTLS: true})
+	plain, err := smtpsink.New(smtpsink.Options{NoTLS: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestTLSIsMandatory(t *testing.T) {
 		t.Fatalf("send to a relay without STARTTLS: %v (delivered %d)", err, plain.Total())
 	}
 
-	mp := mailtest.StartMailpit(t, mailtest.MailpitOptions{})
+	mp := mailpit.Start(t, mailpit.Options{})
 	r, err = smtp.New(smtp.Options{URL: mp.URL("smtp", "", ""), AllowPrivate: true, From: from}) // system roots only
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +118,7 @@ func fmtErr(err error) string {
 // error of a refused recipient carries codes but never the server's text.
 func TestPoolAndReplyClassification(t *testing.T) {
 	t.Parallel()
-	mp := mailtest.StartMailpit(t, mailtest.MailpitOptions{AllowedRecipients: `^ok`})
+	mp := mailpit.Start(t, mailpit.Options{AllowedRecipients: `^ok`})
 	r, err := smtp.New(smtp.Options{URL: mp.URL("smtp", "", ""), AllowPrivate: true, From: from, RootCAs: mp.Cert.Pool, Pool: 3})
 	if err != nil {
 		t.Fatal(err)
@@ -198,9 +199,9 @@ func TestPoolReplacesConnectionsTheRelayClosed(t *testing.T) {
 
 // pooledRelay starts a sink (dropping connections idle for idleClose, when set) and a
 // relay with a pool of 3 connections renewed every 50 messages.
-func pooledRelay(t *testing.T, idleClose time.Duration) (*mailtest.Sink, *smtp.Relay) {
+func pooledRelay(t *testing.T, idleClose time.Duration) (*smtpsink.Sink, *smtp.Relay) {
 	t.Helper()
-	sink, err := mailtest.NewSink(mailtest.SinkOptions{IdleClose: idleClose})
+	sink, err := smtpsink.New(smtpsink.Options{IdleClose: idleClose})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/payment"
-	"github.com/candor-dev/candor/internal/payment/stripefake"
+	"github.com/candor-dev/candor/internal/testkit/stripefake"
 )
 
 const secretKey = "sk_test_candor_secret_canary"

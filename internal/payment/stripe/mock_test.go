@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/payment"
-	"github.com/candor-dev/candor/internal/payment/stripemocktest"
+	"github.com/candor-dev/candor/internal/testkit/stripemock"
 )
 
 var ctx = context.Background()
@@ -36,8 +36,8 @@ func errKind(err error) payment.Kind {
 // TestAgainstStripeMock runs every method against Stripe's own mock, which checks
 // that each request is one Stripe's API accepts.
 func TestAgainstStripeMock(t *testing.T) {
-	m := stripemocktest.Start(t)
-	c, err := New(Options{Key: stripemocktest.Key, API: m.URL, WebhookSecret: "whsec_x"})
+	m := stripemock.Start(t)
+	c, err := New(Options{Key: stripemock.Key, API: m.URL, WebhookSecret: "whsec_x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,13 +77,13 @@ func TestAgainstStripeMock(t *testing.T) {
 // TestStripeMockHTTPS goes through the HTTPS listener with the caller's HTTP client
 // (stripe-mock's certificate is self-signed), showing Options.HTTPClient is used.
 func TestStripeMockHTTPS(t *testing.T) {
-	m := stripemocktest.Start(t)
-	c, _ := New(Options{Key: stripemocktest.Key, API: m.HTTPSURL})
+	m := stripemock.Start(t)
+	c, _ := New(Options{Key: stripemock.Key, API: m.HTTPSURL})
 	if _, err := c.Payment(ctx, "pi_123"); errKind(err) != payment.Unavailable {
 		t.Fatalf("untrusted certificate: %v", err)
 	}
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
-	c, _ = New(Options{Key: stripemocktest.Key, API: m.HTTPSURL, HTTPClient: hc, Timeout: 5 * time.Second})
+	c, _ = New(Options{Key: stripemock.Key, API: m.HTTPSURL, HTTPClient: hc, Timeout: 5 * time.Second})
 	if p, err := c.Payment(ctx, "pi_123"); err != nil || p.ID != "pi_123" {
 		t.Fatalf("Payment over HTTPS = %+v %v", p, err)
 	}

@@ -1,5 +1,0 @@
-package sqldbtest
-
-import "os"
-
-func getenv(name string) string { return os.Getenv(name) }
