@@ -10,9 +10,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/candor-dev/candor/internal/mailtest"
 	"github.com/candor-dev/candor/internal/pii"
 	"github.com/candor-dev/candor/internal/sqldb"
+	"github.com/candor-dev/candor/internal/testkit/seed"
 )
 
 func main() {
@@ -36,7 +36,7 @@ func main() {
 		log.Fatal(err)
 	}
 	t0 := time.Now()
-	if _, err := mailtest.SeedCampaign(ctx, db, pii.NewSealer(kr), *n, 0); err != nil {
+	if _, err := seed.Campaign(ctx, db, pii.NewSealer(kr), *n, 0); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("seeded %d subscribers in %s\n", *n, time.Since(t0).Round(time.Millisecond))

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/candor-dev/candor/internal/analytics"
-	"github.com/candor-dev/candor/internal/canarytest"
+	"github.com/candor-dev/candor/internal/testkit/canary"
 )
 
 // Promise: statistics give a broad picture, never a focus on one person: an email
@@ -33,5 +33,5 @@ func TestIdentifiersInPathsAndEventsAreNeverStored(t *testing.T) {
 	if c, _ := e.raw(t, day0, day0, analytics.DimEvent, "signup :email"); c.Events != 6 {
 		t.Errorf("the scrubbed event counts %d, want 6", c.Events)
 	}
-	canarytest.AssertAbsent(t, "statistics never store a person's identifier", []string{dir}, email, number, token)
+	canary.AssertAbsent(t, "statistics never store a person's identifier", []string{dir}, email, number, token)
 }

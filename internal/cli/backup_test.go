@@ -15,9 +15,9 @@ import (
 
 	"filippo.io/age"
 
-	"github.com/candor-dev/candor/internal/canarytest"
 	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/newsletter"
+	"github.com/candor-dev/candor/internal/testkit/canary"
 )
 
 // seededInstall makes a data directory with data from real flows: the demo (staff,
@@ -128,7 +128,7 @@ func TestBackupRestoreDrillSQLite(t *testing.T) {
 			secrets = append(secrets, f[len(f)-1])
 		}
 	}
-	canarytest.AssertAbsent(t, "a backup holds no personal data in clear and no key material", []string{file}, secrets...)
+	canary.AssertAbsent(t, "a backup holds no personal data in clear and no key material", []string{file}, secrets...)
 	if _, err := runCandor(t, "", "backup", "--to", file, "--data-dir", data, "--backup-recipient", id.Recipient().String()); err == nil {
 		t.Fatal("backup overwrote an existing file")
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candor-dev/candor/internal/canarytest"
+	"github.com/candor-dev/candor/internal/testkit/canary"
 )
 
 // Promise (docs/privacy.md): the hourly retention job of `candor serve` enforces the
@@ -20,7 +20,7 @@ func TestRetentionJobEnforcesTheConfiguredPeriods(t *testing.T) {
 	if out, err := runCandor(t, "", "migrate", "--data-dir", dir); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out)
 	}
-	var logs canarytest.Buffer
+	var logs canary.Buffer
 	inv := (&invocation{cmd: command{name: "test"}, env: Env{Getenv: func(string) string { return "" }, Stdout: io.Discard, Stderr: &logs}}).
 		withArgs([]string{"--data-dir", dir, "--checkout-retention", "48h", "--retention-inactive", "720h"})
 	if err := inv.parse(); err != nil {
@@ -73,7 +73,7 @@ func TestRetentionJobEnforcesTheConfiguredPeriods(t *testing.T) {
 	if err := a.db.QueryRow(ctx, "SELECT (SELECT COUNT(*) FROM shop_orders) + (SELECT COUNT(*) FROM contact_conversations)").Scan(&left); err != nil || left != 2 {
 		t.Errorf("%d records left (%v), want the recent checkout and conversation", left, err)
 	}
-	var c canarytest.Canaries
+	var c canary.Canaries
 	c.Add(email, name, sealedEmail, sealedName)
 	c.AssertNotIn(t, "retention job's log", logs.String())
 }

@@ -43,9 +43,7 @@ var layers = map[string]string{
 	"internal/pii": kernel, "internal/errs": kernel, "internal/limiter": kernel, "internal/textfield": kernel,
 	"internal/csvsafe": kernel, "internal/procsafe": kernel, "internal/licencekey": kernel, "internal/demo": kernel,
 	"internal/config": kernel, "internal/antibot": kernel, "licence": kernel, "internal/layering": kernel,
-	"internal/testkit/": testkit, "internal/mailtest": testkit, "internal/canarytest": testkit, "internal/proctest": testkit,
-	"internal/payment/stripefake": testkit, "internal/payment/stripemocktest": testkit,
-	"internal/mail/imapin/imaptest": testkit, "internal/sqldb/sqldbtest": testkit, "internal/analytics/geo/geotest": testkit,
+	"internal/testkit/": testkit,
 	"internal/e2e": tests, "internal/browser": tests,
 	"bench/": tools, "packaging": tools,
 }

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candor-dev/candor/internal/canarytest"
 	"github.com/candor-dev/candor/internal/sqldb"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
+	"github.com/candor-dev/candor/internal/testkit/canary"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
 )
 
 // Promise (issue 10, "erased means gone from the file"): after a subscriber, a
@@ -18,7 +18,7 @@ import (
 // or in any encoding the canary helper knows — even when the data had been checkpointed
 // into the main file before the erasure (a freed page) and sat in the WAL.
 func TestErasedDataLeavesTheFile(t *testing.T) {
-	if os.Getenv(sqldbtest.PostgresEnv) != "" {
+	if os.Getenv(dbtest.PostgresEnv) != "" {
 		t.Skip("the files of a PostgreSQL server are not ours to read; docs/operations.md says what VACUUM guarantees")
 	}
 	ctx := context.Background()
@@ -64,10 +64,10 @@ func TestErasedDataLeavesTheFile(t *testing.T) {
 	if err := db.Compact(ctx); err != nil {
 		t.Fatal(err)
 	}
-	canarytest.AssertAbsent(t, "erased means gone from the file (database and WAL)", []string{dir}, canaries...)
+	canary.AssertAbsent(t, "erased means gone from the file (database and WAL)", []string{dir}, canaries...)
 
 	// The control: what was not erased is still found, so the search does find things.
-	if hits, err := canarytest.Find([]string{dir}, s.sealed[len(s.sealed)-1]); err != nil || len(hits) == 0 {
+	if hits, err := canary.Find([]string{dir}, s.sealed[len(s.sealed)-1]); err != nil || len(hits) == 0 {
 		t.Fatalf("the kept conversation's sealed reply is not found (%v): the search is blind", err)
 	}
 }

@@ -7,14 +7,14 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/sqldb"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
 )
 
 // Promise (docs/privacy.md, retention rules): every kind of record is kept only for its
 // period. Each rule touches what is past its cut-off and nothing else, on both dialects.
 func TestRetentionRules(t *testing.T) {
 	ctx := context.Background()
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	s := &seeder{t: t, db: db, sealer: testSealer(t)}
 	r := sqldb.RetentionStore{DB: db}
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)

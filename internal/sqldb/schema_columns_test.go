@@ -6,7 +6,7 @@ import (
 
 	"github.com/candor-dev/candor/internal/privacy"
 	"github.com/candor-dev/candor/internal/sqldb"
-	"github.com/candor-dev/candor/internal/sqldb/sqldbtest"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
 )
 
 // Promise: every stored field is declared in one place, with its purpose, retention,
@@ -14,7 +14,7 @@ import (
 // migration, read from the database itself (SQLite or PostgreSQL with
 // CANDOR_TEST_POSTGRES), and the inventory in internal/privacy list the same columns.
 func TestEveryColumnIsInTheInventory(t *testing.T) {
-	db := sqldbtest.Open(t)
+	db := dbtest.Open(t)
 	cols, err := db.Columns(context.Background())
 	if err != nil {
 		t.Fatal(err)
