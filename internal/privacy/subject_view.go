@@ -233,7 +233,7 @@ func (o *opener) order(h OrderHolding) Order {
 		Discount: x.Discount, Tax: x.Tax, Total: x.Total, Refunded: x.Refunded, CardBrand: x.CardBrand,
 		CardLast4: x.CardLast4, Licences: []Licence{}, LegalHold: !h.ErasureRequestedAt.IsZero(),
 		ErasureAsk: optTime(h.ErasureRequestedAt),
-		Items: []Item{{Product: x.ProductName, Edition: x.EditionName, Quantity: x.Quantity, Seats: x.Seats, UnitAmount: x.UnitAmount}}}
+		Items:      []Item{{Product: x.ProductName, Edition: x.EditionName, Quantity: x.Quantity, Seats: x.Seats, UnitAmount: x.UnitAmount}}}
 	if x.InvoiceNo != 0 {
 		out.Invoice = shop.InvoiceNumber(x.InvoiceNo)
 	}
