@@ -27,7 +27,7 @@ import (
 
 // IndexHeldOrder is the blind-index purpose of the buyer of an order held only for the
 // legal retention: the shop's own lookups (purpose shop.email) no longer find it.
-const IndexHeldOrder = "shop.email.held"
+const IndexHeldOrder = shop.IndexHeldOrder
 
 // Indexes are the blind indexes of one address, one per domain purpose.
 type Indexes struct {

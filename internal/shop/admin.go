@@ -93,6 +93,10 @@ func (s *Service) GetOrder(ctx context.Context, actor staff.Principal, id int64)
 
 func (s *Service) open(o Order) (StaffOrder, error) {
 	so := StaffOrder{Order: o}
+	if o.EmailSealed == "" { // the buyer was erased (privacy.EraseBuyerIdentity)
+		so.Name = "(erased)"
+		return so, nil
+	}
 	addr, err := s.sealer.OpenString(SealEmail, o.EmailSealed)
 	if err != nil {
 		return so, err
