@@ -111,11 +111,11 @@ type SubjectStore interface {
 	EraseSubscriber(ctx context.Context, id int64, at time.Time) error
 	// EraseConversations deletes conversations with their messages, notes and answers.
 	EraseConversations(ctx context.Context, ids []int64) (int64, error)
-	// EraseBuyerIdentity erases the buyer's name, email and index of an order.
-	EraseBuyerIdentity(ctx context.Context, orderID int64) error
-	// HoldOrder marks an order "erasure requested: kept only for legal retention" at at
-	// and moves its email index to heldIndex (out of the shop's lookups).
-	HoldOrder(ctx context.Context, orderID int64, heldIndex string, at time.Time) error
+	// EraseBuyerIdentity erases the buyer's name, email and index of orders.
+	EraseBuyerIdentity(ctx context.Context, orderIDs ...int64) error
+	// HoldOrders marks orders "erasure requested: kept only for legal retention" at at
+	// and moves their email index to heldIndex (out of the shop's lookups).
+	HoldOrders(ctx context.Context, heldIndex string, at time.Time, orderIDs ...int64) error
 	// DeleteOutbox deletes outbox rows by id.
 	DeleteOutbox(ctx context.Context, ids []int64) (int64, error)
 	// Compact makes erased data leave the database files (a WAL checkpoint on SQLite).

@@ -81,22 +81,23 @@ func (s *Service) erase(ctx context.Context, actor string, ch Channel, email str
 		}
 		res.Counts.Conversations = int(n)
 	}
+	var erase, hold []int64
 	for _, o := range h.Orders {
 		res.Counts.Orders++
 		switch {
 		case !legallyKept(o.Order):
-			err = s.store.EraseBuyerIdentity(ctx, o.Order.ID)
-			res.Erased++
+			erase = append(erase, o.Order.ID)
 		case o.ErasureRequestedAt.IsZero():
-			err = s.store.HoldOrder(ctx, o.Order.ID, ix.HeldOrder, now)
-			res.Counts.Held++
-		default:
-			res.Counts.Held++ // already held from an earlier request
-		}
-		if err != nil {
-			return res, err
+			hold = append(hold, o.Order.ID)
 		}
 	}
+	if err := s.store.EraseBuyerIdentity(ctx, erase...); err != nil {
+		return res, err
+	}
+	if err := s.store.HoldOrders(ctx, ix.HeldOrder, now, hold...); err != nil {
+		return res, err
+	}
+	res.Erased, res.Counts.Held = len(erase), res.Counts.Orders-len(erase)
 	if err := s.store.Compact(ctx); err != nil {
 		return res, err
 	}

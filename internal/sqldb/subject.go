@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/candor-dev/candor/internal/contact"
@@ -74,31 +75,51 @@ func (s SubjectStore) subscriber(ctx context.Context, index string) (*privacy.Su
 }
 
 func (s SubjectStore) conversations(ctx context.Context, index string) ([]privacy.ConversationHolding, error) {
-	cs := ContactStore(s)
-	recs, _, err := cs.Conversations(ctx, contact.Filter{EmailIndex: index, Limit: maxSubjectRows})
+	recs, _, err := ContactStore(s).Conversations(ctx, contact.Filter{EmailIndex: index, Limit: maxSubjectRows})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]privacy.ConversationHolding, 0, len(recs))
+	out := make([]privacy.ConversationHolding, len(recs))
+	at := map[int64]int{}
+	ids := make([]int64, len(recs))
+	for i, r := range recs {
+		out[i].Record, at[r.ID], ids[i] = r, i, r.ID
+	}
 	names := map[int64]string{}
-	for _, r := range recs {
-		msgs, err := cs.Messages(ctx, r.ID)
+	err = inChunks(ids, func(chunk []any, marks string) error {
+		rows, err := s.DB.Query(ctx, `SELECT id, conversation_id, kind, body_sealed, COALESCE(author_id, 0), message_id, created_at
+			FROM contact_messages WHERE conversation_id IN (`+marks+`) ORDER BY id`, chunk...)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		c := privacy.ConversationHolding{Record: r}
-		for _, m := range msgs {
+		var msgs []contact.MessageRecord
+		for rows.Next() {
+			var m contact.MessageRecord
+			var created int64
+			if err := rows.Scan(&m.ID, &m.ConversationID, &m.Kind, &m.BodySealed, &m.AuthorID, &m.MessageID, &created); err != nil {
+				rows.Close()
+				return translate(err)
+			}
+			m.CreatedAt = millis(created)
+			msgs = append(msgs, m)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return translate(err)
+		}
+		for _, m := range msgs { // after rows.Close: staffName reads on the same pool
 			mh := privacy.MessageHolding{Message: m}
 			if m.Kind == contact.Out && m.AuthorID != 0 {
 				if mh.AuthorNameSealed, err = s.staffName(ctx, names, m.AuthorID); err != nil {
-					return nil, err
+					return err
 				}
 			}
+			c := &out[at[m.ConversationID]]
 			c.Messages = append(c.Messages, mh)
 		}
-		out = append(out, c)
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // staffName returns the sealed display name of a staff member, cached in names.
@@ -121,17 +142,29 @@ func (s SubjectStore) orders(ctx context.Context, index string) ([]privacy.Order
 	if err != nil {
 		return nil, err
 	}
+	asked := map[int64]int64{}
+	rows, err := s.DB.Query(ctx, "SELECT id, erasure_requested_at FROM shop_orders WHERE email_index = ?", index)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id, at int64
+		if err := rows.Scan(&id, &at); err != nil {
+			rows.Close()
+			return nil, translate(err)
+		}
+		asked[id] = at
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, translate(err)
+	}
 	out := make([]privacy.OrderHolding, 0, len(orders))
 	for _, o := range orders {
-		h := privacy.OrderHolding{Order: o}
+		h := privacy.OrderHolding{Order: o, ErasureRequestedAt: millis(asked[o.ID])}
 		if h.Licences, err = ss.Licences(ctx, o.ID); err != nil {
 			return nil, err
 		}
-		var asked int64
-		if err := s.DB.QueryRow(ctx, "SELECT erasure_requested_at FROM shop_orders WHERE id = ?", o.ID).Scan(&asked); err != nil {
-			return nil, err
-		}
-		h.ErasureRequestedAt = millis(asked)
 		out = append(out, h)
 	}
 	return out, nil
@@ -188,18 +221,31 @@ func (s SubjectStore) deleteIDs(ctx context.Context, table string, ids []int64) 
 	return total, err
 }
 
-// EraseBuyerIdentity erases the buyer's name, email and email index of an order,
-// keeping what is not personal (amounts, items, invoice number). The retention job
-// calls it when an order's legal retention ends; erasure calls it at once for
-// abandoned and failed checkouts.
-func (s SubjectStore) EraseBuyerIdentity(ctx context.Context, orderID int64) error {
-	return Affected(s.DB.Exec(ctx, "UPDATE shop_orders SET email_index = '', email_sealed = '', name_sealed = '' WHERE id = ?", orderID))
+// EraseBuyerIdentity erases the buyer's name, email and email index of orders,
+// keeping what is not personal (amounts, items, invoice number), in one transaction.
+// The retention job calls it when an order's legal retention ends; erasure calls it at
+// once for abandoned and failed checkouts.
+func (s SubjectStore) EraseBuyerIdentity(ctx context.Context, orderIDs ...int64) error {
+	return s.updateIDs(ctx, "UPDATE shop_orders SET email_index = '', email_sealed = '', name_sealed = ''", nil, orderIDs)
 }
 
-// HoldOrder marks an order "erasure requested: kept only for legal retention" and
-// moves its email index to heldIndex, so that no lookup of the shop finds it by email.
-func (s SubjectStore) HoldOrder(ctx context.Context, orderID int64, heldIndex string, at time.Time) error {
-	return Affected(s.DB.Exec(ctx, "UPDATE shop_orders SET email_index = ?, erasure_requested_at = ? WHERE id = ?", heldIndex, toMillis(at), orderID))
+// HoldOrders marks orders "erasure requested: kept only for legal retention" and moves
+// their email index to heldIndex, so that no lookup of the shop finds them by email.
+func (s SubjectStore) HoldOrders(ctx context.Context, heldIndex string, at time.Time, orderIDs ...int64) error {
+	return s.updateIDs(ctx, "UPDATE shop_orders SET email_index = ?, erasure_requested_at = ?", []any{heldIndex, toMillis(at)}, orderIDs)
+}
+
+// updateIDs runs stmt with args on the rows of ids, in chunks, in one transaction.
+func (s SubjectStore) updateIDs(ctx context.Context, stmt string, args []any, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		return inChunks(ids, func(chunk []any, marks string) error {
+			_, err := tx.Exec(ctx, stmt+" WHERE id IN ("+marks+")", append(slices.Clone(args), chunk...)...)
+			return err
+		})
+	})
 }
 
 // ErasureRequestedBefore lists the ids of held orders whose erasure was asked before t
