@@ -50,9 +50,9 @@ func indexes(s Sealer, normalized string) Indexes {
 
 // SubscriberEvent is one step of a subscriber's history (no personal data).
 type SubscriberEvent struct {
-	At     time.Time
-	Event  string
-	Detail string
+	At     time.Time `json:"at"`
+	Event  string    `json:"event"`
+	Detail string    `json:"detail"`
 }
 
 // SubscriberHolding is a subscriber as stored, with lists and history.
