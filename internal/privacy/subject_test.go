@@ -199,3 +199,37 @@ func unzip(t *testing.T, b []byte) map[string][]byte {
 	}
 	return out
 }
+
+// Self-service requests are recorded with their channel and the actor "self", and
+// staff must hold every personal-data permission to answer one.
+func TestSelfServiceRequestsAreRecordedAndStaffNeedEveryDomain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t)
+	p := newPerson(3)
+	e.conversation(t, p, 1)
+	var zipped bytes.Buffer
+	if sub, err := e.svc.ExportSelfZIP(ctx, p.email, &zipped); err != nil || len(sub.Conversations) != 1 {
+		t.Fatalf("self export: %d conversations, %v", len(sub.Conversations), err)
+	}
+	unzip(t, zipped.Bytes())
+	if res, err := e.svc.EraseSelf(ctx, p.email); err != nil || res.Counts.Conversations != 1 {
+		t.Fatalf("self erase: %+v, %v", res, err)
+	}
+	reqs, err := e.svc.Requests(ctx, staff.CLI, false, 10)
+	if err != nil || len(reqs) != 2 {
+		t.Fatalf("requests: %d, %v", len(reqs), err)
+	}
+	for _, r := range reqs {
+		if r.Channel != privacy.SelfService || r.Actor != privacy.SelfActor {
+			t.Errorf("request %d: channel %s, actor %s", r.ID, r.Channel, r.Actor)
+		}
+	}
+	support := staff.Principal{ID: 7, Role: staff.Support, Name: "staff:7"}
+	if _, err := e.svc.Find(ctx, support, p.email); err == nil {
+		t.Error("a support member (no shop or outbox permission) answered a data request")
+	}
+	if _, err := e.svc.Find(ctx, staff.CLI, "not an address"); err == nil {
+		t.Error("a bad address was accepted")
+	}
+}

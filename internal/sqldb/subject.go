@@ -247,22 +247,3 @@ func (s SubjectStore) updateIDs(ctx context.Context, stmt string, args []any, id
 		})
 	})
 }
-
-// ErasureRequestedBefore lists the ids of held orders whose erasure was asked before t
-// (for the retention job, with the legal period's start).
-func (s SubjectStore) ErasureRequestedBefore(ctx context.Context, t time.Time, limit int) ([]int64, error) {
-	rows, err := s.DB.Query(ctx, "SELECT id FROM shop_orders WHERE erasure_requested_at <> 0 AND erasure_requested_at < ? AND email_sealed <> '' ORDER BY id LIMIT ?", toMillis(t), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, translate(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, translate(rows.Err())
-}
