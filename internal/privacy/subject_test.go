@@ -11,6 +11,7 @@ import (
 
 	"github.com/candor-dev/candor/internal/audit"
 	"github.com/candor-dev/candor/internal/contact"
+	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/pii"
@@ -124,6 +125,12 @@ func TestAPersonIsFoundExportedAndErasedAcrossDomains(t *testing.T) {
 	}
 	if o, err := e.svc.Find(ctx, staff.CLI, other.email); err != nil || o.Subscription == nil || len(o.Conversations) != 1 {
 		t.Errorf("someone else's data went too: %+v, %v", o, err)
+	}
+
+	// The held order serves no other use: no receipt is sent again.
+	sh := shop.New(sqldb.ShopStore{DB: e.db}, nil, e.sealer, nil, e.audit, nil, shop.Options{})
+	if err := sh.ResendReceipt(ctx, staff.CLI, paid); !errs.Is(err, errs.Conflict) {
+		t.Errorf("resending the receipt of a held order: %v; want a conflict", err)
 	}
 
 	// The retention job ends the legal hold.
