@@ -38,6 +38,7 @@ func (a *app) retentionSteps(now time.Time) []privacy.Step {
 			return n + m, err
 		}},
 		{Rule: privacy.RuleStaffAccount, Run: until(a.cfg.StaffRetention, r.PurgeDisabledStaff)},
+		{Rule: privacy.RuleDataRequest, Run: until(privacy.DataRequestRetention, r.PurgeDataRequests)},
 	}
 	if a.cfg.StatsRetention > 0 {
 		steps = append(steps, privacy.Step{Rule: privacy.RuleStats, Run: until(a.cfg.StatsRetention, r.PurgeStats)})

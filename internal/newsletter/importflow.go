@@ -60,13 +60,26 @@ type ImportPreview struct {
 	Skipped      []ImportIssue
 	SkippedCount int
 	NamesDropped int
+	Refused      int // held only for another purpose (purpose.go): listed in Skipped
 	Expires      time.Time
+}
+
+// refuse lists rows refused for purpose limitation among the skipped rows, with why.
+func (pv *ImportPreview) refuse(rows []ImportIssue) {
+	pv.Refused += len(rows)
+	pv.SkippedCount += len(rows)
+	for _, r := range rows {
+		if len(pv.Skipped) < maxIssuesKept {
+			pv.Skipped = append(pv.Skipped, r)
+		}
+	}
 }
 
 // ImportResult is what a committed import did.
 type ImportResult struct {
 	ImportOutcome
 	Invalid, Skipped int
+	Refused          int // held only for another purpose: not imported (purpose.go)
 }
 
 type stagedImport struct {
@@ -152,6 +165,10 @@ func (s *Service) PreviewImport(ctx context.Context, actor staff.Principal, file
 		if err != nil {
 			return ImportPreview{}, err
 		}
+		_, refused, err := s.refuseHeldElsewhere(ctx, batch, func(i int) bool { return !existing[idx[i]] && !suppressed[idx[i]] })
+		if err != nil {
+			return ImportPreview{}, err
+		}
 		for _, x := range idx {
 			switch {
 			case suppressed[x]:
@@ -162,6 +179,8 @@ func (s *Service) PreviewImport(ctx context.Context, actor staff.Principal, file
 				pv.New++
 			}
 		}
+		pv.New -= len(refused)
+		pv.refuse(refused)
 	}
 	b, err := json.Marshal(stagedData{Parsed: parsed, Preview: pv})
 	if err != nil {
@@ -221,7 +240,8 @@ func CheckConsentSource(declared string) (string, error) {
 }
 
 // CommitImport imports a previewed file: every new address becomes a confirmed
-// subscriber of lists, with consent source "import: <declared>". Addresses already
+// subscriber of lists, with consent source "import: <declared>", except addresses held
+// only for another purpose (the inbox, orders: purpose.go), which are refused. Addresses already
 // known are left as they are; suppressed addresses are never added back (checked again
 // at commit, inside each transaction). The preview is used up even if the import fails
 // halfway (batches already written stay; re-uploading skips them as known).
@@ -247,6 +267,9 @@ func (s *Service) CommitImport(ctx context.Context, actor staff.Principal, id, d
 	res := ImportResult{Invalid: d.Parsed.InvalidCount, Skipped: d.Parsed.SkippedCount}
 	source := consentSourcePrefx + declared
 	for batch := range slices.Chunk(d.Parsed.Rows, importBatch) {
+		if batch, err = s.importable(ctx, batch, &res); err != nil {
+			return res, err
+		}
 		recs := make([]ImportRecord, len(batch))
 		for i, row := range batch {
 			rec := ImportRecord{EmailIndex: s.EmailIndex(row.Email)}
@@ -272,7 +295,7 @@ func (s *Service) CommitImport(ctx context.Context, actor staff.Principal, id, d
 	}
 	err = s.audit.Record(ctx, actor.Name, "subscriber.import", "", "format", string(d.Parsed.Format),
 		"added", strconv.Itoa(res.Added), "existing", strconv.Itoa(res.Existing), "suppressed", strconv.Itoa(res.Suppressed),
-		"invalid", strconv.Itoa(res.Invalid), "skipped", strconv.Itoa(res.Skipped), "lists", strings.Join(listText, ","))
+		"invalid", strconv.Itoa(res.Invalid), "skipped", strconv.Itoa(res.Skipped), "refused", strconv.Itoa(res.Refused), "lists", strings.Join(listText, ","))
 	return res, err
 }
 

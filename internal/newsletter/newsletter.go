@@ -82,6 +82,7 @@ type Store interface {
 	PurgePending(ctx context.Context, lastMailBefore time.Time) (int64, error)
 	AdminStore
 	ListStore
+	OriginStore
 }
 
 // Sealer seals personal fields and computes blind indexes (pii.Sealer).

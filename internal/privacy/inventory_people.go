@@ -4,7 +4,7 @@ import "github.com/candor-dev/candor/internal/staff"
 
 // The staff accounts and the audit log.
 func staffTables() []Field {
-	return append(append(append(
+	return append(append(append(append(
 		table("staff", Administration, RuleStaffAccount, staff.ManageStaff, WithRow,
 			col("id", "the account's number; the audit log names it"),
 			pers("email_index", "keyed blind index of the staff member's email").as(Identification),
@@ -43,6 +43,18 @@ func staffTables() []Field {
 			pers("detail", "ids and counts of the action; never an address or a text"),
 			col("prev_hash", "the previous entry's hash"),
 			col("hash", "this entry's hash"),
+		)...),
+		table("data_requests", LegalObligation, RuleDataRequest, staff.ViewAudit, WithRow,
+			col("id", "the request's number"),
+			col("kind", "access, export or erase"),
+			col("channel", "self-service or staff"),
+			pers("email_index", "keyed blind index of the person's email"),
+			pers("email_sealed", "the person's email"),
+			col("received_at", "when the request came in"),
+			col("deadline_at", "when the answer is due (received + 30 days)"),
+			col("done_at", "when it was answered (0: not yet)"),
+			pers("actor", "who answered, as an id (staff:ID, cli, self)"),
+			col("counts", "what was found or erased, as counts"),
 		)...)
 }
 

@@ -61,6 +61,7 @@ func shopTables() []Field {
 		card("card_exp_year", "card expiry year"),
 		book("invoice_no", "the invoice number"),
 		book("created_at", "when ordered"), col("updated_at", "last change"), book("paid_at", "when paid"),
+		col("erasure_requested_at", "when the buyer asked for erasure: the order is then kept only for the books (0: never)").as(LegalObligation),
 	)
 	after := append(append(
 		table("shop_licences", Fulfilment, RuleOrder, staff.ManageShop, KeptIDs,

@@ -1,5 +1,7 @@
 package privacy
 
+import "time"
+
 // Rule is a named retention rule: how long one kind of record is kept, counted from
 // when, what happens then, and the setting that changes it (empty when fixed).
 type Rule struct {
@@ -16,6 +18,7 @@ const (
 	RuleStaffAccount   = "staff-account"
 	RuleStaffSession   = "staff-session"
 	RuleAudit          = "audit"
+	RuleDataRequest    = "data-request"
 	RuleInstallation   = "installation"
 	RuleSubscription   = "subscription"
 	RulePending        = "pending-subscription"
@@ -49,9 +52,14 @@ var Rules = []Rule{
 	{RuleStaffSession, "session-idle", "30m", "the last request", "the session is deleted", "an unattended signed-in browser should not stay usable"},
 	{RuleStats, "stats-retention", "0", "the counted day", "aggregates of older days are deleted (0: kept)", "aggregates hold no personal data; a vendor compares years"},
 	{RuleStatsMailState, "", "with the staff member or site", "the subscription", "deleted with the staff member or the site", "which weeks were mailed, nothing else"},
+	{RuleDataRequest, "", "3 years", "the answer (or the receipt, while unanswered)", "the request record (its blind index and sealed address) is deleted", "proof that a person's request was answered in time (GDPR Art. 5(2) and 12(3)) for as long as a claim about it can be brought: the usual 3-year limitation period"},
 	{RuleAudit, "", "kept", "the event", "kept: it holds ids and counts, never an address or a text", "the hash-chained audit log proves what staff did; removing entries would break the chain"},
 	{RuleInstallation, "", "until staff remove it", "its creation", "deleted by staff (catalogue, lists, sites, settings)", "configuration of the installation, not about a person"},
 }
+
+// DataRequestRetention is how long a data request's record is kept after its answer
+// (RuleDataRequest): 3 years.
+const DataRequestRetention = 3 * 365 * 24 * time.Hour
 
 // RuleNamed returns the rule of that name; ok is false when there is none.
 func RuleNamed(name string) (Rule, bool) {

@@ -21,10 +21,13 @@ type OrderQuery struct {
 // StaffOrder is an order as staff see it: the buyer's name and email opened.
 type StaffOrder struct {
 	Order
-	Name     string
-	Email    pii.Email
-	Licences []Licence // Get only
-	Refunds  []Refund  // Get only
+	Name  string
+	Email pii.Email
+	// RetainedOnly: the buyer asked for erasure; the order is kept only for the legal
+	// retention (or its buyer is already erased) and serves no other use.
+	RetainedOnly bool
+	Licences     []Licence // Get only
+	Refunds      []Refund  // Get only
 }
 
 // ListOrders returns a page of orders and the number that match. Audited with the ids
@@ -92,8 +95,8 @@ func (s *Service) GetOrder(ctx context.Context, actor staff.Principal, id int64)
 }
 
 func (s *Service) open(o Order) (StaffOrder, error) {
-	so := StaffOrder{Order: o}
-	if o.EmailSealed == "" { // the buyer was erased (order retention, erasure): the books stay
+	so := StaffOrder{Order: o, RetainedOnly: s.retainedOnly(o)}
+	if o.EmailSealed == "" { // the buyer was erased (order retention, or privacy.EraseBuyerIdentity): the books stay
 		so.Name = "(erased)"
 		return so, nil
 	}
@@ -119,6 +122,9 @@ func (s *Service) ResendReceipt(ctx context.Context, actor staff.Principal, id i
 	}
 	if o.InvoiceNo == 0 {
 		return errs.E(errs.Conflict, "This order has not been paid, so it has no receipt.")
+	}
+	if s.retainedOnly(o) {
+		return errs.E(errs.Conflict, "The buyer asked for their data to be erased: this order is kept only for legal retention, and no receipt is sent for it.")
 	}
 	ls, err := s.store.Licences(ctx, id)
 	if err != nil {

@@ -124,3 +124,15 @@ func affected(res interface{ RowsAffected() (int64, error) }, err error) (int64,
 	n, err := res.RowsAffected()
 	return n, translate(err)
 }
+
+// PurgeDataRequests deletes the records of data requests answered before the cut-off,
+// and of unanswered ones received before it.
+func (s RetentionStore) PurgeDataRequests(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.DB.Exec(ctx, "DELETE FROM data_requests WHERE (done_at > 0 AND done_at < ?) OR (done_at = 0 AND received_at < ?)",
+		toMillis(before), toMillis(before))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return n, translate(err)
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/newsletter"
+	"github.com/candor-dev/candor/internal/privacy"
 	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/staff"
 )
@@ -33,6 +34,7 @@ var SealedColumns = []SealedColumn{
 	{"shop_orders", "id", "name_sealed", shop.SealName},
 	{"mail_outbox", "id", "to_sealed", mail.SealTo},
 	{"mail_outbox", "id", "content_sealed", mail.SealContent},
+	{"data_requests", "id", "email_sealed", privacy.SealRequestEmail},
 }
 
 // Resealer re-encrypts a sealed value under the newest key (pii.Sealer).
