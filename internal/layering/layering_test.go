@@ -43,7 +43,7 @@ var layers = map[string]string{
 	"internal/pii": kernel, "internal/errs": kernel, "internal/limiter": kernel, "internal/textfield": kernel,
 	"internal/csvsafe": kernel, "internal/procsafe": kernel, "internal/licencekey": kernel, "internal/demo": kernel,
 	"internal/config": kernel, "internal/antibot": kernel, "licence": kernel, "internal/layering": kernel,
-	"internal/testkit/": testkit,
+	"internal/testkit": testkit, "internal/testkit/": testkit,
 	"internal/e2e":      tests, "internal/browser": tests,
 	"bench/": tools, "packaging": tools,
 }
