@@ -154,9 +154,9 @@ func (s AnalyticsStore) RangeCells(ctx context.Context, siteID int64, fromDay, t
 	var out []analytics.DayCells
 	var err error
 	if firstWeek > lastWeek { // no whole week
-		out, err = s.cells(ctx, query("range-cells-select-stat-cells"), siteID, fromDay, toDay)
+		out, err = s.cells(ctx, query("range-cells-days"), siteID, fromDay, toDay)
 	} else {
-		out, err = s.cells(ctx, query("range-cells-select-stat-cells-2"),
+		out, err = s.cells(ctx, query("range-cells-weeks"),
 			siteID, fromDay, firstWeek, siteID, firstWeek, lastWeek, siteID, lastWeek+week-day, toDay)
 	}
 	if err != nil {

@@ -18,16 +18,16 @@ func (s AuditStore) Append(ctx context.Context, e audit.Entry, seal func(prevHas
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
 		var seq int64
 		var prev string
-		if err := tx.QueryRow(ctx, query("append-update-audit-head")).Scan(&seq, &prev); err != nil {
+		if err := tx.QueryRow(ctx, query("audit-next-seq")).Scan(&seq, &prev); err != nil {
 			return err
 		}
 		e.Hash = seal(prev, seq)
 		e.Seq, e.PrevHash = seq, prev
-		if _, err := tx.Exec(ctx, query("append-insert-audit-log"),
+		if _, err := tx.Exec(ctx, query("audit-append"),
 			seq, e.At.UnixMilli(), e.Actor, e.Action, e.Subject, audit.EncodeDetail(e.Detail), prev, e.Hash); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, query("append-update-audit-head-2"), e.Hash)
+		_, err := tx.Exec(ctx, query("audit-set-head"), e.Hash)
 		return err
 	})
 	return e, err
@@ -102,10 +102,10 @@ func (s AuditStore) Walk(ctx context.Context, fn func(audit.Entry) error) (int64
 	tx := &Tx{tx: sqlTx, dialect: s.DB.Dialect}
 	var seq int64
 	var hash string
-	if err := tx.QueryRow(ctx, query("walk-select-audit-head")).Scan(&seq, &hash); err != nil {
+	if err := tx.QueryRow(ctx, query("audit-head")).Scan(&seq, &hash); err != nil {
 		return 0, "", err
 	}
-	rows, err := tx.Query(ctx, query("walk-select-audit-log"))
+	rows, err := tx.Query(ctx, query("audit-walk"))
 	if err != nil {
 		return 0, "", err
 	}

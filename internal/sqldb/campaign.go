@@ -39,11 +39,11 @@ func (s NewsletterStore) CreateCampaign(ctx context.Context, c newsletter.Campai
 }
 
 func setCampaignLists(ctx context.Context, tx *Tx, id int64, lists []int64) error {
-	if _, err := tx.Exec(ctx, query("set-campaign-lists-delete-campaign-lists"), id); err != nil {
+	if _, err := tx.Exec(ctx, query("clear-campaign-lists"), id); err != nil {
 		return err
 	}
 	for _, l := range lists {
-		if _, err := tx.Exec(ctx, query("set-campaign-lists-insert-campaign-lists"), id, l); err != nil {
+		if _, err := tx.Exec(ctx, query("add-campaign-list"), id, l); err != nil {
 			return err
 		}
 	}
@@ -78,11 +78,11 @@ func campaignMoved(ctx context.Context, q Queryer, id int64, res interface{ Rows
 
 // Campaign returns one campaign with its lists.
 func (s NewsletterStore) Campaign(ctx context.Context, id int64) (newsletter.Campaign, error) {
-	c, err := scanCampaign(s.DB.QueryRow(ctx, query("campaign-select-campaigns"), id))
+	c, err := scanCampaign(s.DB.QueryRow(ctx, query("campaign"), id))
 	if err != nil {
 		return c, err
 	}
-	rows, err := s.DB.Query(ctx, query("campaign-select-campaign-lists"), id)
+	rows, err := s.DB.Query(ctx, query("campaign-lists"), id)
 	if err != nil {
 		return c, err
 	}
@@ -124,13 +124,13 @@ func (s NewsletterStore) StartCampaign(ctx context.Context, id int64, mailDomain
 	}
 	nonce := strings.ToLower(rand.Text()[:10])
 	err = s.DB.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, query("start-campaign-update-campaigns"), toMillis(at), toMillis(at), id)
+		res, err := tx.Exec(ctx, query("start-campaign"), toMillis(at), toMillis(at), id)
 		if err := campaignMoved(ctx, tx, id, res, err); err != nil {
 			return err
 		}
 		prefix := "<c" + strconv.FormatInt(id, 10) + "."
 		suffix := "." + nonce + "@" + mailDomain + ">"
-		res, err = tx.Exec(ctx, query("start-campaign-insert-mail-outbox"),
+		res, err = tx.Exec(ctx, query("queue-campaign"),
 			id, prefix, suffix, toMillis(at), toMillis(at), id)
 		if err != nil {
 			return err
@@ -140,7 +140,7 @@ func (s NewsletterStore) StartCampaign(ctx context.Context, id int64, mailDomain
 			return translate(err)
 		}
 		n = int(rows)
-		_, err = tx.Exec(ctx, query("start-campaign-update-campaigns-2"), n, id)
+		_, err = tx.Exec(ctx, query("set-campaign-recipients"), n, id)
 		return err
 	})
 	return n, err
@@ -164,7 +164,7 @@ func (s NewsletterStore) MoveCampaign(ctx context.Context, id int64, from []news
 			return err
 		}
 		if to == newsletter.Cancelled {
-			_, err = tx.Exec(ctx, query("move-campaign-update-mail-outbox"), id)
+			_, err = tx.Exec(ctx, query("cancel-campaign-outbox"), id)
 		}
 		return err
 	})

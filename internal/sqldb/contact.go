@@ -47,7 +47,7 @@ func scanConversation(sc interface{ Scan(...any) error }, lastIn bool) (contact.
 // transaction, group committed with concurrent submissions (see DB.Batch).
 func (s ContactStore) Create(ctx context.Context, c contact.Record, first contact.MessageRecord, notify func(id int64) ([]mail.Queued, error)) (id int64, err error) {
 	err = s.DB.Batch(ctx, func(tx *Tx) error {
-		id, err = InsertID(ctx, tx, query("create"),
+		id, err = InsertID(ctx, tx, query("create-conversation"),
 			string(c.Folder), c.EmailIndex, c.EmailSealed, c.NameSealed, c.SubjectSealed, c.Topic, c.SpamScore,
 			strings.Join(c.Signals, ","), c.ThreadID, toMillis(c.CreatedAt), toMillis(c.UpdatedAt), toMillis(c.FolderChangedAt))
 		if err != nil {
@@ -79,7 +79,7 @@ func insertContactMessage(ctx context.Context, tx *Tx, m contact.MessageRecord) 
 	if m.AuthorID != 0 {
 		author = m.AuthorID
 	}
-	_, err := tx.Exec(ctx, query("insert-contact-message"), m.ConversationID, string(m.Kind), m.BodySealed, author, m.MessageID, toMillis(m.CreatedAt))
+	_, err := tx.Exec(ctx, query("add-first-message"), m.ConversationID, string(m.Kind), m.BodySealed, author, m.MessageID, toMillis(m.CreatedAt))
 	return err
 }
 
@@ -131,7 +131,7 @@ func (s ContactStore) Conversation(ctx context.Context, id int64) (contact.Recor
 
 // Messages returns a conversation's messages, oldest first.
 func (s ContactStore) Messages(ctx context.Context, conversationID int64) ([]contact.MessageRecord, error) {
-	rows, err := s.DB.Query(ctx, query("messages"), conversationID)
+	rows, err := s.DB.Query(ctx, query("conversation-messages"), conversationID)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,7 @@ func (s ContactStore) Messages(ctx context.Context, conversationID int64) ([]con
 
 // Counts returns the number of conversations per folder (absent folders are empty).
 func (s ContactStore) Counts(ctx context.Context) (map[contact.Folder]int, error) {
-	rows, err := s.DB.Query(ctx, query("counts"))
+	rows, err := s.DB.Query(ctx, query("folder-counts"))
 	if err != nil {
 		return nil, err
 	}
@@ -218,10 +218,10 @@ func (s ContactStore) AddMessage(ctx context.Context, m contact.MessageRecord, o
 		at := toMillis(m.CreatedAt)
 		var err error
 		if to != "" {
-			err = Affected(tx.Exec(ctx, query("add-message-update-contact-conversations"),
+			err = Affected(tx.Exec(ctx, query("reopen-conversation"),
 				at, string(to), at, string(to), m.ConversationID))
 		} else {
-			err = Affected(tx.Exec(ctx, query("add-message-update-contact-conversations-2"), at, m.ConversationID))
+			err = Affected(tx.Exec(ctx, query("touch-conversation"), at, m.ConversationID))
 		}
 		if err != nil {
 			return err
@@ -230,7 +230,7 @@ func (s ContactStore) AddMessage(ctx context.Context, m contact.MessageRecord, o
 		if m.AuthorID != 0 {
 			author = m.AuthorID
 		}
-		id, err = InsertID(ctx, tx, query("add-message-insert-contact-messages"), m.ConversationID, string(m.Kind), m.BodySealed, author, m.MessageID, at)
+		id, err = InsertID(ctx, tx, query("add-message"), m.ConversationID, string(m.Kind), m.BodySealed, author, m.MessageID, at)
 		if err != nil {
 			return err
 		}
@@ -251,15 +251,15 @@ func (s ContactStore) Purge(ctx context.Context, folder contact.Folder, before t
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
 		// The replies' copies in the outbox (sealed recipient and text) go too: they are
 		// tied to the conversation only by their Message-ID.
-		if _, err := tx.Exec(ctx, query("purge-delete-mail-outbox"),
+		if _, err := tx.Exec(ctx, query("purge-contact-outbox"),
 			string(folder), toMillis(before)); err != nil {
 			return err
 		}
 		// Messages first: no reliance on ON DELETE CASCADE being enforced.
-		if _, err := tx.Exec(ctx, query("purge-delete-contact-messages"), string(folder), toMillis(before)); err != nil {
+		if _, err := tx.Exec(ctx, query("purge-contact-messages"), string(folder), toMillis(before)); err != nil {
 			return err
 		}
-		res, err := tx.Exec(ctx, query("purge-delete-contact-conversations"), string(folder), toMillis(before))
+		res, err := tx.Exec(ctx, query("purge-conversations"), string(folder), toMillis(before))
 		if err != nil {
 			return err
 		}

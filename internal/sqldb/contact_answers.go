@@ -66,7 +66,7 @@ type InboundStore struct{ DB *DB }
 // Position returns the UIDVALIDITY and last UID read of source; zeros when it was never read.
 func (s InboundStore) Position(ctx context.Context, source string) (validity, last uint32, err error) {
 	var v, l int64
-	err = s.DB.QueryRow(ctx, query("position"), source).Scan(&v, &l)
+	err = s.DB.QueryRow(ctx, query("inbound-position"), source).Scan(&v, &l)
 	if err = translate(err); errs.Is(err, errs.NotFound) {
 		return 0, 0, nil
 	}
@@ -75,7 +75,7 @@ func (s InboundStore) Position(ctx context.Context, source string) (validity, la
 
 // SetPosition records the UIDVALIDITY and last UID read of source.
 func (s InboundStore) SetPosition(ctx context.Context, source string, validity, last uint32) error {
-	_, err := s.DB.Exec(ctx, query("set-position"),
+	_, err := s.DB.Exec(ctx, query("set-inbound-position"),
 		source, int64(validity), int64(last), toMillis(time.Now()))
 	return err
 }

@@ -64,7 +64,7 @@ func (s NewsletterStore) DeleteList(ctx context.Context, id int64, busy []newsle
 				return nil // nothing changed: the commit is a no-op
 			}
 		}
-		return Affected(tx.Exec(ctx, query("delete-list-delete-newsletter-lists"), id))
+		return Affected(tx.Exec(ctx, query("delete-list"), id))
 	})
 	return blocking, err
 }

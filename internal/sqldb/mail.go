@@ -51,7 +51,7 @@ func (s MailStore) Claim(ctx context.Context, now time.Time, n int, lease time.D
 			rate int
 		}
 		var camps []camp
-		q, err := tx.Query(ctx, query("claim"))
+		q, err := tx.Query(ctx, query("sending-campaigns"))
 		if err != nil {
 			return err
 		}
@@ -197,7 +197,7 @@ func (s MailStore) MarkFailed(ctx context.Context, now time.Time, failures []mai
 			if f.Status == mail.StatusCancelled {
 				attempt = 0 // not attempted
 			}
-			res, err := tx.Exec(ctx, query("mark-failed-update-mail-outbox"),
+			res, err := tx.Exec(ctx, query("mark-failed"),
 				string(f.Status), attempt, f.Error, bit(f.HardBounce), f.ID, f.LeaseUntil.UnixMilli())
 			if err != nil {
 				return err
@@ -209,10 +209,10 @@ func (s MailStore) MarkFailed(ctx context.Context, now time.Time, failures []mai
 			if !f.HardBounce {
 				continue
 			}
-			if _, err := tx.Exec(ctx, query("mark-failed-insert-suppressions"), at, f.ID); err != nil {
+			if _, err := tx.Exec(ctx, query("suppress-bounced"), at, f.ID); err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, query("mark-failed-insert-subscriber-events"),
+			if _, err := tx.Exec(ctx, query("record-bounce"),
 				at, f.ID); err != nil {
 				return err
 			}
@@ -236,7 +236,7 @@ func (s MailStore) Release(ctx context.Context, rows []mail.Claimed) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		for lease, ids := range byLease {
 			err := inChunks(ids, func(chunk []any) error {
-				_, err := tx.Exec(ctx, list(query("release"), "ids", len(chunk)), append([]any{lease}, chunk...)...)
+				_, err := tx.Exec(ctx, list(query("release-outbox"), "ids", len(chunk)), append([]any{lease}, chunk...)...)
 				return err
 			})
 			if err != nil {
@@ -253,14 +253,14 @@ func (s MailStore) Release(ctx context.Context, rows []mail.Claimed) error {
 func (s MailStore) Reclaim(ctx context.Context, now time.Time) (int, error) {
 	var n int64
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, query("reclaim-update-mail-outbox"), now.UnixMilli())
+		res, err := tx.Exec(ctx, query("reclaim-outbox"), now.UnixMilli())
 		if err != nil {
 			return err
 		}
 		if n, err = res.RowsAffected(); err != nil {
 			return translate(err)
 		}
-		_, err = tx.Exec(ctx, query("reclaim-update-campaigns"),
+		_, err = tx.Exec(ctx, query("complete-idle-campaigns"),
 			now.UnixMilli())
 		return err
 	})
@@ -271,7 +271,7 @@ func (s MailStore) Reclaim(ctx context.Context, now time.Time) (int, error) {
 // Failed includes Bounced (failures that were hard bounces).
 func (s MailStore) CampaignCounts(ctx context.Context, campaignID int64) (mail.Counts, error) {
 	var c mail.Counts
-	rows, err := s.DB.Query(ctx, query("campaign-counts"), campaignID)
+	rows, err := s.DB.Query(ctx, query("campaign-outbox-counts"), campaignID)
 	if err != nil {
 		return c, err
 	}

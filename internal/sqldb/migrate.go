@@ -74,7 +74,7 @@ func (db *DB) Migrations(ctx context.Context) ([]Migration, error) {
 	if _, err := db.Exec(ctx, query("create-schema-migrations")); err != nil {
 		return nil, err
 	}
-	rows, err := db.Query(ctx, query("migrations"))
+	rows, err := db.Query(ctx, query("applied-migrations"))
 	if err != nil {
 		return nil, err
 	}

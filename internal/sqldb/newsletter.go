@@ -17,7 +17,7 @@ var _ newsletter.Store = NewsletterStore{}
 
 // Lists returns every list by name.
 func (s NewsletterStore) Lists(ctx context.Context) ([]newsletter.List, error) {
-	rows, err := s.DB.Query(ctx, query("lists"))
+	rows, err := s.DB.Query(ctx, query("newsletter-lists"))
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func (s NewsletterStore) SaveSignup(ctx context.Context, r newsletter.Record, ev
 	err = s.DB.Batch(ctx, func(tx *Tx) error {
 		id = r.ID
 		if id == 0 {
-			id, err = InsertID(ctx, tx, query("save-signup-insert-subscribers"),
+			id, err = InsertID(ctx, tx, query("insert-subscriber"),
 				r.EmailIndex, r.EmailSealed, r.NameSealed, r.Status, r.ConsentSource, r.ConsentTextHash,
 				toMillis(r.CreatedAt), toMillis(r.ConfirmationSentAt), toMillis(r.UpdatedAt))
 		} else {
@@ -72,7 +72,7 @@ func (s NewsletterStore) SaveSignup(ctx context.Context, r newsletter.Record, ev
 			// that landed in between must not be undone by a stale pending r (someone
 			// posting the public form with their address). The guard reads the row as
 			// stored, in the UPDATE itself; the sign-up's times and its mail still go.
-			err = Affected(tx.Exec(ctx, query("save-signup-update-subscribers"),
+			err = Affected(tx.Exec(ctx, query("refresh-subscriber"),
 				r.EmailSealed, r.NameSealed, r.Status, r.ConsentSource, r.ConsentTextHash,
 				toMillis(r.ConfirmationSentAt), toMillis(r.UpdatedAt), id))
 		}
@@ -95,7 +95,7 @@ func (s NewsletterStore) SaveSignup(ctx context.Context, r newsletter.Record, ev
 }
 
 func addEvent(ctx context.Context, tx *Tx, id int64, event, detail string, at time.Time) error {
-	_, err := tx.Exec(ctx, query("add-event"),
+	_, err := tx.Exec(ctx, query("add-subscriber-event"),
 		id, toMillis(at), event, detail)
 	return err
 }
@@ -111,10 +111,10 @@ func (s NewsletterStore) Confirm(ctx context.Context, id int64, lists []int64, s
 		if r.Status != newsletter.Confirmed {
 			// The status guard repeats the check above in SQL: a confirmation never
 			// rewrites the name or consent record of a subscriber already confirmed.
-			q, args := query("confirm-update-subscribers"),
+			q, args := query("confirm-subscriber"),
 				[]any{toMillis(at), toMillis(at), id}
 			if signup != nil {
-				q = query("confirm-update-subscribers-2")
+				q = query("confirm-subscriber-signup")
 				args = []any{toMillis(at), toMillis(at), signup.NameSealed, signup.ConsentSource, signup.ConsentTextHash, id}
 			}
 			if err := Affected(tx.Exec(ctx, q, args...)); err != nil {
@@ -126,7 +126,7 @@ func (s NewsletterStore) Confirm(ctx context.Context, id int64, lists []int64, s
 				return err
 			}
 		}
-		if _, err := tx.Exec(ctx, query("confirm-delete-suppressions"), r.EmailIndex); err != nil {
+		if _, err := tx.Exec(ctx, query("unsuppress-unsubscribed"), r.EmailIndex); err != nil {
 			return err
 		}
 		return addEvent(ctx, tx, id, "confirmed", "", at)
@@ -153,18 +153,18 @@ func joinUnlessChangedSince(ctx context.Context, tx *Tx, id, list int64, since, 
 func (s NewsletterStore) Erase(ctx context.Context, id int64, reason string, campaignID int64, at time.Time) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		var index string
-		if err := tx.QueryRow(ctx, query("erase-select-subscribers"), id).Scan(&index); err != nil {
+		if err := tx.QueryRow(ctx, query("subscriber-email-index"), id).Scan(&index); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, query("erase-insert-suppressions"),
+		if _, err := tx.Exec(ctx, query("suppress-erased"),
 			index, reason, toMillis(at)); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, query("erase-delete-subscribers"), id); err != nil {
+		if _, err := tx.Exec(ctx, query("delete-subscriber"), id); err != nil {
 			return err
 		}
 		if campaignID != 0 {
-			_, err := tx.Exec(ctx, query("erase-update-campaigns"), campaignID)
+			_, err := tx.Exec(ctx, query("count-unsubscribed"), campaignID)
 			return err
 		}
 		return nil

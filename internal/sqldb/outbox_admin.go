@@ -99,7 +99,7 @@ func (s OutboxAdminStore) OutboxMessage(ctx context.Context, id int64) (mail.Out
 // (a finished campaign's rows are no longer claimed).
 func (s OutboxAdminStore) RequeueDead(ctx context.Context, id int64, now time.Time) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, query("requeue-dead-update-mail-outbox"),
+		res, err := tx.Exec(ctx, query("requeue-dead"),
 			toMillis(now), id)
 		if err != nil {
 			return err
@@ -109,7 +109,7 @@ func (s OutboxAdminStore) RequeueDead(ctx context.Context, id int64, now time.Ti
 		}
 		var st string
 		var campaign int64
-		if err := tx.QueryRow(ctx, query("requeue-dead-select-mail-outbox"), id).Scan(&st, &campaign); err != nil {
+		if err := tx.QueryRow(ctx, query("outbox-row-status"), id).Scan(&st, &campaign); err != nil {
 			return err
 		}
 		if st != "dead" {

@@ -122,11 +122,11 @@ func (s ShopStore) SaveProduct(ctx context.Context, p *shop.Product) error {
 	active := boolInt(p.Active)
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		if p.ID == 0 {
-			id, err := InsertID(ctx, tx, query("save-product-insert-shop-products"), p.Slug, p.Name, p.Description, p.Version, strings.Join(p.Platforms, ","), active, toMillis(p.CreatedAt))
+			id, err := InsertID(ctx, tx, query("insert-product"), p.Slug, p.Name, p.Description, p.Version, strings.Join(p.Platforms, ","), active, toMillis(p.CreatedAt))
 			p.ID = id
 			return conflictAs(err, "slug", "Another product already has this slug.")
 		}
-		return conflictAs(Affected(tx.Exec(ctx, query("save-product-update-shop-products"), p.Slug, p.Name, p.Description, p.Version, strings.Join(p.Platforms, ","), active, p.ID)), "slug", "Another product already has this slug.")
+		return conflictAs(Affected(tx.Exec(ctx, query("update-product"), p.Slug, p.Name, p.Description, p.Version, strings.Join(p.Platforms, ","), active, p.ID)), "slug", "Another product already has this slug.")
 	})
 }
 
@@ -135,20 +135,20 @@ func (s ShopStore) SaveEdition(ctx context.Context, e *shop.Edition) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		var err error
 		if e.ID == 0 {
-			e.ID, err = InsertID(ctx, tx, query("save-edition-insert-shop-editions"),
+			e.ID, err = InsertID(ctx, tx, query("insert-edition"),
 				e.ProductID, e.Slug, e.Name, e.TermDays, e.Seats)
 		} else {
-			err = Affected(tx.Exec(ctx, query("save-edition-update-shop-editions"),
+			err = Affected(tx.Exec(ctx, query("update-edition"),
 				e.Slug, e.Name, e.TermDays, e.Seats, e.ID, e.ProductID))
 		}
 		if err != nil {
 			return conflictAs(err, "edition_slug", "This product already has an edition with this slug.")
 		}
-		if _, err := tx.Exec(ctx, query("save-edition-delete-shop-prices"), e.ID); err != nil {
+		if _, err := tx.Exec(ctx, query("clear-prices"), e.ID); err != nil {
 			return err
 		}
 		for _, c := range e.Currencies() {
-			if _, err := tx.Exec(ctx, query("save-edition-insert-shop-prices"), e.ID, c, e.Prices[c]); err != nil {
+			if _, err := tx.Exec(ctx, query("add-price"), e.ID, c, e.Prices[c]); err != nil {
 				return err
 			}
 		}

@@ -55,7 +55,7 @@ func orderWhere(k shop.OrderKey) (filter, error) {
 func (s ShopStore) CreateOrder(ctx context.Context, o *shop.Order) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		if o.CouponID != 0 {
-			err := Affected(tx.Exec(ctx, query("create-order-update-shop-coupons"), o.CouponID))
+			err := Affected(tx.Exec(ctx, query("use-coupon"), o.CouponID))
 			if errs.CodeOf(err) == errs.NotFound {
 				return errs.E(errs.Conflict, "This coupon has been used up.")
 			} else if err != nil {
@@ -63,7 +63,7 @@ func (s ShopStore) CreateOrder(ctx context.Context, o *shop.Order) error {
 			}
 		}
 		var err error
-		o.ID, err = InsertID(ctx, tx, query("create-order-insert-shop-orders"),
+		o.ID, err = InsertID(ctx, tx, query("insert-order"),
 			o.Ref, string(o.Status), o.Mode, o.EmailIndex, o.EmailSealed, o.NameSealed, o.Country, o.ProductID,
 			o.EditionID, o.ProductSlug, o.EditionSlug, o.ProductName, o.EditionName, o.Seats, o.TermDays, o.Quantity,
 			o.Currency, o.UnitAmount, o.Subtotal, o.Discount, o.Tax, o.TaxRate, boolInt(o.TaxInclusive), o.Total,

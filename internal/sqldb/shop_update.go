@@ -22,7 +22,7 @@ func (s ShopStore) Update(ctx context.Context, k shop.OrderKey, eventID, eventTy
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		now := time.Now().UnixMilli()
 		if eventID != "" {
-			res, err := tx.Exec(ctx, query("update-insert-shop-payment-events"), eventID, eventType, now)
+			res, err := tx.Exec(ctx, query("record-payment-event"), eventID, eventType, now)
 			if err != nil {
 				return err
 			}
@@ -40,7 +40,7 @@ func (s ShopStore) Update(ctx context.Context, k shop.OrderKey, eventID, eventTy
 		if err := fn(&o, orderTx{tx}); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, query("update-update-shop-orders"),
+		_, err = tx.Exec(ctx, query("save-order"),
 			string(o.Status), o.Refunded, o.RefundHeld, o.Attempt, string(o.AttemptState), toMillis(o.AttemptAt),
 			o.LastError, o.MethodID, o.PaymentID, o.SessionID, o.CardBrand, o.CardLast4, o.CardExpMonth,
 			o.CardExpYear, nullIfZero(o.InvoiceNo), now, toMillis(o.PaidAt), o.ID)

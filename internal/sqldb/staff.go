@@ -137,7 +137,7 @@ func (s StaffStore) UpdateMember(ctx context.Context, id int64, fn func(*staff.R
 		if !r.DisabledAt.IsZero() {
 			disabled = r.DisabledAt.UnixMilli()
 		}
-		_, err = tx.Exec(ctx, query("update-member-update-staff"),
+		_, err = tx.Exec(ctx, query("save-member"),
 			r.Role, r.PasswordHash, bit(r.MustChangePassword), nullIfEmpty(r.TOTPSealed),
 			nullIfEmpty(r.TOTPPendingSealed), r.TOTPLastStep, r.FailedLogins, toMillis(r.LockedUntil),
 			disabled, toMillis(r.PasswordChangedAt), r.EmailSealed, r.DisplayNameSealed, id)
@@ -169,11 +169,11 @@ func (s StaffStore) CountActiveOwners(ctx context.Context) (n int, err error) {
 // ReplaceRecoveryCodes swaps a member's recovery codes for new ones (none to clear).
 func (s StaffStore) ReplaceRecoveryCodes(ctx context.Context, staffID int64, hashes []string) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(ctx, query("replace-recovery-codes-delete-staff-recovery-codes"), staffID); err != nil {
+		if _, err := tx.Exec(ctx, query("clear-recovery-codes"), staffID); err != nil {
 			return err
 		}
 		for _, h := range hashes {
-			if _, err := tx.Exec(ctx, query("replace-recovery-codes-insert-staff-recovery-codes"), staffID, h); err != nil {
+			if _, err := tx.Exec(ctx, query("add-recovery-code"), staffID, h); err != nil {
 				return err
 			}
 		}

@@ -20,13 +20,13 @@ var _ analytics.WeeklyStore = StatsReportStore{}
 func (s StatsReportStore) SetReportSubscription(ctx context.Context, staffID, siteID int64, on bool, sentWeek int64, at time.Time) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		if !on {
-			_, err := tx.Exec(ctx, query("set-report-subscription-delete-stats-report-subscriptions"), staffID, siteID)
+			_, err := tx.Exec(ctx, query("delete-report-subscription"), staffID, siteID)
 			return err
 		}
-		err := Affected(tx.Exec(ctx, query("set-report-subscription-insert-stats-report-subscriptions"), staffID, toMillis(at), sentWeek, siteID))
+		err := Affected(tx.Exec(ctx, query("add-report-subscription"), staffID, toMillis(at), sentWeek, siteID))
 		if errs.Is(err, errs.NotFound) { // no such site, or already on
 			var n int
-			if err := tx.QueryRow(ctx, query("set-report-subscription-select-sites"), siteID).Scan(&n); err != nil {
+			if err := tx.QueryRow(ctx, query("site-exists"), siteID).Scan(&n); err != nil {
 				return translate(err)
 			}
 			if n == 0 {

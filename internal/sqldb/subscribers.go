@@ -170,7 +170,7 @@ func (s NewsletterStore) SubscriberEvents(ctx context.Context, id int64) ([]news
 // DeleteSubscriber deletes a subscriber (events, memberships and queued mail cascade)
 // without suppressing the address.
 func (s NewsletterStore) DeleteSubscriber(ctx context.Context, id int64) error {
-	return Affected(s.DB.Exec(ctx, query("erase-delete-subscribers"), id))
+	return Affected(s.DB.Exec(ctx, query("delete-subscriber"), id))
 }
 
 // KnownAddresses reports which blind indexes belong to a subscriber, and which are

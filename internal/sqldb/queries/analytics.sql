@@ -18,10 +18,10 @@ SELECT span, day, dim, cells FROM stat_cells
 -- name: day-cells-all
 SELECT span, day, dim, cells FROM stat_cells WHERE span = 1 AND site_id = ? AND day >= ? AND day <= ?;
 
--- name: range-cells-select-stat-cells
+-- name: range-cells-days
 SELECT span, day, dim, cells FROM stat_cells WHERE site_id = ? AND span = 1 AND day >= ? AND day <= ?;
 
--- name: range-cells-select-stat-cells-2
+-- name: range-cells-weeks
 SELECT span, day, dim, cells FROM stat_cells WHERE site_id = ? AND span = 1 AND day >= ? AND day < ?
     UNION ALL SELECT span, day, dim, cells FROM stat_cells WHERE site_id = ? AND span = 7 AND day >= ? AND day <= ?
     UNION ALL SELECT span, day, dim, cells FROM stat_cells WHERE site_id = ? AND span = 1 AND day > ? AND day <= ?;

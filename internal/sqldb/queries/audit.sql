@@ -1,19 +1,19 @@
--- name: append-update-audit-head
+-- name: audit-next-seq
 UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash;
 
--- name: append-insert-audit-log
+-- name: audit-append
 INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?);
 
--- name: append-update-audit-head-2
+-- name: audit-set-head
 UPDATE audit_head SET hash = ? WHERE id = 1;
 
 -- name: audit-list
 SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log/*where*/
     ORDER BY seq DESC LIMIT ?;
 
--- name: walk-select-audit-head
+-- name: audit-head
 SELECT seq, hash FROM audit_head WHERE id = 1;
 
--- name: walk-select-audit-log
+-- name: audit-walk
 SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY seq;

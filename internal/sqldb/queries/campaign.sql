@@ -2,10 +2,10 @@
 INSERT INTO campaigns (subject, body_markdown, status, rate_per_second, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?);
 
--- name: set-campaign-lists-delete-campaign-lists
+-- name: clear-campaign-lists
 DELETE FROM campaign_lists WHERE campaign_id = ?;
 
--- name: set-campaign-lists-insert-campaign-lists
+-- name: add-campaign-list
 INSERT INTO campaign_lists (campaign_id, list_id) VALUES (?, ?) ON CONFLICT DO NOTHING;
 
 -- name: update-campaign
@@ -15,22 +15,22 @@ UPDATE campaigns SET subject = ?, body_markdown = ?, rate_per_second = ?, update
 -- name: campaign-moved
 SELECT status FROM campaigns WHERE id = ?;
 
--- name: campaign-select-campaigns
+-- name: campaign
 SELECT id, subject, body_markdown, status, rate_per_second, COALESCE(scheduled_at, 0), created_at,
     updated_at, COALESCE(started_at, 0), COALESCE(finished_at, 0), recipients, unsubscribed FROM campaigns WHERE id = ?;
 
--- name: campaign-select-campaign-lists
+-- name: campaign-lists
 SELECT list_id FROM campaign_lists WHERE campaign_id = ? ORDER BY list_id;
 
 -- name: campaigns
 SELECT id, subject, body_markdown, status, rate_per_second, COALESCE(scheduled_at, 0), created_at,
     updated_at, COALESCE(started_at, 0), COALESCE(finished_at, 0), recipients, unsubscribed FROM campaigns ORDER BY id DESC;
 
--- name: start-campaign-update-campaigns
+-- name: start-campaign
 UPDATE campaigns SET status = 'sending', started_at = ?, updated_at = ?
     WHERE id = ? AND status IN ('draft', 'scheduled');
 
--- name: start-campaign-insert-mail-outbox
+-- name: queue-campaign
 INSERT INTO mail_outbox (purpose, campaign_id, subscriber_id, message_id, status, next_attempt_at, created_at)
     SELECT 'campaign', ?, s.id, ? || CAST(s.id AS TEXT) || ?, 'queued', ?, ?
     FROM subscribers s
@@ -39,7 +39,7 @@ INSERT INTO mail_outbox (purpose, campaign_id, subscriber_id, message_id, status
     	WHERE sl.subscriber_id = s.id AND sl.subscribed = 1 AND cl.campaign_id = ?)
     AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_index = s.email_index);
 
--- name: start-campaign-update-campaigns-2
+-- name: set-campaign-recipients
 UPDATE campaigns SET recipients = ? WHERE id = ?;
 
 -- name: move-campaign
@@ -48,7 +48,7 @@ UPDATE campaigns SET status = ?, updated_at = ? WHERE status IN (?/*from*/) AND 
 -- name: cancel-campaign
 UPDATE campaigns SET status = ?, updated_at = ?, finished_at = updated_at WHERE status IN (?/*from*/) AND id = ?;
 
--- name: move-campaign-update-mail-outbox
+-- name: cancel-campaign-outbox
 UPDATE mail_outbox SET status = 'cancelled' WHERE campaign_id = ? AND status = 'queued';
 
 -- name: schedule-campaign

@@ -4,9 +4,9 @@ SELECT m.message_id, c.id, c.folder, COALESCE(c.assignee_id, 0), c.email_index, 
     LEFT JOIN contact_messages m ON m.conversation_id = c.id AND m.kind = 'out' AND m.message_id IN (?/*ids*/)
     WHERE c.thread_id IN (?/*ids*/) OR m.id IS NOT NULL;
 
--- name: position
+-- name: inbound-position
 SELECT uid_validity, last_uid FROM mail_inbound_state WHERE source = ?;
 
--- name: set-position
+-- name: set-inbound-position
 INSERT INTO mail_inbound_state (source, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?)
     ON CONFLICT (source) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid, updated_at = excluded.updated_at;

@@ -12,7 +12,7 @@ SELECT c.id, c.subject, c.status FROM campaigns c
     JOIN campaign_lists cl ON cl.campaign_id = c.id
     WHERE cl.list_id = ? AND c.status IN (?/*statuses*/) ORDER BY c.id;
 
--- name: delete-list-delete-newsletter-lists
+-- name: delete-list
 DELETE FROM newsletter_lists WHERE id = ?;
 
 -- name: confirmed-per-list

@@ -2,7 +2,7 @@
 INSERT INTO mail_outbox (purpose, subscriber_id, to_sealed, to_index, content_sealed,
     message_id, status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?);
 
--- name: claim
+-- name: sending-campaigns
 SELECT id, rate_per_second FROM campaigns WHERE status = 'sending' ORDER BY id;
 
 -- name: claim-transactional
@@ -35,11 +35,11 @@ UPDATE mail_outbox SET status = 'queued', attempts = attempts + 1,
     first_failure_at = CASE WHEN first_failure_at = 0 THEN ? ELSE first_failure_at END
     WHERE id = ? AND status = 'sending' AND lease_until = ?;
 
--- name: mark-failed-update-mail-outbox
+-- name: mark-failed
 UPDATE mail_outbox SET status = ?, attempts = attempts + ?, lease_until = 0,
     last_error = ?, hard_bounce = ? WHERE id = ? AND status = 'sending' AND lease_until = ?;
 
--- name: mark-failed-insert-suppressions
+-- name: suppress-bounced
 INSERT INTO suppressions (email_index, reason, created_at)
     SELECT x, 'hard_bounce', ? FROM (
     	SELECT CASE WHEN o.to_index <> '' THEN o.to_index ELSE COALESCE(s.email_index, '') END AS x
@@ -47,24 +47,24 @@ INSERT INTO suppressions (email_index, reason, created_at)
     WHERE x <> ''
     ON CONFLICT (email_index) DO NOTHING;
 
--- name: mark-failed-insert-subscriber-events
+-- name: record-bounce
 INSERT INTO subscriber_events (subscriber_id, at, event, detail)
     SELECT subscriber_id, ?, 'bounced', 'hard_bounce' FROM mail_outbox WHERE id = ? AND subscriber_id IS NOT NULL;
 
--- name: release
+-- name: release-outbox
 UPDATE mail_outbox SET status = 'queued', lease_until = 0
     WHERE status = 'sending' AND lease_until = ? AND id IN (?/*ids*/);
 
--- name: reclaim-update-mail-outbox
+-- name: reclaim-outbox
 UPDATE mail_outbox SET status = 'queued', lease_until = 0
     WHERE status = 'sending' AND lease_until < ?;
 
--- name: reclaim-update-campaigns
+-- name: complete-idle-campaigns
 UPDATE campaigns SET status = 'sent', finished_at = ?
     WHERE status = 'sending'
       AND NOT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.campaign_id = campaigns.id AND o.status IN ('queued', 'sending'));
 
--- name: campaign-counts
+-- name: campaign-outbox-counts
 SELECT status, hard_bounce, COUNT(*) FROM mail_outbox
     WHERE campaign_id = ? GROUP BY status, hard_bounce;
 

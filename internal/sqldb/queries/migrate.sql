@@ -5,7 +5,7 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
     applied_at BIGINT NOT NULL
 );
 
--- name: migrations
+-- name: applied-migrations
 SELECT version, applied_at FROM schema_migrations;
 
 -- name: migration-applied

@@ -1,4 +1,4 @@
--- name: lists
+-- name: newsletter-lists
 SELECT id, slug, name, description FROM newsletter_lists ORDER BY name;
 
 -- name: subscriber-by-index
@@ -13,12 +13,12 @@ SELECT id, email_index, email_sealed, name_sealed, status, consent_source, conse
 SELECT id, email_index, email_sealed, name_sealed, status, consent_source, consent_text_hash,
     created_at, COALESCE(confirmed_at, 0), confirmation_sent_at, updated_at FROM subscribers WHERE id = ?{{FOR_UPDATE}};
 
--- name: save-signup-insert-subscribers
+-- name: insert-subscriber
 INSERT INTO subscribers (email_index, email_sealed, name_sealed, status,
     consent_source, consent_text_hash, created_at, confirmation_sent_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?);
 
--- name: save-signup-update-subscribers
+-- name: refresh-subscriber
 UPDATE subscribers SET email_sealed = ?,
     name_sealed = CASE WHEN status = 'confirmed' THEN name_sealed ELSE ? END,
     status = CASE WHEN status = 'confirmed' THEN status ELSE ? END,
@@ -26,17 +26,17 @@ UPDATE subscribers SET email_sealed = ?,
     consent_text_hash = CASE WHEN status = 'confirmed' THEN consent_text_hash ELSE ? END,
     confirmation_sent_at = ?, updated_at = ? WHERE id = ?;
 
--- name: add-event
+-- name: add-subscriber-event
 INSERT INTO subscriber_events (subscriber_id, at, event, detail) VALUES (?, ?, ?, ?);
 
--- name: confirm-update-subscribers
+-- name: confirm-subscriber
 UPDATE subscribers SET status = 'confirmed', confirmed_at = ?, updated_at = ? WHERE id = ? AND status <> 'confirmed';
 
--- name: confirm-update-subscribers-2
+-- name: confirm-subscriber-signup
 UPDATE subscribers SET status = 'confirmed', confirmed_at = ?, updated_at = ?,
     name_sealed = ?, consent_source = ?, consent_text_hash = ? WHERE id = ? AND status <> 'confirmed';
 
--- name: confirm-delete-suppressions
+-- name: unsuppress-unsubscribed
 DELETE FROM suppressions WHERE email_index = ? AND reason = 'unsubscribed';
 
 -- name: set-membership
@@ -50,17 +50,17 @@ INSERT INTO subscriber_lists (subscriber_id, list_id, subscribed, updated_at)
     ON CONFLICT (subscriber_id, list_id) DO UPDATE SET subscribed = 1, updated_at = excluded.updated_at
     WHERE subscriber_lists.updated_at <= ?;
 
--- name: erase-select-subscribers
+-- name: subscriber-email-index
 SELECT email_index FROM subscribers WHERE id = ?;
 
--- name: erase-insert-suppressions
+-- name: suppress-erased
 INSERT INTO suppressions (email_index, reason, created_at) VALUES (?, ?, ?)
     ON CONFLICT (email_index) DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at;
 
--- name: erase-delete-subscribers
+-- name: delete-subscriber
 DELETE FROM subscribers WHERE id = ?;
 
--- name: erase-update-campaigns
+-- name: count-unsubscribed
 UPDATE campaigns SET unsubscribed = unsubscribed + 1 WHERE id = ?;
 
 -- name: memberships

@@ -9,24 +9,24 @@ SELECT e.id, e.product_id, e.slug, e.name, e.term_days, e.seats, COALESCE(p.curr
 -- name: downloads
 SELECT id, product_id, name, file, url FROM shop_downloads ORDER BY product_id, id;
 
--- name: save-product-insert-shop-products
+-- name: insert-product
 INSERT INTO shop_products (slug, name, description, version, platforms, active, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?);
 
--- name: save-product-update-shop-products
+-- name: update-product
 UPDATE shop_products SET slug = ?, name = ?, description = ?, version = ?, platforms = ?, active = ?
     WHERE id = ?;
 
--- name: save-edition-insert-shop-editions
+-- name: insert-edition
 INSERT INTO shop_editions (product_id, slug, name, term_days, seats) VALUES (?, ?, ?, ?, ?);
 
--- name: save-edition-update-shop-editions
+-- name: update-edition
 UPDATE shop_editions SET slug = ?, name = ?, term_days = ?, seats = ? WHERE id = ? AND product_id = ?;
 
--- name: save-edition-delete-shop-prices
+-- name: clear-prices
 DELETE FROM shop_prices WHERE edition_id = ?;
 
--- name: save-edition-insert-shop-prices
+-- name: add-price
 INSERT INTO shop_prices (edition_id, currency, amount) VALUES (?, ?, ?);
 
 -- name: add-download

@@ -1,7 +1,7 @@
--- name: create-order-update-shop-coupons
+-- name: use-coupon
 UPDATE shop_coupons SET used = used + 1 WHERE id = ? AND (max_uses = 0 OR used < max_uses);
 
--- name: create-order-insert-shop-orders
+-- name: insert-order
 INSERT INTO shop_orders (ref, status, mode, email_index, email_sealed, name_sealed,
     country, product_id, edition_id, product_slug, edition_slug, product_name, edition_name, seats, term_days,
     quantity, currency, unit_amount, subtotal, discount, tax, tax_rate, tax_inclusive, total, coupon_id,

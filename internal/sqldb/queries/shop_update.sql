@@ -1,8 +1,8 @@
--- name: update-insert-shop-payment-events
+-- name: record-payment-event
 INSERT INTO shop_payment_events (event_id, type, received_at) VALUES (?, ?, ?)
     ON CONFLICT (event_id) DO NOTHING;
 
--- name: update-update-shop-orders
+-- name: save-order
 UPDATE shop_orders SET status = ?, refunded = ?, refund_reserved = ?, attempt = ?,
     attempt_state = ?, attempt_at = ?, last_error = ?, method_id = ?, payment_id = ?, session_id = ?,
     card_brand = ?, card_last4 = ?, card_exp_month = ?, card_exp_year = ?, invoice_no = ?, updated_at = ?,

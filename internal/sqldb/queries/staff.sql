@@ -22,7 +22,7 @@ SELECT id, email_index, email_sealed, role, password_hash, must_change_password,
     COALESCE(totp_sealed, ''), COALESCE(totp_pending_sealed, ''), totp_last_step, failed_logins,
     locked_until, COALESCE(disabled_at, 0), created_at, password_changed_at, display_name_sealed FROM staff ORDER BY id;
 
--- name: update-member-update-staff
+-- name: save-member
 UPDATE staff SET role = ?, password_hash = ?, must_change_password = ?,
     totp_sealed = ?, totp_pending_sealed = ?, totp_last_step = ?, failed_logins = ?,
     locked_until = ?, disabled_at = ?, password_changed_at = ?, email_sealed = ?,
@@ -34,10 +34,10 @@ SELECT id FROM staff WHERE role = 'owner' AND disabled_at IS NULL ORDER BY id{{F
 -- name: count-active-owners
 SELECT COUNT(*) FROM staff WHERE role = 'owner' AND disabled_at IS NULL;
 
--- name: replace-recovery-codes-delete-staff-recovery-codes
+-- name: clear-recovery-codes
 DELETE FROM staff_recovery_codes WHERE staff_id = ?;
 
--- name: replace-recovery-codes-insert-staff-recovery-codes
+-- name: add-recovery-code
 INSERT INTO staff_recovery_codes (staff_id, code_hash) VALUES (?, ?);
 
 -- name: use-recovery-code

@@ -1,12 +1,12 @@
--- name: set-report-subscription-delete-stats-report-subscriptions
+-- name: delete-report-subscription
 DELETE FROM stats_report_subscriptions WHERE staff_id = ? AND site_id = ?;
 
--- name: set-report-subscription-insert-stats-report-subscriptions
+-- name: add-report-subscription
 INSERT INTO stats_report_subscriptions (staff_id, site_id, created_at, last_week)
     SELECT ?, id, ?, ? FROM sites WHERE id = ?
     ON CONFLICT (staff_id, site_id) DO NOTHING;
 
--- name: set-report-subscription-select-sites
+-- name: site-exists
 SELECT COUNT(*) FROM sites WHERE id = ?;
 
 -- name: report-subscribed
