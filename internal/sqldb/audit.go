@@ -33,8 +33,6 @@ func (s AuditStore) Append(ctx context.Context, e audit.Entry, seal func(prevHas
 	return e, err
 }
 
-const auditColumns = "seq, at, actor, action, subject, detail, prev_hash, hash"
-
 func scanAudit(sc interface{ Scan(...any) error }) (audit.Entry, error) {
 	var e audit.Entry
 	var at int64

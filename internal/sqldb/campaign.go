@@ -13,9 +13,6 @@ import (
 
 var _ newsletter.CampaignStore = NewsletterStore{}
 
-const campaignColumns = `id, subject, body_markdown, status, rate_per_second, COALESCE(scheduled_at, 0), created_at,
-	updated_at, COALESCE(started_at, 0), COALESCE(finished_at, 0), recipients, unsubscribed`
-
 func scanCampaign(sc interface{ Scan(...any) error }) (newsletter.Campaign, error) {
 	var c newsletter.Campaign
 	var sched, created, updated, started, finished int64

@@ -17,13 +17,6 @@ type ContactStore struct{ DB *DB }
 
 var _ contact.Store = ContactStore{}
 
-const conversationColumns = `c.id, c.folder, COALESCE(c.assignee_id, 0), c.email_index, c.email_sealed, c.name_sealed,
-	c.subject_sealed, c.topic, c.spam_score, c.spam_signals, c.thread_id, c.created_at, c.updated_at, c.folder_changed_at`
-
-// lastInColumn is the person's newest message, for previews and search.
-const lastInColumn = `, COALESCE((SELECT m.body_sealed FROM contact_messages m WHERE m.conversation_id = c.id AND m.kind = 'in'
-	ORDER BY m.id DESC LIMIT 1), '')`
-
 func scanConversation(sc interface{ Scan(...any) error }, lastIn bool) (contact.Record, error) {
 	var r contact.Record
 	var signals string

@@ -33,9 +33,6 @@ func (s NewsletterStore) Lists(ctx context.Context) ([]newsletter.List, error) {
 	return out, translate(rows.Err())
 }
 
-const subscriberColumns = `id, email_index, email_sealed, name_sealed, status, consent_source, consent_text_hash,
-	created_at, COALESCE(confirmed_at, 0), confirmation_sent_at, updated_at`
-
 func scanSubscriber(sc interface{ Scan(...any) error }) (newsletter.Record, error) {
 	var r newsletter.Record
 	var created, confirmed, sent, updated int64

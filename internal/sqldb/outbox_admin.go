@@ -13,9 +13,6 @@ type OutboxAdminStore struct{ DB *DB }
 
 var _ mail.AdminStore = OutboxAdminStore{}
 
-const outboxAdminColumns = `id, purpose, COALESCE(campaign_id, 0), COALESCE(subscriber_id, 0), message_id, status, attempts,
-	last_error, hard_bounce, created_at, next_attempt_at, first_failure_at, COALESCE(sent_at, 0)`
-
 func scanOutboxMessage(sc interface{ Scan(...any) error }, extra ...any) (mail.OutboxMessage, error) {
 	var m mail.OutboxMessage
 	var bounce int

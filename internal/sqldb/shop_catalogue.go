@@ -177,8 +177,6 @@ func (s ShopStore) SaveCoupon(ctx context.Context, c *shop.Coupon) error {
 	})
 }
 
-const couponColumns = `id, code, percent_off, amount_off, currency, expires_at, max_uses, used, created_at`
-
 func scanCoupon(sc interface{ Scan(...any) error }) (shop.Coupon, error) {
 	var c shop.Coupon
 	var expires, created int64

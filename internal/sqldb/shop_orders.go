@@ -9,12 +9,6 @@ import (
 	"github.com/candor-dev/candor/internal/shop"
 )
 
-const orderColumns = `id, ref, status, mode, email_index, email_sealed, name_sealed, country, product_id, edition_id,
-	product_slug, edition_slug, product_name, edition_name, seats, term_days, quantity, currency, unit_amount,
-	subtotal, discount, tax, tax_rate, tax_inclusive, total, COALESCE(coupon_id, 0), coupon_code, refunded,
-	refund_reserved, attempt, attempt_state, attempt_at, last_error, method_id, payment_id, session_id,
-	card_brand, card_last4, card_exp_month, card_exp_year, COALESCE(invoice_no, 0), created_at, updated_at, paid_at`
-
 func scanOrder(sc interface{ Scan(...any) error }) (shop.Order, error) {
 	var o shop.Order
 	var inclusive int
@@ -171,8 +165,6 @@ func (s ShopStore) RevokedLicences(ctx context.Context) ([]string, error) {
 	}
 	return out, translate(rows.Err())
 }
-
-const refundColumns = `id, order_id, amount, idempotency_key, processor_id, status, COALESCE(staff_id, 0), created_at, updated_at`
 
 // Refunds returns an order's refunds, oldest first.
 func (s ShopStore) Refunds(ctx context.Context, orderID int64) ([]shop.Refund, error) {

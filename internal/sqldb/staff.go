@@ -10,10 +10,6 @@ import (
 // StaffStore keeps staff accounts, sessions and settings; it implements staff.Store.
 type StaffStore struct{ DB *DB }
 
-const staffColumns = `id, email_index, email_sealed, role, password_hash, must_change_password,
-	COALESCE(totp_sealed, ''), COALESCE(totp_pending_sealed, ''), totp_last_step, failed_logins,
-	locked_until, COALESCE(disabled_at, 0), created_at, password_changed_at, display_name_sealed`
-
 func scanStaff(sc interface{ Scan(...any) error }) (staff.Record, error) {
 	var r staff.Record
 	var must int

@@ -12,8 +12,6 @@ type StatsGoalStore struct{ DB *DB }
 
 var _ analytics.GoalStore = StatsGoalStore{}
 
-const statsGoalColumns = "id, site_id, kind, value, created_at"
-
 func scanStatsGoal(sc interface{ Scan(...any) error }) (analytics.Goal, error) {
 	var g analytics.Goal
 	var created int64

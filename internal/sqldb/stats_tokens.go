@@ -14,8 +14,6 @@ type StatsTokenStore struct{ DB *DB }
 
 var _ analytics.TokenStore = StatsTokenStore{}
 
-const statsTokenColumns = "id, name, site_id, created_by, created_at, last_used_at, revoked_at"
-
 func scanStatsToken(sc interface{ Scan(...any) error }) (analytics.Token, error) {
 	var t analytics.Token
 	var site sql.NullInt64
