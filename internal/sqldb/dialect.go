@@ -77,6 +77,11 @@ func (d Dialect) lockMigrations(ctx context.Context, tx *Tx) error {
 	return err
 }
 
+// sharesCommits reports whether concurrent Batch calls share one transaction: on
+// SQLite, whose one writer waits for an fsync of the WAL at every commit; not on
+// PostgreSQL, which commits concurrently.
+func (d Dialect) sharesCommits() bool { return d == SQLite }
+
 // durabilitySettings names the server settings that put acknowledged writes at risk
 // when "off": fsync and synchronous_commit on PostgreSQL; none on SQLite, whose
 // synchronous=FULL Candor sets itself.
