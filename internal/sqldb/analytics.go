@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/candor-dev/candor/internal/analytics"
@@ -82,23 +81,16 @@ func (k rowKey) less(o rowKey) bool {
 
 // mergeChunkTx merges into each row of keys its groups of aggregates (each sorted by value).
 func mergeChunkTx(ctx context.Context, tx *Tx, keys []rowKey, byRow map[rowKey][][]analytics.Aggregate) error {
-	where := make([]string, len(keys))
 	keyArgs := make([]any, 0, 4*len(keys))
-	empty := make([]string, len(keys))
 	emptyArgs := make([]any, 0, 5*len(keys))
-	for i, k := range keys {
-		where[i] = "(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS BIGINT), ?)"
+	for _, k := range keys {
 		keyArgs = append(keyArgs, k.site, k.span, k.day, k.dim)
-		empty[i] = "(?, ?, ?, ?, ?)"
 		emptyArgs = append(emptyArgs, k.site, k.span, k.day, k.dim, []byte{})
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO stat_cells (site_id, span, day, dim, cells) VALUES `+strings.Join(empty, ", ")+`
-		ON CONFLICT (site_id, span, day, dim) DO NOTHING`, emptyArgs...); err != nil {
+	if _, err := tx.Exec(ctx, list(query("stat-cells-add-empty"), "rows", len(keys)), emptyArgs...); err != nil {
 		return err
 	}
-	rows, err := tx.Query(ctx, `SELECT site_id, span, day, dim, cells FROM stat_cells
-		WHERE (site_id, span, day, dim) IN (VALUES `+strings.Join(where, ", ")+`)
-		ORDER BY site_id, span, day, dim`+tx.Dialect().ForUpdate(), keyArgs...)
+	rows, err := tx.Query(ctx, list(tx.Dialect().query("stat-cells-lock"), "keys", len(keys)), keyArgs...)
 	if err != nil {
 		return err
 	}
@@ -127,8 +119,7 @@ func mergeChunkTx(ctx context.Context, tx *Tx, keys []rowKey, byRow map[rowKey][
 		}
 		args = append(args, k.site, k.span, k.day, k.dim, cells)
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO stat_cells (site_id, span, day, dim, cells) VALUES `+strings.Join(empty, ", ")+`
-		ON CONFLICT (site_id, span, day, dim) DO UPDATE SET cells = excluded.cells`, args...)
+	_, err = tx.Exec(ctx, list(query("stat-cells-merge"), "rows", len(keys)), args...)
 	return err
 }
 
@@ -136,18 +127,21 @@ func mergeChunkTx(ctx context.Context, tx *Tx, keys []rowKey, byRow map[rowKey][
 // of the dimensions named (all when none). Rows of the stats table written before
 // migration 0008 follow, packed the same way, their sketches estimated.
 func (s AnalyticsStore) DayCells(ctx context.Context, siteID int64, fromDay, toDay int64, dims ...string) ([]analytics.DayCells, error) {
-	where, args := "site_id = ? AND day >= ? AND day <= ?", []any{siteID, fromDay, toDay}
+	args := []any{siteID, fromDay, toDay}
+	var only filter // the legacy rows' filter on dims
+	q := query("day-cells-all")
 	if len(dims) > 0 {
-		where += " AND dim IN (?" + strings.Repeat(", ?", len(dims)-1) + ")"
 		for _, d := range dims {
 			args = append(args, d)
 		}
+		only.add(list("dim IN (?/*dims*/)", "dims", len(dims)), args[3:]...)
+		q = list(query("day-cells"), "dims", len(dims))
 	}
-	out, err := s.cells(ctx, "SELECT span, day, dim, cells FROM stat_cells WHERE span = 1 AND "+where, args...)
+	out, err := s.cells(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	return s.legacyCells(ctx, out, where, args)
+	return s.legacyCells(ctx, out, siteID, fromDay, toDay, only)
 }
 
 // RangeCells returns packed cells that count each day between two days, inclusive,
@@ -160,17 +154,15 @@ func (s AnalyticsStore) RangeCells(ctx context.Context, siteID int64, fromDay, t
 	var out []analytics.DayCells
 	var err error
 	if firstWeek > lastWeek { // no whole week
-		out, err = s.cells(ctx, "SELECT span, day, dim, cells FROM stat_cells WHERE site_id = ? AND span = 1 AND day >= ? AND day <= ?", siteID, fromDay, toDay)
+		out, err = s.cells(ctx, query("range-cells-days"), siteID, fromDay, toDay)
 	} else {
-		out, err = s.cells(ctx, `SELECT span, day, dim, cells FROM stat_cells WHERE site_id = ? AND span = 1 AND day >= ? AND day < ?
-			UNION ALL SELECT span, day, dim, cells FROM stat_cells WHERE site_id = ? AND span = 7 AND day >= ? AND day <= ?
-			UNION ALL SELECT span, day, dim, cells FROM stat_cells WHERE site_id = ? AND span = 1 AND day > ? AND day <= ?`,
+		out, err = s.cells(ctx, query("range-cells-weeks"),
 			siteID, fromDay, firstWeek, siteID, firstWeek, lastWeek, siteID, lastWeek+week-day, toDay)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return s.legacyCells(ctx, out, "site_id = ? AND day >= ? AND day <= ?", []any{siteID, fromDay, toDay})
+	return s.legacyCells(ctx, out, siteID, fromDay, toDay, filter{})
 }
 
 // cells runs a query of stat_cells rows (span, day, dim, cells).
@@ -191,11 +183,11 @@ func (s AnalyticsStore) cells(ctx context.Context, query string, args ...any) ([
 	return out, translate(rows.Err())
 }
 
-// legacyCells appends the stats rows (before migration 0008) that match where, packed
-// per day and dimension.
-func (s AnalyticsStore) legacyCells(ctx context.Context, out []analytics.DayCells, where string, args []any) ([]analytics.DayCells, error) {
-	rows, err := s.DB.Query(ctx, `SELECT day, dim, value, pageviews, visits, bounces, duration_ms, events, visitors_hll
-		FROM stats WHERE `+where+` ORDER BY day, dim, value`, args...)
+// legacyCells appends the stats rows (before migration 0008) of a site between two days,
+// inclusive, that match only, packed per day and dimension.
+func (s AnalyticsStore) legacyCells(ctx context.Context, out []analytics.DayCells, siteID, fromDay, toDay int64, only filter) ([]analytics.DayCells, error) {
+	q, args := only.fill(query("legacy-cells"))
+	rows, err := s.DB.Query(ctx, q, append([]any{siteID, fromDay, toDay}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +243,7 @@ func (s AnalyticsStore) Stats(ctx context.Context, siteID int64, fromDay, toDay 
 func (s AnalyticsStore) AddSite(ctx context.Context, site analytics.Site, at time.Time) (analytics.Site, error) {
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
 		var err error
-		site.ID, err = InsertID(ctx, tx, "INSERT INTO sites (name, domain, created_at) VALUES (?, ?, ?)", site.Name, site.Domain, toMillis(at))
+		site.ID, err = InsertID(ctx, tx, query("add-site"), site.Name, site.Domain, toMillis(at))
 		return err
 	})
 	return site, err
@@ -259,7 +251,7 @@ func (s AnalyticsStore) AddSite(ctx context.Context, site analytics.Site, at tim
 
 // Sites returns every site, by name.
 func (s AnalyticsStore) Sites(ctx context.Context) ([]analytics.Site, error) {
-	rows, err := s.DB.Query(ctx, "SELECT id, name, domain FROM sites ORDER BY name")
+	rows, err := s.DB.Query(ctx, query("sites"))
 	if err != nil {
 		return nil, err
 	}

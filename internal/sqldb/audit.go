@@ -2,9 +2,7 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -20,23 +18,20 @@ func (s AuditStore) Append(ctx context.Context, e audit.Entry, seal func(prevHas
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
 		var seq int64
 		var prev string
-		if err := tx.QueryRow(ctx, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").Scan(&seq, &prev); err != nil {
+		if err := tx.QueryRow(ctx, query("audit-next-seq")).Scan(&seq, &prev); err != nil {
 			return err
 		}
 		e.Hash = seal(prev, seq)
 		e.Seq, e.PrevHash = seq, prev
-		if _, err := tx.Exec(ctx, `INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := tx.Exec(ctx, query("audit-append"),
 			seq, e.At.UnixMilli(), e.Actor, e.Action, e.Subject, audit.EncodeDetail(e.Detail), prev, e.Hash); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, "UPDATE audit_head SET hash = ? WHERE id = 1", e.Hash)
+		_, err := tx.Exec(ctx, query("audit-set-head"), e.Hash)
 		return err
 	})
 	return e, err
 }
-
-const auditColumns = "seq, at, actor, action, subject, detail, prev_hash, hash"
 
 func scanAudit(sc interface{ Scan(...any) error }) (audit.Entry, error) {
 	var e audit.Entry
@@ -53,36 +48,28 @@ func scanAudit(sc interface{ Scan(...any) error }) (audit.Entry, error) {
 
 // List returns entries matching f, newest first.
 func (s AuditStore) List(ctx context.Context, f audit.Filter) ([]audit.Entry, error) {
-	var where []string
-	var args []any
-	add := func(cond string, v any) { where = append(where, cond); args = append(args, v) }
+	var w filter
 	if f.Actor != "" {
-		add("actor = ?", f.Actor)
+		w.add("actor = ?", f.Actor)
 	}
 	if f.Action != "" {
 		// A plain prefix, compared exactly: LIKE would take "_" as a wildcard, and is
 		// case-insensitive on SQLite but case-sensitive on PostgreSQL.
-		where = append(where, "substr(action, 1, ?) = ?")
-		args = append(args, utf8.RuneCountInString(f.Action), f.Action)
+		w.add("substr(action, 1, ?) = ?", utf8.RuneCountInString(f.Action), f.Action)
 	}
 	if f.Subject != "" {
-		add("subject = ?", f.Subject)
+		w.add("subject = ?", f.Subject)
 	}
 	if !f.From.IsZero() {
-		add("at >= ?", f.From.UnixMilli())
+		w.add("at >= ?", f.From.UnixMilli())
 	}
 	if !f.To.IsZero() {
-		add("at < ?", f.To.UnixMilli())
+		w.add("at < ?", f.To.UnixMilli())
 	}
 	if f.BeforeSeq > 0 {
-		add("seq < ?", f.BeforeSeq)
+		w.add("seq < ?", f.BeforeSeq)
 	}
-	q := "SELECT " + auditColumns + " FROM audit_log"
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY seq DESC LIMIT ?"
-	args = append(args, f.Limit)
+	q, args := w.fill(query("audit-list"), f.Limit)
 	rows, err := s.DB.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -105,11 +92,7 @@ func (s AuditStore) List(ctx context.Context, f audit.Filter) ([]audit.Entry, er
 // a row past the head (one written outside Append, such as a forged entry) is walked,
 // and fails Verify, instead of being skipped.
 func (s AuditStore) Walk(ctx context.Context, fn func(audit.Entry) error) (int64, string, error) {
-	opts := &sql.TxOptions{ReadOnly: true}
-	if s.DB.Dialect == Postgres {
-		opts.Isolation = sql.LevelRepeatableRead
-	}
-	sqlTx, err := s.DB.read.BeginTx(ctx, opts)
+	sqlTx, err := s.DB.read.BeginTx(ctx, s.DB.Dialect.snapshot())
 	if err != nil {
 		return 0, "", translate(err)
 	}
@@ -117,10 +100,10 @@ func (s AuditStore) Walk(ctx context.Context, fn func(audit.Entry) error) (int64
 	tx := &Tx{tx: sqlTx, dialect: s.DB.Dialect}
 	var seq int64
 	var hash string
-	if err := tx.QueryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&seq, &hash); err != nil {
+	if err := tx.QueryRow(ctx, query("audit-head")).Scan(&seq, &hash); err != nil {
 		return 0, "", err
 	}
-	rows, err := tx.Query(ctx, "SELECT "+auditColumns+" FROM audit_log ORDER BY seq")
+	rows, err := tx.Query(ctx, query("audit-walk"))
 	if err != nil {
 		return 0, "", err
 	}

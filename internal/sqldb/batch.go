@@ -32,7 +32,7 @@ type batcher struct {
 // result is durable exactly as with InTx. On PostgreSQL, which commits concurrently,
 // Batch is InTx. Either way a panic in fn comes back as an error.
 func (db *DB) Batch(ctx context.Context, fn func(tx *Tx) error) error {
-	if db.Dialect != SQLite {
+	if !db.Dialect.sharesCommits() {
 		return db.InTx(ctx, func(tx *Tx) (err error) {
 			defer func() {
 				if p := recover(); p != nil {
@@ -114,7 +114,7 @@ func (db *DB) commitBatch(ops []batchOp) {
 // runSavepoint runs fn inside a savepoint of tx, rolling back to it when fn fails or
 // panics (a panic is returned as an error to its caller, not raised in the batcher).
 func runSavepoint(ctx context.Context, tx *Tx, fn func(tx *Tx) error) (err error) {
-	if _, err := tx.Exec(ctx, "SAVEPOINT candor_op"); err != nil {
+	if _, err := tx.Exec(ctx, query("savepoint")); err != nil {
 		return err
 	}
 	defer func() {
@@ -122,9 +122,9 @@ func runSavepoint(ctx context.Context, tx *Tx, fn func(tx *Tx) error) (err error
 			err = fmt.Errorf("sqldb: batched operation panicked: %T", p)
 		}
 		if err != nil {
-			_, _ = tx.Exec(context.Background(), "ROLLBACK TO SAVEPOINT candor_op")
+			_, _ = tx.Exec(context.Background(), query("rollback-to-savepoint"))
 		}
-		_, _ = tx.Exec(context.Background(), "RELEASE SAVEPOINT candor_op")
+		_, _ = tx.Exec(context.Background(), query("release-savepoint"))
 	}()
 	return fn(tx)
 }

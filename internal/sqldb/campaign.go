@@ -13,9 +13,6 @@ import (
 
 var _ newsletter.CampaignStore = NewsletterStore{}
 
-const campaignColumns = `id, subject, body_markdown, status, rate_per_second, COALESCE(scheduled_at, 0), created_at,
-	updated_at, COALESCE(started_at, 0), COALESCE(finished_at, 0), recipients, unsubscribed`
-
 func scanCampaign(sc interface{ Scan(...any) error }) (newsletter.Campaign, error) {
 	var c newsletter.Campaign
 	var sched, created, updated, started, finished int64
@@ -29,8 +26,7 @@ func scanCampaign(sc interface{ Scan(...any) error }) (newsletter.Campaign, erro
 // CreateCampaign inserts a draft with its lists.
 func (s NewsletterStore) CreateCampaign(ctx context.Context, c newsletter.Campaign) (id int64, err error) {
 	err = s.DB.InTx(ctx, func(tx *Tx) error {
-		id, err = InsertID(ctx, tx, `INSERT INTO campaigns (subject, body_markdown, status, rate_per_second, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, c.Subject, c.BodyMarkdown, c.Status, c.RatePerSecond, toMillis(c.CreatedAt), toMillis(c.UpdatedAt))
+		id, err = InsertID(ctx, tx, query("create-campaign"), c.Subject, c.BodyMarkdown, c.Status, c.RatePerSecond, toMillis(c.CreatedAt), toMillis(c.UpdatedAt))
 		if err != nil {
 			return err
 		}
@@ -40,11 +36,11 @@ func (s NewsletterStore) CreateCampaign(ctx context.Context, c newsletter.Campai
 }
 
 func setCampaignLists(ctx context.Context, tx *Tx, id int64, lists []int64) error {
-	if _, err := tx.Exec(ctx, "DELETE FROM campaign_lists WHERE campaign_id = ?", id); err != nil {
+	if _, err := tx.Exec(ctx, query("clear-campaign-lists"), id); err != nil {
 		return err
 	}
 	for _, l := range lists {
-		if _, err := tx.Exec(ctx, "INSERT INTO campaign_lists (campaign_id, list_id) VALUES (?, ?) ON CONFLICT DO NOTHING", id, l); err != nil {
+		if _, err := tx.Exec(ctx, query("add-campaign-list"), id, l); err != nil {
 			return err
 		}
 	}
@@ -54,8 +50,7 @@ func setCampaignLists(ctx context.Context, tx *Tx, id int64, lists []int64) erro
 // UpdateCampaign rewrites a campaign that has not started.
 func (s NewsletterStore) UpdateCampaign(ctx context.Context, c newsletter.Campaign) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE campaigns SET subject = ?, body_markdown = ?, rate_per_second = ?, updated_at = ?
-			WHERE id = ? AND status IN ('draft', 'scheduled')`, c.Subject, c.BodyMarkdown, c.RatePerSecond, toMillis(c.UpdatedAt), c.ID)
+		res, err := tx.Exec(ctx, query("update-campaign"), c.Subject, c.BodyMarkdown, c.RatePerSecond, toMillis(c.UpdatedAt), c.ID)
 		if err := campaignMoved(ctx, tx, c.ID, res, err); err != nil {
 			return err
 		}
@@ -72,7 +67,7 @@ func campaignMoved(ctx context.Context, q Queryer, id int64, res interface{ Rows
 		return nil
 	}
 	var st string
-	if err := q.QueryRow(ctx, "SELECT status FROM campaigns WHERE id = ?", id).Scan(&st); err != nil {
+	if err := q.QueryRow(ctx, query("campaign-moved"), id).Scan(&st); err != nil {
 		return err
 	}
 	return errs.Ef(errs.Conflict, "The campaign is %s: that is not possible now.", st)
@@ -80,11 +75,11 @@ func campaignMoved(ctx context.Context, q Queryer, id int64, res interface{ Rows
 
 // Campaign returns one campaign with its lists.
 func (s NewsletterStore) Campaign(ctx context.Context, id int64) (newsletter.Campaign, error) {
-	c, err := scanCampaign(s.DB.QueryRow(ctx, "SELECT "+campaignColumns+" FROM campaigns WHERE id = ?", id))
+	c, err := scanCampaign(s.DB.QueryRow(ctx, query("campaign"), id))
 	if err != nil {
 		return c, err
 	}
-	rows, err := s.DB.Query(ctx, "SELECT list_id FROM campaign_lists WHERE campaign_id = ? ORDER BY list_id", id)
+	rows, err := s.DB.Query(ctx, query("campaign-lists"), id)
 	if err != nil {
 		return c, err
 	}
@@ -101,7 +96,7 @@ func (s NewsletterStore) Campaign(ctx context.Context, id int64) (newsletter.Cam
 
 // Campaigns lists every campaign, newest first (without lists).
 func (s NewsletterStore) Campaigns(ctx context.Context) ([]newsletter.Campaign, error) {
-	rows, err := s.DB.Query(ctx, "SELECT "+campaignColumns+" FROM campaigns ORDER BY id DESC")
+	rows, err := s.DB.Query(ctx, query("campaigns"))
 	if err != nil {
 		return nil, err
 	}
@@ -126,20 +121,13 @@ func (s NewsletterStore) StartCampaign(ctx context.Context, id int64, mailDomain
 	}
 	nonce := strings.ToLower(rand.Text()[:10])
 	err = s.DB.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE campaigns SET status = 'sending', started_at = ?, updated_at = ?
-			WHERE id = ? AND status IN ('draft', 'scheduled')`, toMillis(at), toMillis(at), id)
+		res, err := tx.Exec(ctx, query("start-campaign"), toMillis(at), toMillis(at), id)
 		if err := campaignMoved(ctx, tx, id, res, err); err != nil {
 			return err
 		}
 		prefix := "<c" + strconv.FormatInt(id, 10) + "."
 		suffix := "." + nonce + "@" + mailDomain + ">"
-		res, err = tx.Exec(ctx, `INSERT INTO mail_outbox (purpose, campaign_id, subscriber_id, message_id, status, next_attempt_at, created_at)
-			SELECT 'campaign', ?, s.id, ? || CAST(s.id AS TEXT) || ?, 'queued', ?, ?
-			FROM subscribers s
-			WHERE s.status = 'confirmed'
-			AND EXISTS (SELECT 1 FROM subscriber_lists sl JOIN campaign_lists cl ON cl.list_id = sl.list_id
-				WHERE sl.subscriber_id = s.id AND sl.subscribed = 1 AND cl.campaign_id = ?)
-			AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_index = s.email_index)`,
+		res, err = tx.Exec(ctx, query("queue-campaign"),
 			id, prefix, suffix, toMillis(at), toMillis(at), id)
 		if err != nil {
 			return err
@@ -149,7 +137,7 @@ func (s NewsletterStore) StartCampaign(ctx context.Context, id int64, mailDomain
 			return translate(err)
 		}
 		n = int(rows)
-		_, err = tx.Exec(ctx, "UPDATE campaigns SET recipients = ? WHERE id = ?", n, id)
+		_, err = tx.Exec(ctx, query("set-campaign-recipients"), n, id)
 		return err
 	})
 	return n, err
@@ -160,21 +148,20 @@ func (s NewsletterStore) StartCampaign(ctx context.Context, id int64, mailDomain
 func (s NewsletterStore) MoveCampaign(ctx context.Context, id int64, from []newsletter.CampaignStatus, to newsletter.CampaignStatus, at time.Time) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		args := []any{to, toMillis(at)}
-		marks := make([]string, len(from))
-		for i, f := range from {
-			marks[i], args = "?", append(args, f)
+		for _, f := range from {
+			args = append(args, f)
 		}
 		args = append(args, id)
-		finished := ""
+		q := query("move-campaign")
 		if to == newsletter.Cancelled {
-			finished = ", finished_at = updated_at"
+			q = query("cancel-campaign")
 		}
-		res, err := tx.Exec(ctx, "UPDATE campaigns SET status = ?, updated_at = ?"+finished+" WHERE status IN ("+strings.Join(marks, ", ")+") AND id = ?", args...)
+		res, err := tx.Exec(ctx, list(q, "from", len(from)), args...)
 		if err := campaignMoved(ctx, tx, id, res, err); err != nil {
 			return err
 		}
 		if to == newsletter.Cancelled {
-			_, err = tx.Exec(ctx, "UPDATE mail_outbox SET status = 'cancelled' WHERE campaign_id = ? AND status = 'queued'", id)
+			_, err = tx.Exec(ctx, query("cancel-campaign-outbox"), id)
 		}
 		return err
 	})
@@ -183,14 +170,14 @@ func (s NewsletterStore) MoveCampaign(ctx context.Context, id int64, from []news
 // ScheduleCampaign sets a draft (or re-sets a scheduled campaign) to start at a time.
 func (s NewsletterStore) ScheduleCampaign(ctx context.Context, id int64, at time.Time) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'scheduled', scheduled_at = ? WHERE id = ? AND status IN ('draft', 'scheduled')", toMillis(at), id)
+		res, err := tx.Exec(ctx, query("schedule-campaign"), toMillis(at), id)
 		return campaignMoved(ctx, tx, id, res, err)
 	})
 }
 
 // DueCampaigns lists scheduled campaigns whose time has come.
 func (s NewsletterStore) DueCampaigns(ctx context.Context, now time.Time) ([]int64, error) {
-	rows, err := s.DB.Query(ctx, "SELECT id FROM campaigns WHERE status = 'scheduled' AND scheduled_at <= ? ORDER BY scheduled_at", toMillis(now))
+	rows, err := s.DB.Query(ctx, query("due-campaigns"), toMillis(now))
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +196,7 @@ func (s NewsletterStore) DueCampaigns(ctx context.Context, now time.Time) ([]int
 // CampaignProgress counts a campaign's outbox rows by status.
 func (s NewsletterStore) CampaignProgress(ctx context.Context, id int64) (newsletter.Progress, error) {
 	var p newsletter.Progress
-	rows, err := s.DB.Query(ctx, "SELECT status, COUNT(*) FROM mail_outbox WHERE campaign_id = ? GROUP BY status", id)
+	rows, err := s.DB.Query(ctx, query("campaign-progress"), id)
 	if err != nil {
 		return p, err
 	}

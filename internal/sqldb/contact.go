@@ -17,13 +17,6 @@ type ContactStore struct{ DB *DB }
 
 var _ contact.Store = ContactStore{}
 
-const conversationColumns = `c.id, c.folder, COALESCE(c.assignee_id, 0), c.email_index, c.email_sealed, c.name_sealed,
-	c.subject_sealed, c.topic, c.spam_score, c.spam_signals, c.thread_id, c.created_at, c.updated_at, c.folder_changed_at`
-
-// lastInColumn is the person's newest message, for previews and search.
-const lastInColumn = `, COALESCE((SELECT m.body_sealed FROM contact_messages m WHERE m.conversation_id = c.id AND m.kind = 'in'
-	ORDER BY m.id DESC LIMIT 1), '')`
-
 func scanConversation(sc interface{ Scan(...any) error }, lastIn bool) (contact.Record, error) {
 	var r contact.Record
 	var signals string
@@ -47,9 +40,7 @@ func scanConversation(sc interface{ Scan(...any) error }, lastIn bool) (contact.
 // transaction, group committed with concurrent submissions (see DB.Batch).
 func (s ContactStore) Create(ctx context.Context, c contact.Record, first contact.MessageRecord, notify func(id int64) ([]mail.Queued, error)) (id int64, err error) {
 	err = s.DB.Batch(ctx, func(tx *Tx) error {
-		id, err = InsertID(ctx, tx, `INSERT INTO contact_conversations (folder, email_index, email_sealed, name_sealed,
-			subject_sealed, topic, spam_score, spam_signals, thread_id, created_at, updated_at, folder_changed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, err = InsertID(ctx, tx, query("create-conversation"),
 			string(c.Folder), c.EmailIndex, c.EmailSealed, c.NameSealed, c.SubjectSealed, c.Topic, c.SpamScore,
 			strings.Join(c.Signals, ","), c.ThreadID, toMillis(c.CreatedAt), toMillis(c.UpdatedAt), toMillis(c.FolderChangedAt))
 		if err != nil {
@@ -81,41 +72,36 @@ func insertContactMessage(ctx context.Context, tx *Tx, m contact.MessageRecord) 
 	if m.AuthorID != 0 {
 		author = m.AuthorID
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO contact_messages (conversation_id, kind, body_sealed, author_id, message_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, m.ConversationID, string(m.Kind), m.BodySealed, author, m.MessageID, toMillis(m.CreatedAt))
+	_, err := tx.Exec(ctx, query("add-first-message"), m.ConversationID, string(m.Kind), m.BodySealed, author, m.MessageID, toMillis(m.CreatedAt))
 	return err
 }
 
 // Conversations returns one page of conversations, newest activity first, and the
 // number of matching rows.
 func (s ContactStore) Conversations(ctx context.Context, f contact.Filter) ([]contact.Record, int, error) {
-	var conds []string
-	var args []any
+	var w filter
 	if f.Folder != "" {
-		conds, args = append(conds, "c.folder = ?"), append(args, string(f.Folder))
+		w.add("c.folder = ?", string(f.Folder))
 	}
 	if f.AssigneeID == contact.Unassigned {
-		conds = append(conds, "c.assignee_id IS NULL")
+		w.add("c.assignee_id IS NULL")
 	} else if f.AssigneeID != 0 {
-		conds, args = append(conds, "c.assignee_id = ?"), append(args, f.AssigneeID)
+		w.add("c.assignee_id = ?", f.AssigneeID)
 	}
 	if f.EmailIndex != "" {
-		conds, args = append(conds, "c.email_index = ?"), append(args, f.EmailIndex)
-	}
-	where := ""
-	if len(conds) > 0 {
-		where = " WHERE " + strings.Join(conds, " AND ")
+		w.add("c.email_index = ?", f.EmailIndex)
 	}
 	var total int
-	if err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM contact_conversations c"+where, args...).Scan(&total); err != nil {
+	q, args := w.fill(query("count-conversations"))
+	if err := s.DB.QueryRow(ctx, q, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = contact.DefaultPerPage
 	}
-	rows, err := s.DB.Query(ctx, "SELECT "+conversationColumns+lastInColumn+" FROM contact_conversations c"+where+
-		" ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?", append(args, limit, max(f.Offset, 0))...)
+	q, args = w.fill(query("conversations"), limit, max(f.Offset, 0))
+	rows, err := s.DB.Query(ctx, q, args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -133,13 +119,12 @@ func (s ContactStore) Conversations(ctx context.Context, f contact.Filter) ([]co
 
 // Conversation returns one conversation; not_found when there is none.
 func (s ContactStore) Conversation(ctx context.Context, id int64) (contact.Record, error) {
-	return scanConversation(s.DB.QueryRow(ctx, "SELECT "+conversationColumns+" FROM contact_conversations c WHERE c.id = ?", id), false)
+	return scanConversation(s.DB.QueryRow(ctx, query("conversation"), id), false)
 }
 
 // Messages returns a conversation's messages, oldest first.
 func (s ContactStore) Messages(ctx context.Context, conversationID int64) ([]contact.MessageRecord, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, conversation_id, kind, body_sealed, COALESCE(author_id, 0), message_id, created_at
-		FROM contact_messages WHERE conversation_id = ? ORDER BY id`, conversationID)
+	rows, err := s.DB.Query(ctx, query("conversation-messages"), conversationID)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +144,7 @@ func (s ContactStore) Messages(ctx context.Context, conversationID int64) ([]con
 
 // Counts returns the number of conversations per folder (absent folders are empty).
 func (s ContactStore) Counts(ctx context.Context) (map[contact.Folder]int, error) {
-	rows, err := s.DB.Query(ctx, "SELECT folder, COUNT(*) FROM contact_conversations GROUP BY folder")
+	rows, err := s.DB.Query(ctx, query("folder-counts"))
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +163,7 @@ func (s ContactStore) Counts(ctx context.Context) (map[contact.Folder]int, error
 
 // Move files conversations into a folder; retention restarts for those that move.
 func (s ContactStore) Move(ctx context.Context, ids []int64, to contact.Folder, at time.Time) (int64, error) {
-	return s.updateIDs(ctx, "UPDATE contact_conversations SET folder = ?, folder_changed_at = ? WHERE folder <> ? AND id IN",
+	return s.updateIDs(ctx, query("move-conversations"),
 		[]any{string(to), toMillis(at), string(to)}, ids)
 }
 
@@ -188,10 +173,11 @@ func (s ContactStore) Assign(ctx context.Context, ids []int64, staffID int64, at
 	if staffID != 0 {
 		v = staffID
 	}
-	return s.updateIDs(ctx, "UPDATE contact_conversations SET assignee_id = ? WHERE id IN", []any{v}, ids)
+	return s.updateIDs(ctx, query("assign-conversations"), []any{v}, ids)
 }
 
-// updateIDs runs stmt ("… WHERE … id IN") for ids, in chunks, in one transaction.
+// updateIDs runs stmt (with an "id IN (?/*ids*/)" list) for ids, in chunks, in one
+// transaction.
 func (s ContactStore) updateIDs(ctx context.Context, stmt string, args []any, ids []int64) (int64, error) {
 	var total int64
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
@@ -202,7 +188,7 @@ func (s ContactStore) updateIDs(ctx context.Context, stmt string, args []any, id
 			for _, id := range chunk {
 				a = append(a, id)
 			}
-			res, err := tx.Exec(ctx, stmt+" ("+placeholders(len(chunk))+")", a...)
+			res, err := tx.Exec(ctx, list(stmt, "ids", len(chunk)), a...)
 			if err != nil {
 				return err
 			}
@@ -225,11 +211,10 @@ func (s ContactStore) AddMessage(ctx context.Context, m contact.MessageRecord, o
 		at := toMillis(m.CreatedAt)
 		var err error
 		if to != "" {
-			err = Affected(tx.Exec(ctx, `UPDATE contact_conversations SET updated_at = ?,
-				folder_changed_at = CASE WHEN folder = ? THEN folder_changed_at ELSE ? END, folder = ? WHERE id = ?`,
+			err = Affected(tx.Exec(ctx, query("reopen-conversation"),
 				at, string(to), at, string(to), m.ConversationID))
 		} else {
-			err = Affected(tx.Exec(ctx, "UPDATE contact_conversations SET updated_at = ? WHERE id = ?", at, m.ConversationID))
+			err = Affected(tx.Exec(ctx, query("touch-conversation"), at, m.ConversationID))
 		}
 		if err != nil {
 			return err
@@ -238,8 +223,7 @@ func (s ContactStore) AddMessage(ctx context.Context, m contact.MessageRecord, o
 		if m.AuthorID != 0 {
 			author = m.AuthorID
 		}
-		id, err = InsertID(ctx, tx, `INSERT INTO contact_messages (conversation_id, kind, body_sealed, author_id, message_id, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, m.ConversationID, string(m.Kind), m.BodySealed, author, m.MessageID, at)
+		id, err = InsertID(ctx, tx, query("add-message"), m.ConversationID, string(m.Kind), m.BodySealed, author, m.MessageID, at)
 		if err != nil {
 			return err
 		}
@@ -260,18 +244,15 @@ func (s ContactStore) Purge(ctx context.Context, folder contact.Folder, before t
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
 		// The replies' copies in the outbox (sealed recipient and text) go too: they are
 		// tied to the conversation only by their Message-ID.
-		if _, err := tx.Exec(ctx, `DELETE FROM mail_outbox WHERE campaign_id IS NULL AND message_id IN
-			(SELECT m.message_id FROM contact_messages m JOIN contact_conversations c ON c.id = m.conversation_id
-			 WHERE c.folder = ? AND c.folder_changed_at < ? AND m.kind = 'out' AND m.message_id <> '')`,
+		if _, err := tx.Exec(ctx, query("purge-contact-outbox"),
 			string(folder), toMillis(before)); err != nil {
 			return err
 		}
 		// Messages first: no reliance on ON DELETE CASCADE being enforced.
-		if _, err := tx.Exec(ctx, `DELETE FROM contact_messages WHERE conversation_id IN
-			(SELECT id FROM contact_conversations WHERE folder = ? AND folder_changed_at < ?)`, string(folder), toMillis(before)); err != nil {
+		if _, err := tx.Exec(ctx, query("purge-contact-messages"), string(folder), toMillis(before)); err != nil {
 			return err
 		}
-		res, err := tx.Exec(ctx, "DELETE FROM contact_conversations WHERE folder = ? AND folder_changed_at < ?", string(folder), toMillis(before))
+		res, err := tx.Exec(ctx, query("purge-conversations"), string(folder), toMillis(before))
 		if err != nil {
 			return err
 		}
@@ -290,7 +271,7 @@ func (s ContactStore) StaffEmails(ctx context.Context, roles []staff.Role) ([]st
 	for i, r := range roles {
 		args[i] = string(r)
 	}
-	rows, err := s.DB.Query(ctx, "SELECT email_sealed FROM staff WHERE disabled_at IS NULL AND role IN ("+placeholders(len(roles))+") ORDER BY id", args...)
+	rows, err := s.DB.Query(ctx, list(query("staff-emails"), "roles", len(roles)), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -310,6 +291,6 @@ func (s ContactStore) StaffEmails(ctx context.Context, roles []staff.Role) ([]st
 func (s ContactStore) StaffRole(ctx context.Context, id int64) (staff.Role, bool, error) {
 	var role staff.Role
 	var disabled sql.NullInt64
-	err := s.DB.QueryRow(ctx, "SELECT role, disabled_at FROM staff WHERE id = ?", id).Scan(&role, &disabled)
+	err := s.DB.QueryRow(ctx, query("staff-role"), id).Scan(&role, &disabled)
 	return role, !disabled.Valid, err
 }

@@ -20,13 +20,11 @@ func (s ContactStore) ConversationByMessageID(ctx context.Context, ids []string)
 	if len(ids) == 0 {
 		return contact.Record{}, notFound
 	}
-	in, args := placeholders(len(ids)), make([]any, 0, 2*len(ids))
+	args := make([]any, 0, 2*len(ids))
 	for _, id := range append(slices.Clone(ids), ids...) { // the JOIN's list, then the WHERE's
 		args = append(args, id)
 	}
-	rows, err := s.DB.Query(ctx, `SELECT m.message_id, `+conversationColumns+` FROM contact_conversations c
-		LEFT JOIN contact_messages m ON m.conversation_id = c.id AND m.kind = 'out' AND m.message_id IN (`+in+`)
-		WHERE c.thread_id IN (`+in+`) OR m.id IS NOT NULL`, args...)
+	rows, err := s.DB.Query(ctx, list(query("conversation-by-message-id"), "ids", len(ids)), args...)
 	if err != nil {
 		return contact.Record{}, err
 	}
@@ -68,7 +66,7 @@ type InboundStore struct{ DB *DB }
 // Position returns the UIDVALIDITY and last UID read of source; zeros when it was never read.
 func (s InboundStore) Position(ctx context.Context, source string) (validity, last uint32, err error) {
 	var v, l int64
-	err = s.DB.QueryRow(ctx, "SELECT uid_validity, last_uid FROM mail_inbound_state WHERE source = ?", source).Scan(&v, &l)
+	err = s.DB.QueryRow(ctx, query("inbound-position"), source).Scan(&v, &l)
 	if err = translate(err); errs.Is(err, errs.NotFound) {
 		return 0, 0, nil
 	}
@@ -77,8 +75,7 @@ func (s InboundStore) Position(ctx context.Context, source string) (validity, la
 
 // SetPosition records the UIDVALIDITY and last UID read of source.
 func (s InboundStore) SetPosition(ctx context.Context, source string, validity, last uint32) error {
-	_, err := s.DB.Exec(ctx, `INSERT INTO mail_inbound_state (source, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (source) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid, updated_at = excluded.updated_at`,
+	_, err := s.DB.Exec(ctx, query("set-inbound-position"),
 		source, int64(validity), int64(last), toMillis(time.Now()))
 	return err
 }

@@ -62,12 +62,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, errs.Wrap(errs.Invalid, err.Error(), nil)
 	}
-	var db *DB
-	if dialect == SQLite {
-		db, err = openSQLite(source)
-	} else {
-		db, err = openPostgres(source)
-	}
+	db, err := dialect.open(source)
 	if err != nil {
 		return nil, err
 	}
@@ -147,13 +142,10 @@ func (db *DB) Close() error {
 // Warnings lists settings of the server that put acknowledged writes at risk (on
 // PostgreSQL: fsync or synchronous_commit off). Start-up logs each one.
 func (db *DB) Warnings(ctx context.Context) ([]string, error) {
-	if db.Dialect != Postgres {
-		return nil, nil
-	}
 	var out []string
-	for _, name := range []string{"fsync", "synchronous_commit"} {
+	for _, name := range db.Dialect.durabilitySettings() {
 		var v string
-		if err := db.read.QueryRowContext(ctx, "SELECT current_setting('"+name+"')").Scan(&v); err != nil {
+		if err := db.read.QueryRowContext(ctx, db.Dialect.Rebind(db.Dialect.query("server-setting")), name).Scan(&v); err != nil {
 			return nil, translate(err)
 		}
 		if v == "off" {

@@ -1,6 +1,8 @@
 package sqldb
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"strconv"
 	"strings"
@@ -32,6 +34,76 @@ func (d Dialect) macros(sql string) string {
 	return r.Replace(sql)
 }
 
+// queryMacros expands the dialect macros of a named query (queries/*.sql):
+// {{FOR_UPDATE}} and {{SKIP_LOCKED}} become ForUpdate and SkipLocked, so a locking
+// query keeps one text for both dialects.
+func (d Dialect) queryMacros(sql string) string {
+	return strings.NewReplacer("{{FOR_UPDATE}}", d.ForUpdate(), "{{SKIP_LOCKED}}", d.SkipLocked()).Replace(sql)
+}
+
+// query returns the named query (queries/*.sql) as this dialect runs it; an unknown
+// name panics (see query).
+func (d Dialect) query(name string) string {
+	text := d.queryText(name)
+	if text == "" {
+		panic("sqldb: no " + string(d) + " query named " + name)
+	}
+	return text
+}
+
+// queryText is the named query as this dialect runs it, or "" when it has none.
+func (d Dialect) queryText(name string) string {
+	if d == Postgres {
+		return namedQueries[name].postgres
+	}
+	return namedQueries[name].sqlite
+}
+
+// open connects to the database at source (a file path on SQLite, a URL on PostgreSQL).
+func (d Dialect) open(source string) (*DB, error) {
+	if d == SQLite {
+		return openSQLite(source)
+	}
+	return openPostgres(source)
+}
+
+// lockMigrations makes tx wait for other instances applying migrations: an advisory
+// lock on PostgreSQL; nothing on SQLite, where tx already holds the write lock.
+func (d Dialect) lockMigrations(ctx context.Context, tx *Tx) error {
+	if d != Postgres {
+		return nil
+	}
+	_, err := tx.Exec(ctx, d.query("lock-migrations"))
+	return err
+}
+
+// sharesCommits reports whether concurrent Batch calls share one transaction: on
+// SQLite, whose one writer waits for an fsync of the WAL at every commit; not on
+// PostgreSQL, which commits concurrently.
+func (d Dialect) sharesCommits() bool { return d == SQLite }
+
+// durabilitySettings names the server settings that put acknowledged writes at risk
+// when "off": fsync and synchronous_commit on PostgreSQL; none on SQLite, whose
+// synchronous=FULL Candor sets itself.
+func (d Dialect) durabilitySettings() []string {
+	if d == Postgres {
+		return []string{"fsync", "synchronous_commit"}
+	}
+	return nil
+}
+
+// dialectOfQueryFile reports the dialect whose overrides a query file holds
+// (STORE.postgres.sql, STORE.sqlite.sql), or false for a shared STORE.sql.
+func dialectOfQueryFile(path string) (Dialect, bool) {
+	base := strings.TrimSuffix(path, ".sql")
+	for _, d := range []Dialect{SQLite, Postgres} {
+		if strings.HasSuffix(base, "."+string(d)) {
+			return d, true
+		}
+	}
+	return "", false
+}
+
 // ForUpdate is the row-lock suffix for a SELECT in a read-modify-write transaction:
 // " FOR UPDATE" on PostgreSQL; nothing on SQLite, whose writer transactions already hold
 // the database's write lock from BEGIN.
@@ -51,6 +123,16 @@ func (d Dialect) SkipLocked() string {
 		return " FOR UPDATE SKIP LOCKED"
 	}
 	return ""
+}
+
+// snapshot is the options of a read-only transaction that sees one snapshot throughout:
+// REPEATABLE READ on PostgreSQL; on SQLite in WAL mode every read transaction does.
+func (d Dialect) snapshot() *sql.TxOptions {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if d == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	return opts
 }
 
 // Rebind turns "?" placeholders into "$1, $2, …" for PostgreSQL. It skips text inside

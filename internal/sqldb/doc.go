@@ -6,6 +6,24 @@
 //     rebound for PostgreSQL in one place (Rebind); migrations may use the {{ID}} and
 //     {{BYTES}} macros, and a file named NAME.postgres.sql or NAME.sqlite.sql replaces
 //     NAME.sql for that dialect only. All dialect branching lives in dialect.go.
+//   - Every query lives in queries/STORE.sql as a named block ("-- name: x", as in
+//     listmonk's queries/*.sql and goatcounter's db/query/), embedded and parsed once at
+//     start-up; code reads it with query("x"), or tx.Dialect().query("x") when its text
+//     differs by dialect: the {{FOR_UPDATE}} and {{SKIP_LOCKED}} macros (expanded per
+//     dialect at load, as migrations' macros are), or a block in STORE.postgres.sql /
+//     STORE.sqlite.sql that replaces the shared one or exists on that dialect alone.
+//     Named .sql files rather than Go constants per store, because then the whole query
+//     set reads, greps and EXPLAINs as SQL in one place, with overrides only where the
+//     dialects must differ (ARCHITECTURE.md); the text handed to Exec/Query is still a
+//     plain string, so Rebind and the statement cache (stmtcache.go, keyed by text)
+//     work unchanged. Tests check that every name is used and exists, and that every
+//     query prepares on the dialect under test (run the suite on both).
+//   - Dynamic parts are SQL comments in the query, so the text as written is complete
+//     SQL: /*where*/ and /*and*/ take a filter's conditions, /*order*/ whitelisted sort
+//     terms, and ?/*NAME*/ or (…)/*NAME*/ a list repeated n times (fill.go). Fragments
+//     come only from code; values only ever travel as bound arguments. The one exception
+//     to queries/ is resealing (sealed.go), whose statements name the table and columns
+//     of SealedColumns, a list in code.
 //   - Times are stored as BIGINT Unix milliseconds in UTC (columns named *_at), so the
 //     two dialects store and compare them identically.
 //   - SQLite runs in WAL mode with one writer connection (transactions take the write

@@ -15,7 +15,7 @@ type IngestStore struct{ DB *DB }
 func (s IngestStore) IngestState(ctx context.Context, site int64, head string) (accesslog.State, error) {
 	st := accesslog.State{SiteID: site, Head: head}
 	var dev, ino, at int64
-	err := s.DB.QueryRow(ctx, `SELECT device, inode, ingested_bytes, updated_at FROM ingest_logs WHERE site_id = ? AND head_hash = ?`,
+	err := s.DB.QueryRow(ctx, query("ingest-state"),
 		site, head).Scan(&dev, &ino, &st.Offset, &at)
 	st.Device, st.Inode, st.UpdatedAt = uint64(dev), uint64(ino), time.UnixMilli(at).UTC()
 	return st, err
@@ -23,10 +23,7 @@ func (s IngestStore) IngestState(ctx context.Context, site int64, head string) (
 
 // SaveIngestState records how far a log was ingested.
 func (s IngestStore) SaveIngestState(ctx context.Context, st accesslog.State) error {
-	_, err := s.DB.Exec(ctx, `INSERT INTO ingest_logs (site_id, head_hash, device, inode, ingested_bytes, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (site_id, head_hash) DO UPDATE SET device = excluded.device, inode = excluded.inode,
-			ingested_bytes = excluded.ingested_bytes, updated_at = excluded.updated_at`,
+	_, err := s.DB.Exec(ctx, query("save-ingest-state"),
 		st.SiteID, st.Head, int64(st.Device), int64(st.Inode), st.Offset, st.UpdatedAt.UnixMilli())
 	return err
 }

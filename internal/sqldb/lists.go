@@ -16,7 +16,7 @@ var _ newsletter.ListStore = NewsletterStore{}
 // so two instances creating the same slug at once cannot both succeed).
 func (s NewsletterStore) CreateList(ctx context.Context, l newsletter.List, at time.Time) (id int64, err error) {
 	err = s.DB.InTx(ctx, func(tx *Tx) error {
-		id, err = InsertID(ctx, tx, "INSERT INTO newsletter_lists (slug, name, description, created_at) VALUES (?, ?, ?, ?)",
+		id, err = InsertID(ctx, tx, query("create-list"),
 			l.Slug, l.Name, l.Description, toMillis(at))
 		return err
 	})
@@ -25,7 +25,7 @@ func (s NewsletterStore) CreateList(ctx context.Context, l newsletter.List, at t
 
 // UpdateList changes a list's name and description; the slug never changes.
 func (s NewsletterStore) UpdateList(ctx context.Context, l newsletter.List) error {
-	return Affected(s.DB.Exec(ctx, "UPDATE newsletter_lists SET name = ?, description = ? WHERE id = ?", l.Name, l.Description, l.ID))
+	return Affected(s.DB.Exec(ctx, query("update-list"), l.Name, l.Description, l.ID))
 }
 
 // DeleteList deletes a list unless a campaign in one of the busy statuses targets it.
@@ -36,7 +36,7 @@ func (s NewsletterStore) DeleteList(ctx context.Context, id int64, busy []newsle
 	err = s.DB.InTx(ctx, func(tx *Tx) error {
 		blocking = nil
 		var locked int64
-		if err := tx.QueryRow(ctx, "SELECT id FROM newsletter_lists WHERE id = ?"+tx.Dialect().ForUpdate(), id).Scan(&locked); err != nil {
+		if err := tx.QueryRow(ctx, tx.Dialect().query("lock-list"), id).Scan(&locked); err != nil {
 			return err
 		}
 		if len(busy) > 0 {
@@ -44,9 +44,7 @@ func (s NewsletterStore) DeleteList(ctx context.Context, id int64, busy []newsle
 			for _, st := range busy {
 				args = append(args, string(st))
 			}
-			rows, err := tx.Query(ctx, `SELECT c.id, c.subject, c.status FROM campaigns c
-				JOIN campaign_lists cl ON cl.campaign_id = c.id
-				WHERE cl.list_id = ? AND c.status IN (`+placeholders(len(busy))+`) ORDER BY c.id`, args...)
+			rows, err := tx.Query(ctx, list(query("campaigns-targeting-list"), "statuses", len(busy)), args...)
 			if err != nil {
 				return err
 			}
@@ -66,7 +64,7 @@ func (s NewsletterStore) DeleteList(ctx context.Context, id int64, busy []newsle
 				return nil // nothing changed: the commit is a no-op
 			}
 		}
-		return Affected(tx.Exec(ctx, "DELETE FROM newsletter_lists WHERE id = ?", id))
+		return Affected(tx.Exec(ctx, query("delete-list"), id))
 	})
 	return blocking, err
 }
@@ -74,9 +72,7 @@ func (s NewsletterStore) DeleteList(ctx context.Context, id int64, busy []newsle
 // ConfirmedPerList counts, per list, the confirmed subscribers who receive it (the
 // numbers the subscriber list shows when filtered by list and status).
 func (s NewsletterStore) ConfirmedPerList(ctx context.Context) (map[int64]int, error) {
-	rows, err := s.DB.Query(ctx, `SELECT sl.list_id, COUNT(*) FROM subscriber_lists sl
-		JOIN subscribers s ON s.id = sl.subscriber_id
-		WHERE sl.subscribed = 1 AND s.status = 'confirmed' GROUP BY sl.list_id`)
+	rows, err := s.DB.Query(ctx, query("confirmed-per-list"))
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/candor-dev/candor/internal/mail"
@@ -18,8 +17,7 @@ func InsertOutbox(ctx context.Context, tx *Tx, q mail.Queued) (int64, error) {
 		sub = q.SubscriberID
 	}
 	at := q.CreatedAt.UnixMilli()
-	return InsertID(ctx, tx, `INSERT INTO mail_outbox (purpose, subscriber_id, to_sealed, to_index, content_sealed,
-		message_id, status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+	return InsertID(ctx, tx, query("insert-outbox"),
 		q.Purpose, sub, q.ToSealed, q.ToIndex, q.ContentSealed, q.MessageID, at, at)
 }
 
@@ -28,9 +26,6 @@ func InsertOutbox(ctx context.Context, tx *Tx, q mail.Queued) (int64, error) {
 type MailStore struct{ DB *DB }
 
 var _ mail.Store = MailStore{}
-
-const claimReturning = ` RETURNING id, purpose, COALESCE(campaign_id, 0), COALESCE(subscriber_id, 0), to_sealed,
-	content_sealed, message_id, attempts, first_failure_at, lease_until`
 
 // Claim implements mail.Store: transactional rows first, then the due rows of each
 // campaign in status 'sending' (not busy), sharing what is left of n evenly, each at
@@ -43,7 +38,7 @@ func (s MailStore) Claim(ctx context.Context, now time.Time, n int, lease time.D
 	var out []mail.Claimed
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
 		out = out[:0]
-		rows, err := claimRows(ctx, tx, now, lease, "campaign_id IS NULL", nil, n, 0)
+		rows, err := claimRows(ctx, tx, now, lease, "claim-transactional", nil, n, 0)
 		if err != nil {
 			return err
 		}
@@ -56,7 +51,7 @@ func (s MailStore) Claim(ctx context.Context, now time.Time, n int, lease time.D
 			rate int
 		}
 		var camps []camp
-		q, err := tx.Query(ctx, "SELECT id, rate_per_second FROM campaigns WHERE status = 'sending' ORDER BY id")
+		q, err := tx.Query(ctx, query("sending-campaigns"))
 		if err != nil {
 			return err
 		}
@@ -83,7 +78,7 @@ func (s MailStore) Claim(ctx context.Context, now time.Time, n int, lease time.D
 			if limit <= 0 {
 				break
 			}
-			rows, err := claimRows(ctx, tx, now, lease, "campaign_id = ?", c.id, limit, c.rate)
+			rows, err := claimRows(ctx, tx, now, lease, "claim-campaign", c.id, limit, c.rate)
 			if err != nil {
 				return err
 			}
@@ -97,16 +92,15 @@ func (s MailStore) Claim(ctx context.Context, now time.Time, n int, lease time.D
 	return out, nil
 }
 
-// claimRows claims up to limit due rows matching cond (with one optional argument).
-func claimRows(ctx context.Context, tx *Tx, now time.Time, lease time.Duration, cond string, arg any, limit, rate int) ([]mail.Claimed, error) {
+// claimRows claims up to limit due rows with the named claim query (and its one
+// optional argument).
+func claimRows(ctx context.Context, tx *Tx, now time.Time, lease time.Duration, name string, arg any, limit, rate int) ([]mail.Claimed, error) {
 	args := []any{now.Add(lease).UnixMilli()}
 	if arg != nil {
 		args = append(args, arg)
 	}
 	args = append(args, now.UnixMilli(), limit)
-	rows, err := tx.Query(ctx, `UPDATE mail_outbox SET status = 'sending', lease_until = ?
-		WHERE id IN (SELECT id FROM mail_outbox WHERE `+cond+` AND status = 'queued' AND next_attempt_at <= ?
-		             ORDER BY next_attempt_at, id LIMIT ?`+tx.Dialect().SkipLocked()+`)`+claimReturning, args...)
+	rows, err := tx.Query(ctx, tx.Dialect().query(name), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -131,14 +125,14 @@ func claimRows(ctx context.Context, tx *Tx, now time.Time, lease time.Duration, 
 
 // inChunks calls fn with consecutive slices of at most 500 ids and the matching
 // "?, ?, …" placeholder list.
-func inChunks(ids []int64, fn func(chunk []any, marks string) error) error {
+func inChunks(ids []int64, fn func(chunk []any) error) error {
 	for len(ids) > 0 {
 		n := min(len(ids), 500)
 		chunk := make([]any, n)
 		for i, id := range ids[:n] {
 			chunk[i] = id
 		}
-		if err := fn(chunk, strings.TrimSuffix(strings.Repeat("?, ", n), ", ")); err != nil {
+		if err := fn(chunk); err != nil {
 			return err
 		}
 		ids = ids[n:]
@@ -148,13 +142,9 @@ func inChunks(ids []int64, fn func(chunk []any, marks string) error) error {
 
 // completeCampaigns marks 'sent' the sending campaigns of the given rows that have no
 // queued or sending row left.
-func completeCampaigns(ctx context.Context, tx *Tx, now time.Time, chunk []any, marks string) error {
+func completeCampaigns(ctx context.Context, tx *Tx, now time.Time, chunk []any) error {
 	args := append([]any{now.UnixMilli()}, chunk...)
-	_, err := tx.Exec(ctx, `UPDATE campaigns SET status = 'sent', finished_at = ?
-		WHERE status = 'sending'
-		  AND id IN (SELECT campaign_id FROM mail_outbox WHERE id IN (`+marks+`) AND campaign_id IS NOT NULL)
-		  AND NOT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.campaign_id = campaigns.id AND o.status IN ('queued', 'sending'))`,
-		args...)
+	_, err := tx.Exec(ctx, list(query("complete-campaigns"), "ids", len(chunk)), args...)
 	return err
 }
 
@@ -165,13 +155,12 @@ func (s MailStore) MarkSent(ctx context.Context, now time.Time, ids []int64) err
 		return nil
 	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
-		return inChunks(ids, func(chunk []any, marks string) error {
+		return inChunks(ids, func(chunk []any) error {
 			args := append([]any{now.UnixMilli()}, chunk...)
-			if _, err := tx.Exec(ctx, `UPDATE mail_outbox SET status = 'sent', sent_at = ?, lease_until = 0
-				WHERE status IN ('sending', 'queued') AND id IN (`+marks+`)`, args...); err != nil {
+			if _, err := tx.Exec(ctx, list(query("mark-sent"), "ids", len(chunk)), args...); err != nil {
 				return err
 			}
-			return completeCampaigns(ctx, tx, now, chunk, marks)
+			return completeCampaigns(ctx, tx, now, chunk)
 		})
 	})
 }
@@ -184,10 +173,7 @@ func (s MailStore) MarkRetry(ctx context.Context, now time.Time, retries []mail.
 	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		for _, r := range retries {
-			if _, err := tx.Exec(ctx, `UPDATE mail_outbox SET status = 'queued', attempts = attempts + 1,
-				next_attempt_at = ?, lease_until = 0, last_error = ?,
-				first_failure_at = CASE WHEN first_failure_at = 0 THEN ? ELSE first_failure_at END
-				WHERE id = ? AND status = 'sending' AND lease_until = ?`,
+			if _, err := tx.Exec(ctx, query("mark-retry"),
 				r.At.UnixMilli(), r.Error, now.UnixMilli(), r.ID, r.LeaseUntil.UnixMilli()); err != nil {
 				return err
 			}
@@ -211,8 +197,7 @@ func (s MailStore) MarkFailed(ctx context.Context, now time.Time, failures []mai
 			if f.Status == mail.StatusCancelled {
 				attempt = 0 // not attempted
 			}
-			res, err := tx.Exec(ctx, `UPDATE mail_outbox SET status = ?, attempts = attempts + ?, lease_until = 0,
-				last_error = ?, hard_bounce = ? WHERE id = ? AND status = 'sending' AND lease_until = ?`,
+			res, err := tx.Exec(ctx, query("mark-failed"),
 				string(f.Status), attempt, f.Error, bit(f.HardBounce), f.ID, f.LeaseUntil.UnixMilli())
 			if err != nil {
 				return err
@@ -224,22 +209,16 @@ func (s MailStore) MarkFailed(ctx context.Context, now time.Time, failures []mai
 			if !f.HardBounce {
 				continue
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO suppressions (email_index, reason, created_at)
-				SELECT x, 'hard_bounce', ? FROM (
-					SELECT CASE WHEN o.to_index <> '' THEN o.to_index ELSE COALESCE(s.email_index, '') END AS x
-					FROM mail_outbox o LEFT JOIN subscribers s ON s.id = o.subscriber_id WHERE o.id = ?) t
-				WHERE x <> ''
-				ON CONFLICT (email_index) DO NOTHING`, at, f.ID); err != nil {
+			if _, err := tx.Exec(ctx, query("suppress-bounced"), at, f.ID); err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO subscriber_events (subscriber_id, at, event, detail)
-				SELECT subscriber_id, ?, 'bounced', 'hard_bounce' FROM mail_outbox WHERE id = ? AND subscriber_id IS NOT NULL`,
+			if _, err := tx.Exec(ctx, query("record-bounce"),
 				at, f.ID); err != nil {
 				return err
 			}
 		}
-		return inChunks(ids, func(chunk []any, marks string) error {
-			return completeCampaigns(ctx, tx, now, chunk, marks)
+		return inChunks(ids, func(chunk []any) error {
+			return completeCampaigns(ctx, tx, now, chunk)
 		})
 	})
 }
@@ -256,9 +235,8 @@ func (s MailStore) Release(ctx context.Context, rows []mail.Claimed) error {
 	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		for lease, ids := range byLease {
-			err := inChunks(ids, func(chunk []any, marks string) error {
-				_, err := tx.Exec(ctx, `UPDATE mail_outbox SET status = 'queued', lease_until = 0
-					WHERE status = 'sending' AND lease_until = ? AND id IN (`+marks+`)`, append([]any{lease}, chunk...)...)
+			err := inChunks(ids, func(chunk []any) error {
+				_, err := tx.Exec(ctx, list(query("release-outbox"), "ids", len(chunk)), append([]any{lease}, chunk...)...)
 				return err
 			})
 			if err != nil {
@@ -275,17 +253,14 @@ func (s MailStore) Release(ctx context.Context, rows []mail.Claimed) error {
 func (s MailStore) Reclaim(ctx context.Context, now time.Time) (int, error) {
 	var n int64
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE mail_outbox SET status = 'queued', lease_until = 0
-			WHERE status = 'sending' AND lease_until < ?`, now.UnixMilli())
+		res, err := tx.Exec(ctx, query("reclaim-outbox"), now.UnixMilli())
 		if err != nil {
 			return err
 		}
 		if n, err = res.RowsAffected(); err != nil {
 			return translate(err)
 		}
-		_, err = tx.Exec(ctx, `UPDATE campaigns SET status = 'sent', finished_at = ?
-			WHERE status = 'sending'
-			  AND NOT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.campaign_id = campaigns.id AND o.status IN ('queued', 'sending'))`,
+		_, err = tx.Exec(ctx, query("complete-idle-campaigns"),
 			now.UnixMilli())
 		return err
 	})
@@ -296,8 +271,7 @@ func (s MailStore) Reclaim(ctx context.Context, now time.Time) (int, error) {
 // Failed includes Bounced (failures that were hard bounces).
 func (s MailStore) CampaignCounts(ctx context.Context, campaignID int64) (mail.Counts, error) {
 	var c mail.Counts
-	rows, err := s.DB.Query(ctx, `SELECT status, hard_bounce, COUNT(*) FROM mail_outbox
-		WHERE campaign_id = ? GROUP BY status, hard_bounce`, campaignID)
+	rows, err := s.DB.Query(ctx, query("campaign-outbox-counts"), campaignID)
 	if err != nil {
 		return c, err
 	}
@@ -334,8 +308,7 @@ func (s MailStore) CampaignCounts(ctx context.Context, campaignID int64) (mail.C
 // rows stay whatever their age, and campaign rows (no address, no text; the campaign's
 // counts are read from them) are never touched.
 func (s MailStore) PurgeFinished(ctx context.Context, before time.Time) (int64, error) {
-	res, err := s.DB.Exec(ctx, `DELETE FROM mail_outbox WHERE campaign_id IS NULL AND status IN ('sent', 'dead', 'cancelled')
-		AND COALESCE(sent_at, created_at) < ?`, before.UnixMilli())
+	res, err := s.DB.Exec(ctx, query("purge-finished"), before.UnixMilli())
 	if err != nil {
 		return 0, err
 	}

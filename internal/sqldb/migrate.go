@@ -65,22 +65,16 @@ func (d Dialect) migrations() ([]Migration, error) {
 	return out, nil
 }
 
-const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
-	version INTEGER PRIMARY KEY,
-	name TEXT NOT NULL,
-	applied_at BIGINT NOT NULL
-)`
-
 // Migrations lists every migration with the time it was applied (zero when pending).
 func (db *DB) Migrations(ctx context.Context) ([]Migration, error) {
 	all, err := db.Dialect.migrations()
 	if err != nil {
 		return nil, errs.Wrap(errs.Internal, "", err)
 	}
-	if _, err := db.Exec(ctx, createMigrationsTable); err != nil {
+	if _, err := db.Exec(ctx, query("create-schema-migrations")); err != nil {
 		return nil, err
 	}
-	rows, err := db.Query(ctx, "SELECT version, applied_at FROM schema_migrations")
+	rows, err := db.Query(ctx, query("applied-migrations"))
 	if err != nil {
 		return nil, err
 	}
@@ -134,13 +128,11 @@ func (db *DB) Migrate(ctx context.Context) (applied []Migration, err error) {
 		}
 		done := false
 		err := db.InTx(ctx, func(tx *Tx) error {
-			if db.Dialect == Postgres {
-				if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(7305)"); err != nil {
-					return err
-				}
+			if err := tx.Dialect().lockMigrations(ctx, tx); err != nil {
+				return err
 			}
 			var n int
-			if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", m.Version).Scan(&n); err != nil {
+			if err := tx.QueryRow(ctx, query("migration-applied"), m.Version).Scan(&n); err != nil {
 				return err
 			}
 			if n > 0 {
@@ -150,7 +142,7 @@ func (db *DB) Migrate(ctx context.Context) (applied []Migration, err error) {
 				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
 			done = true
-			_, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+			_, err := tx.Exec(ctx, query("migration-done"),
 				m.Version, m.Name, time.Now().UnixMilli())
 			return err
 		})

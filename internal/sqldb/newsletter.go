@@ -17,7 +17,7 @@ var _ newsletter.Store = NewsletterStore{}
 
 // Lists returns every list by name.
 func (s NewsletterStore) Lists(ctx context.Context) ([]newsletter.List, error) {
-	rows, err := s.DB.Query(ctx, "SELECT id, slug, name, description FROM newsletter_lists ORDER BY name")
+	rows, err := s.DB.Query(ctx, query("newsletter-lists"))
 	if err != nil {
 		return nil, err
 	}
@@ -33,9 +33,6 @@ func (s NewsletterStore) Lists(ctx context.Context) ([]newsletter.List, error) {
 	return out, translate(rows.Err())
 }
 
-const subscriberColumns = `id, email_index, email_sealed, name_sealed, status, consent_source, consent_text_hash,
-	created_at, COALESCE(confirmed_at, 0), confirmation_sent_at, updated_at`
-
 func scanSubscriber(sc interface{ Scan(...any) error }) (newsletter.Record, error) {
 	var r newsletter.Record
 	var created, confirmed, sent, updated int64
@@ -47,12 +44,12 @@ func scanSubscriber(sc interface{ Scan(...any) error }) (newsletter.Record, erro
 
 // SubscriberByIndex finds a subscriber by the blind index of their address.
 func (s NewsletterStore) SubscriberByIndex(ctx context.Context, index string) (newsletter.Record, error) {
-	return scanSubscriber(s.DB.QueryRow(ctx, "SELECT "+subscriberColumns+" FROM subscribers WHERE email_index = ?", index))
+	return scanSubscriber(s.DB.QueryRow(ctx, query("subscriber-by-index"), index))
 }
 
 // SubscriberByID returns one subscriber.
 func (s NewsletterStore) SubscriberByID(ctx context.Context, id int64) (newsletter.Record, error) {
-	return scanSubscriber(s.DB.QueryRow(ctx, "SELECT "+subscriberColumns+" FROM subscribers WHERE id = ?", id))
+	return scanSubscriber(s.DB.QueryRow(ctx, query("subscriber-by-id"), id))
 }
 
 // SaveSignup writes the subscriber and its confirmation mail in one transaction, group
@@ -62,9 +59,7 @@ func (s NewsletterStore) SaveSignup(ctx context.Context, r newsletter.Record, ev
 	err = s.DB.Batch(ctx, func(tx *Tx) error {
 		id = r.ID
 		if id == 0 {
-			id, err = InsertID(ctx, tx, `INSERT INTO subscribers (email_index, email_sealed, name_sealed, status,
-				consent_source, consent_text_hash, created_at, confirmation_sent_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, err = InsertID(ctx, tx, query("insert-subscriber"),
 				r.EmailIndex, r.EmailSealed, r.NameSealed, r.Status, r.ConsentSource, r.ConsentTextHash,
 				toMillis(r.CreatedAt), toMillis(r.ConfirmationSentAt), toMillis(r.UpdatedAt))
 		} else {
@@ -74,12 +69,7 @@ func (s NewsletterStore) SaveSignup(ctx context.Context, r newsletter.Record, ev
 			// that landed in between must not be undone by a stale pending r (someone
 			// posting the public form with their address). The guard reads the row as
 			// stored, in the UPDATE itself; the sign-up's times and its mail still go.
-			err = Affected(tx.Exec(ctx, `UPDATE subscribers SET email_sealed = ?,
-				name_sealed = CASE WHEN status = 'confirmed' THEN name_sealed ELSE ? END,
-				status = CASE WHEN status = 'confirmed' THEN status ELSE ? END,
-				consent_source = CASE WHEN status = 'confirmed' THEN consent_source ELSE ? END,
-				consent_text_hash = CASE WHEN status = 'confirmed' THEN consent_text_hash ELSE ? END,
-				confirmation_sent_at = ?, updated_at = ? WHERE id = ?`,
+			err = Affected(tx.Exec(ctx, query("refresh-subscriber"),
 				r.EmailSealed, r.NameSealed, r.Status, r.ConsentSource, r.ConsentTextHash,
 				toMillis(r.ConfirmationSentAt), toMillis(r.UpdatedAt), id))
 		}
@@ -102,7 +92,7 @@ func (s NewsletterStore) SaveSignup(ctx context.Context, r newsletter.Record, ev
 }
 
 func addEvent(ctx context.Context, tx *Tx, id int64, event, detail string, at time.Time) error {
-	_, err := tx.Exec(ctx, "INSERT INTO subscriber_events (subscriber_id, at, event, detail) VALUES (?, ?, ?, ?)",
+	_, err := tx.Exec(ctx, query("add-subscriber-event"),
 		id, toMillis(at), event, detail)
 	return err
 }
@@ -111,18 +101,17 @@ func addEvent(ctx context.Context, tx *Tx, id int64, event, detail string, at ti
 // takes signup's name and consent record when signup is not nil.
 func (s NewsletterStore) Confirm(ctx context.Context, id int64, lists []int64, signup *newsletter.SignupDetails, issued, at time.Time) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
-		r, err := scanSubscriber(tx.QueryRow(ctx, "SELECT "+subscriberColumns+" FROM subscribers WHERE id = ?"+tx.Dialect().ForUpdate(), id))
+		r, err := scanSubscriber(tx.QueryRow(ctx, tx.Dialect().query("lock-subscriber"), id))
 		if err != nil {
 			return err
 		}
 		if r.Status != newsletter.Confirmed {
 			// The status guard repeats the check above in SQL: a confirmation never
 			// rewrites the name or consent record of a subscriber already confirmed.
-			q, args := "UPDATE subscribers SET status = 'confirmed', confirmed_at = ?, updated_at = ? WHERE id = ? AND status <> 'confirmed'",
+			q, args := query("confirm-subscriber"),
 				[]any{toMillis(at), toMillis(at), id}
 			if signup != nil {
-				q = `UPDATE subscribers SET status = 'confirmed', confirmed_at = ?, updated_at = ?,
-					name_sealed = ?, consent_source = ?, consent_text_hash = ? WHERE id = ? AND status <> 'confirmed'`
+				q = query("confirm-subscriber-signup")
 				args = []any{toMillis(at), toMillis(at), signup.NameSealed, signup.ConsentSource, signup.ConsentTextHash, id}
 			}
 			if err := Affected(tx.Exec(ctx, q, args...)); err != nil {
@@ -134,7 +123,7 @@ func (s NewsletterStore) Confirm(ctx context.Context, id int64, lists []int64, s
 				return err
 			}
 		}
-		if _, err := tx.Exec(ctx, "DELETE FROM suppressions WHERE email_index = ? AND reason = 'unsubscribed'", r.EmailIndex); err != nil {
+		if _, err := tx.Exec(ctx, query("unsuppress-unsubscribed"), r.EmailIndex); err != nil {
 			return err
 		}
 		return addEvent(ctx, tx, id, "confirmed", "", at)
@@ -144,9 +133,7 @@ func (s NewsletterStore) Confirm(ctx context.Context, id int64, lists []int64, s
 // setMembership sets one list's flag; a list deleted meanwhile (after the sign-up whose
 // confirmation link names it, say) is skipped, so the other lists still take effect.
 func setMembership(ctx context.Context, tx *Tx, id, list int64, on bool, at time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO subscriber_lists (subscriber_id, list_id, subscribed, updated_at)
-		SELECT CAST(? AS BIGINT), l.id, CAST(? AS INTEGER), CAST(? AS BIGINT) FROM newsletter_lists l WHERE l.id = ?
-		ON CONFLICT (subscriber_id, list_id) DO UPDATE SET subscribed = excluded.subscribed, updated_at = excluded.updated_at`,
+	_, err := tx.Exec(ctx, query("set-membership"),
 		id, bit(on), toMillis(at), list)
 	return err
 }
@@ -154,10 +141,7 @@ func setMembership(ctx context.Context, tx *Tx, id, list int64, on bool, at time
 // joinUnlessChangedSince joins a list unless the membership changed after since (a
 // choice made after the confirmation link was mailed wins over the link).
 func joinUnlessChangedSince(ctx context.Context, tx *Tx, id, list int64, since, at time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO subscriber_lists (subscriber_id, list_id, subscribed, updated_at)
-		SELECT CAST(? AS BIGINT), l.id, 1, CAST(? AS BIGINT) FROM newsletter_lists l WHERE l.id = ?
-		ON CONFLICT (subscriber_id, list_id) DO UPDATE SET subscribed = 1, updated_at = excluded.updated_at
-		WHERE subscriber_lists.updated_at <= ?`, id, toMillis(at), list, toMillis(since))
+	_, err := tx.Exec(ctx, query("join-unless-changed-since"), id, toMillis(at), list, toMillis(since))
 	return err
 }
 
@@ -166,19 +150,18 @@ func joinUnlessChangedSince(ctx context.Context, tx *Tx, id, list int64, since, 
 func (s NewsletterStore) Erase(ctx context.Context, id int64, reason string, campaignID int64, at time.Time) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		var index string
-		if err := tx.QueryRow(ctx, "SELECT email_index FROM subscribers WHERE id = ?", id).Scan(&index); err != nil {
+		if err := tx.QueryRow(ctx, query("subscriber-email-index"), id).Scan(&index); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO suppressions (email_index, reason, created_at) VALUES (?, ?, ?)
-			ON CONFLICT (email_index) DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at`,
+		if _, err := tx.Exec(ctx, query("suppress-erased"),
 			index, reason, toMillis(at)); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "DELETE FROM subscribers WHERE id = ?", id); err != nil {
+		if _, err := tx.Exec(ctx, query("delete-subscriber"), id); err != nil {
 			return err
 		}
 		if campaignID != 0 {
-			_, err := tx.Exec(ctx, "UPDATE campaigns SET unsubscribed = unsubscribed + 1 WHERE id = ?", campaignID)
+			_, err := tx.Exec(ctx, query("count-unsubscribed"), campaignID)
 			return err
 		}
 		return nil
@@ -187,8 +170,7 @@ func (s NewsletterStore) Erase(ctx context.Context, id int64, reason string, cam
 
 // Memberships lists every list with whether the subscriber receives it.
 func (s NewsletterStore) Memberships(ctx context.Context, id int64) ([]newsletter.Membership, error) {
-	rows, err := s.DB.Query(ctx, `SELECT l.id, l.slug, l.name, l.description, sl.subscribed FROM subscriber_lists sl
-		JOIN newsletter_lists l ON l.id = sl.list_id WHERE sl.subscriber_id = ? ORDER BY l.name`, id)
+	rows, err := s.DB.Query(ctx, query("memberships"), id)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +203,7 @@ func (s NewsletterStore) SetMemberships(ctx context.Context, id int64, subscribe
 // Suppression returns the reason an address (by blind index) is suppressed, "" if not.
 func (s NewsletterStore) Suppression(ctx context.Context, index string) (string, error) {
 	var reason string
-	err := s.DB.QueryRow(ctx, "SELECT reason FROM suppressions WHERE email_index = ?", index).Scan(&reason)
+	err := s.DB.QueryRow(ctx, query("suppression"), index).Scan(&reason)
 	if errs.Is(err, errs.NotFound) {
 		return "", nil
 	}
@@ -231,7 +213,7 @@ func (s NewsletterStore) Suppression(ctx context.Context, index string) (string,
 // PurgePending deletes unconfirmed sign-ups whose last confirmation mail went out before
 // the cut-off (so every confirmation link outlives nothing it points to).
 func (s NewsletterStore) PurgePending(ctx context.Context, before time.Time) (int64, error) {
-	res, err := s.DB.Exec(ctx, "DELETE FROM subscribers WHERE status = 'pending' AND confirmation_sent_at < ?", toMillis(before))
+	res, err := s.DB.Exec(ctx, query("purge-pending"), toMillis(before))
 	if err != nil {
 		return 0, err
 	}

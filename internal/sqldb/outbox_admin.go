@@ -13,9 +13,6 @@ type OutboxAdminStore struct{ DB *DB }
 
 var _ mail.AdminStore = OutboxAdminStore{}
 
-const outboxAdminColumns = `id, purpose, COALESCE(campaign_id, 0), COALESCE(subscriber_id, 0), message_id, status, attempts,
-	last_error, hard_bounce, created_at, next_attempt_at, first_failure_at, COALESCE(sent_at, 0)`
-
 func scanOutboxMessage(sc interface{ Scan(...any) error }, extra ...any) (mail.OutboxMessage, error) {
 	var m mail.OutboxMessage
 	var bounce int
@@ -29,24 +26,24 @@ func scanOutboxMessage(sc interface{ Scan(...any) error }, extra ...any) (mail.O
 
 // OutboxMessages lists rows newest first, without recipients or content.
 func (s OutboxAdminStore) OutboxMessages(ctx context.Context, f mail.OutboxFilter) ([]mail.OutboxMessage, error) {
-	query := "SELECT " + outboxAdminColumns + " FROM mail_outbox WHERE 1 = 1"
-	var args []any
+	var w filter
 	if f.Status != "" {
-		query, args = query+" AND status = ?", append(args, string(f.Status))
+		w.add("status = ?", string(f.Status))
 	}
 	switch f.Kind {
 	case "transactional":
-		query += " AND campaign_id IS NULL"
+		w.add("campaign_id IS NULL")
 	case "campaign":
-		query += " AND campaign_id IS NOT NULL"
+		w.add("campaign_id IS NOT NULL")
 	}
 	if f.BeforeID > 0 {
-		query, args = query+" AND id < ?", append(args, f.BeforeID)
+		w.add("id < ?", f.BeforeID)
 	}
 	if f.Limit <= 0 {
 		f.Limit = mail.OutboxPageSize
 	}
-	rows, err := s.DB.Query(ctx, query+" ORDER BY id DESC LIMIT ?", append(args, f.Limit)...)
+	q, args := w.fill(query("outbox-messages"), f.Limit)
+	rows, err := s.DB.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +61,7 @@ func (s OutboxAdminStore) OutboxMessages(ctx context.Context, f mail.OutboxFilte
 
 // OutboxStatusCounts counts rows by status.
 func (s OutboxAdminStore) OutboxStatusCounts(ctx context.Context) (map[mail.Status]int, error) {
-	rows, err := s.DB.Query(ctx, "SELECT status, COUNT(*) FROM mail_outbox GROUP BY status")
+	rows, err := s.DB.Query(ctx, query("outbox-status-counts"))
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +82,7 @@ func (s OutboxAdminStore) OutboxStatusCounts(ctx context.Context) (map[mail.Stat
 // rows; empty for campaign rows).
 func (s OutboxAdminStore) OutboxMessage(ctx context.Context, id int64) (mail.OutboxMessage, mail.Queued, error) {
 	var q mail.Queued
-	m, err := scanOutboxMessage(s.DB.QueryRow(ctx, "SELECT "+outboxAdminColumns+", to_sealed, content_sealed FROM mail_outbox WHERE id = ?", id),
+	m, err := scanOutboxMessage(s.DB.QueryRow(ctx, query("outbox-message"), id),
 		&q.ToSealed, &q.ContentSealed)
 	if err != nil {
 		return m, q, err
@@ -99,10 +96,7 @@ func (s OutboxAdminStore) OutboxMessage(ctx context.Context, id int64) (mail.Out
 // (a finished campaign's rows are no longer claimed).
 func (s OutboxAdminStore) RequeueDead(ctx context.Context, id int64, now time.Time) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE mail_outbox SET status = 'queued', attempts = 0, next_attempt_at = ?, lease_until = 0,
-			first_failure_at = 0, last_error = ''
-			WHERE id = ? AND status = 'dead'
-			AND (campaign_id IS NULL OR campaign_id IN (SELECT id FROM campaigns WHERE status IN ('sending', 'paused')))`,
+		res, err := tx.Exec(ctx, query("requeue-dead"),
 			toMillis(now), id)
 		if err != nil {
 			return err
@@ -112,7 +106,7 @@ func (s OutboxAdminStore) RequeueDead(ctx context.Context, id int64, now time.Ti
 		}
 		var st string
 		var campaign int64
-		if err := tx.QueryRow(ctx, "SELECT status, COALESCE(campaign_id, 0) FROM mail_outbox WHERE id = ?", id).Scan(&st, &campaign); err != nil {
+		if err := tx.QueryRow(ctx, query("outbox-row-status"), id).Scan(&st, &campaign); err != nil {
 			return err
 		}
 		if st != "dead" {

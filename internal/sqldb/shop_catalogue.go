@@ -33,12 +33,12 @@ func (s ShopStore) ProductBySlug(ctx context.Context, slug string) (shop.Product
 }
 
 func (s ShopStore) products(ctx context.Context, slug string) ([]shop.Product, error) {
-	where, args := "", []any{}
+	var w filter
 	if slug != "" {
-		where, args = " WHERE slug = ?", []any{slug}
+		w.add("slug = ?", slug)
 	}
-	rows, err := s.DB.Query(ctx, `SELECT id, slug, name, description, version, platforms, active, created_at
-		FROM shop_products`+where+` ORDER BY name, id`, args...)
+	q, args := w.fill(query("products"))
+	rows, err := s.DB.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -71,8 +71,7 @@ func (s ShopStore) products(ctx context.Context, slug string) ([]shop.Product, e
 }
 
 func (s ShopStore) editions(ctx context.Context, ps []shop.Product, byID map[int64]int) error {
-	rows, err := s.DB.Query(ctx, `SELECT e.id, e.product_id, e.slug, e.name, e.term_days, e.seats, COALESCE(p.currency, ''), COALESCE(p.amount, 0)
-		FROM shop_editions e LEFT JOIN shop_prices p ON p.edition_id = e.id ORDER BY e.product_id, e.id, p.currency`)
+	rows, err := s.DB.Query(ctx, query("editions"))
 	if err != nil {
 		return err
 	}
@@ -101,7 +100,7 @@ func (s ShopStore) editions(ctx context.Context, ps []shop.Product, byID map[int
 }
 
 func (s ShopStore) downloads(ctx context.Context, ps []shop.Product, byID map[int64]int) error {
-	rows, err := s.DB.Query(ctx, `SELECT id, product_id, name, file, url FROM shop_downloads ORDER BY product_id, id`)
+	rows, err := s.DB.Query(ctx, query("downloads"))
 	if err != nil {
 		return err
 	}
@@ -123,13 +122,11 @@ func (s ShopStore) SaveProduct(ctx context.Context, p *shop.Product) error {
 	active := boolInt(p.Active)
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		if p.ID == 0 {
-			id, err := InsertID(ctx, tx, `INSERT INTO shop_products (slug, name, description, version, platforms, active, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, p.Slug, p.Name, p.Description, p.Version, strings.Join(p.Platforms, ","), active, toMillis(p.CreatedAt))
+			id, err := InsertID(ctx, tx, query("insert-product"), p.Slug, p.Name, p.Description, p.Version, strings.Join(p.Platforms, ","), active, toMillis(p.CreatedAt))
 			p.ID = id
 			return conflictAs(err, "slug", "Another product already has this slug.")
 		}
-		return conflictAs(Affected(tx.Exec(ctx, `UPDATE shop_products SET slug = ?, name = ?, description = ?, version = ?, platforms = ?, active = ?
-			WHERE id = ?`, p.Slug, p.Name, p.Description, p.Version, strings.Join(p.Platforms, ","), active, p.ID)), "slug", "Another product already has this slug.")
+		return conflictAs(Affected(tx.Exec(ctx, query("update-product"), p.Slug, p.Name, p.Description, p.Version, strings.Join(p.Platforms, ","), active, p.ID)), "slug", "Another product already has this slug.")
 	})
 }
 
@@ -138,20 +135,20 @@ func (s ShopStore) SaveEdition(ctx context.Context, e *shop.Edition) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		var err error
 		if e.ID == 0 {
-			e.ID, err = InsertID(ctx, tx, `INSERT INTO shop_editions (product_id, slug, name, term_days, seats) VALUES (?, ?, ?, ?, ?)`,
+			e.ID, err = InsertID(ctx, tx, query("insert-edition"),
 				e.ProductID, e.Slug, e.Name, e.TermDays, e.Seats)
 		} else {
-			err = Affected(tx.Exec(ctx, `UPDATE shop_editions SET slug = ?, name = ?, term_days = ?, seats = ? WHERE id = ? AND product_id = ?`,
+			err = Affected(tx.Exec(ctx, query("update-edition"),
 				e.Slug, e.Name, e.TermDays, e.Seats, e.ID, e.ProductID))
 		}
 		if err != nil {
 			return conflictAs(err, "edition_slug", "This product already has an edition with this slug.")
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM shop_prices WHERE edition_id = ?`, e.ID); err != nil {
+		if _, err := tx.Exec(ctx, query("clear-prices"), e.ID); err != nil {
 			return err
 		}
 		for _, c := range e.Currencies() {
-			if _, err := tx.Exec(ctx, `INSERT INTO shop_prices (edition_id, currency, amount) VALUES (?, ?, ?)`, e.ID, c, e.Prices[c]); err != nil {
+			if _, err := tx.Exec(ctx, query("add-price"), e.ID, c, e.Prices[c]); err != nil {
 				return err
 			}
 		}
@@ -162,26 +159,23 @@ func (s ShopStore) SaveEdition(ctx context.Context, e *shop.Edition) error {
 // AddDownload attaches a download to a product.
 func (s ShopStore) AddDownload(ctx context.Context, d *shop.Download) error {
 	return s.DB.InTx(ctx, func(tx *Tx) (err error) {
-		d.ID, err = InsertID(ctx, tx, `INSERT INTO shop_downloads (product_id, name, file, url) VALUES (?, ?, ?, ?)`, d.ProductID, d.Name, d.File, d.URL)
+		d.ID, err = InsertID(ctx, tx, query("add-download"), d.ProductID, d.Name, d.File, d.URL)
 		return err
 	})
 }
 
 // DeleteDownload removes a product's download.
 func (s ShopStore) DeleteDownload(ctx context.Context, productID, id int64) error {
-	return Affected(s.DB.Exec(ctx, `DELETE FROM shop_downloads WHERE id = ? AND product_id = ?`, id, productID))
+	return Affected(s.DB.Exec(ctx, query("delete-download"), id, productID))
 }
 
 // SaveCoupon inserts a coupon.
 func (s ShopStore) SaveCoupon(ctx context.Context, c *shop.Coupon) error {
 	return s.DB.InTx(ctx, func(tx *Tx) (err error) {
-		c.ID, err = InsertID(ctx, tx, `INSERT INTO shop_coupons (code, percent_off, amount_off, currency, expires_at, max_uses, used, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, 0, ?)`, c.Code, c.PercentOff, c.AmountOff, c.Currency, toMillis(c.ExpiresAt), c.MaxUses, toMillis(c.CreatedAt))
+		c.ID, err = InsertID(ctx, tx, query("save-coupon"), c.Code, c.PercentOff, c.AmountOff, c.Currency, toMillis(c.ExpiresAt), c.MaxUses, toMillis(c.CreatedAt))
 		return conflictAs(err, "code", "A coupon with this code exists already.")
 	})
 }
-
-const couponColumns = `id, code, percent_off, amount_off, currency, expires_at, max_uses, used, created_at`
 
 func scanCoupon(sc interface{ Scan(...any) error }) (shop.Coupon, error) {
 	var c shop.Coupon
@@ -193,7 +187,7 @@ func scanCoupon(sc interface{ Scan(...any) error }) (shop.Coupon, error) {
 
 // Coupons lists the coupons, newest first.
 func (s ShopStore) Coupons(ctx context.Context) ([]shop.Coupon, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+couponColumns+` FROM shop_coupons ORDER BY id DESC`)
+	rows, err := s.DB.Query(ctx, query("coupons"))
 	if err != nil {
 		return nil, err
 	}
@@ -211,12 +205,12 @@ func (s ShopStore) Coupons(ctx context.Context) ([]shop.Coupon, error) {
 
 // CouponByCode returns a coupon by its (upper-case) code.
 func (s ShopStore) CouponByCode(ctx context.Context, code string) (shop.Coupon, error) {
-	return scanCoupon(s.DB.QueryRow(ctx, `SELECT `+couponColumns+` FROM shop_coupons WHERE code = ?`, code))
+	return scanCoupon(s.DB.QueryRow(ctx, query("coupon-by-code"), code))
 }
 
 // EndCoupon makes a coupon that has not expired yet expire at at.
 func (s ShopStore) EndCoupon(ctx context.Context, id int64, at time.Time) error {
-	return Affected(s.DB.Exec(ctx, `UPDATE shop_coupons SET expires_at = ? WHERE id = ? AND (expires_at = 0 OR expires_at > ?)`,
+	return Affected(s.DB.Exec(ctx, query("end-coupon"),
 		toMillis(at), id, toMillis(at)))
 }
 

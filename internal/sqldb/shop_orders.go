@@ -9,12 +9,6 @@ import (
 	"github.com/candor-dev/candor/internal/shop"
 )
 
-const orderColumns = `id, ref, status, mode, email_index, email_sealed, name_sealed, country, product_id, edition_id,
-	product_slug, edition_slug, product_name, edition_name, seats, term_days, quantity, currency, unit_amount,
-	subtotal, discount, tax, tax_rate, tax_inclusive, total, COALESCE(coupon_id, 0), coupon_code, refunded,
-	refund_reserved, attempt, attempt_state, attempt_at, last_error, method_id, payment_id, session_id,
-	card_brand, card_last4, card_exp_month, card_exp_year, COALESCE(invoice_no, 0), created_at, updated_at, paid_at`
-
 func scanOrder(sc interface{ Scan(...any) error }) (shop.Order, error) {
 	var o shop.Order
 	var inclusive int
@@ -34,25 +28,28 @@ func scanOrder(sc interface{ Scan(...any) error }) (shop.Order, error) {
 }
 
 // orderWhere is the condition that finds an order by the first field of k that is set.
-func orderWhere(k shop.OrderKey) (string, any, error) {
+func orderWhere(k shop.OrderKey) (filter, error) {
+	var w filter
 	switch {
 	case k.ID != 0:
-		return "id = ?", k.ID, nil
+		w.add("id = ?", k.ID)
 	case k.Ref != "":
-		return "ref = ?", k.Ref, nil
+		w.add("ref = ?", k.Ref)
 	case k.PaymentID != "":
-		return "payment_id = ?", k.PaymentID, nil
+		w.add("payment_id = ?", k.PaymentID)
 	case k.SessionID != "":
-		return "session_id = ?", k.SessionID, nil
+		w.add("session_id = ?", k.SessionID)
+	default:
+		return w, errs.E(errs.NotFound, "No such order.")
 	}
-	return "", nil, errs.E(errs.NotFound, "No such order.")
+	return w, nil
 }
 
 // CreateOrder inserts an order and reserves a use of its coupon in one transaction.
 func (s ShopStore) CreateOrder(ctx context.Context, o *shop.Order) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		if o.CouponID != 0 {
-			err := Affected(tx.Exec(ctx, `UPDATE shop_coupons SET used = used + 1 WHERE id = ? AND (max_uses = 0 OR used < max_uses)`, o.CouponID))
+			err := Affected(tx.Exec(ctx, query("use-coupon"), o.CouponID))
 			if errs.CodeOf(err) == errs.NotFound {
 				return errs.E(errs.Conflict, "This coupon has been used up.")
 			} else if err != nil {
@@ -60,11 +57,7 @@ func (s ShopStore) CreateOrder(ctx context.Context, o *shop.Order) error {
 			}
 		}
 		var err error
-		o.ID, err = InsertID(ctx, tx, `INSERT INTO shop_orders (ref, status, mode, email_index, email_sealed, name_sealed,
-			country, product_id, edition_id, product_slug, edition_slug, product_name, edition_name, seats, term_days,
-			quantity, currency, unit_amount, subtotal, discount, tax, tax_rate, tax_inclusive, total, coupon_id,
-			coupon_code, attempt_state, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.ID, err = InsertID(ctx, tx, query("insert-order"),
 			o.Ref, string(o.Status), o.Mode, o.EmailIndex, o.EmailSealed, o.NameSealed, o.Country, o.ProductID,
 			o.EditionID, o.ProductSlug, o.EditionSlug, o.ProductName, o.EditionName, o.Seats, o.TermDays, o.Quantity,
 			o.Currency, o.UnitAmount, o.Subtotal, o.Discount, o.Tax, o.TaxRate, boolInt(o.TaxInclusive), o.Total,
@@ -75,11 +68,12 @@ func (s ShopStore) CreateOrder(ctx context.Context, o *shop.Order) error {
 
 // Order returns one order.
 func (s ShopStore) Order(ctx context.Context, k shop.OrderKey) (shop.Order, error) {
-	where, arg, err := orderWhere(k)
+	w, err := orderWhere(k)
 	if err != nil {
 		return shop.Order{}, err
 	}
-	o, err := scanOrder(s.DB.QueryRow(ctx, `SELECT `+orderColumns+` FROM shop_orders WHERE `+where, arg))
+	q, args := w.fill(query("order"))
+	o, err := scanOrder(s.DB.QueryRow(ctx, q, args...))
 	if errs.CodeOf(err) == errs.NotFound {
 		err = errs.E(errs.NotFound, "No such order.")
 	}
@@ -88,26 +82,27 @@ func (s ShopStore) Order(ctx context.Context, k shop.OrderKey) (shop.Order, erro
 
 // Orders returns a page of orders, newest first, and how many match.
 func (s ShopStore) Orders(ctx context.Context, f shop.OrderFilter) ([]shop.Order, int, error) {
-	where, args := "1 = 1", []any{}
+	var w filter
 	if f.Status != "" {
-		where, args = where+" AND status = ?", append(args, string(f.Status))
+		w.add("status = ?", string(f.Status))
 	}
 	if f.EmailIndex != "" {
-		where, args = where+" AND email_index = ?", append(args, f.EmailIndex)
+		w.add("email_index = ?", f.EmailIndex)
 	}
 	if f.Ref != "" {
-		where, args = where+" AND ref = ?", append(args, f.Ref)
+		w.add("ref = ?", f.Ref)
 	}
 	var total int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM shop_orders WHERE `+where, args...).Scan(&total); err != nil {
+	q, args := w.fill(query("count-orders"))
+	if err := s.DB.QueryRow(ctx, q, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+orderColumns+` FROM shop_orders WHERE `+where+` ORDER BY id DESC LIMIT ? OFFSET ?`,
-		append(args, limit, f.Offset)...)
+	q, args = w.fill(query("orders"), limit, f.Offset)
+	rows, err := s.DB.Query(ctx, q, args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -135,8 +130,7 @@ func collectOrders(rows interface {
 
 // Licences returns an order's licences, oldest first.
 func (s ShopStore) Licences(ctx context.Context, orderID int64) ([]shop.Licence, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, order_id, licence_id, licence_key, seats, expires_at, revoked_at, created_at
-		FROM shop_licences WHERE order_id = ? ORDER BY id`, orderID)
+	rows, err := s.DB.Query(ctx, query("licences"), orderID)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +150,7 @@ func (s ShopStore) Licences(ctx context.Context, orderID int64) ([]shop.Licence,
 
 // RevokedLicences lists the ids of revoked licences, oldest revocation first.
 func (s ShopStore) RevokedLicences(ctx context.Context) ([]string, error) {
-	rows, err := s.DB.Query(ctx, `SELECT licence_id FROM shop_licences WHERE revoked_at <> 0 ORDER BY revoked_at, id`)
+	rows, err := s.DB.Query(ctx, query("revoked-licences"))
 	if err != nil {
 		return nil, err
 	}
@@ -172,20 +166,19 @@ func (s ShopStore) RevokedLicences(ctx context.Context) ([]string, error) {
 	return out, translate(rows.Err())
 }
 
-const refundColumns = `id, order_id, amount, idempotency_key, processor_id, status, COALESCE(staff_id, 0), created_at, updated_at`
-
 // Refunds returns an order's refunds, oldest first.
 func (s ShopStore) Refunds(ctx context.Context, orderID int64) ([]shop.Refund, error) {
-	return s.refunds(ctx, `order_id = ? ORDER BY id`, orderID)
+	return s.refunds(ctx, "refunds", orderID)
 }
 
 // PendingRefunds returns refunds pending since before t.
 func (s ShopStore) PendingRefunds(ctx context.Context, t time.Time, limit int) ([]shop.Refund, error) {
-	return s.refunds(ctx, `status = 'pending' AND updated_at < ? ORDER BY id LIMIT ?`, toMillis(t), limit)
+	return s.refunds(ctx, "pending-refunds", toMillis(t), limit)
 }
 
-func (s ShopStore) refunds(ctx context.Context, where string, args ...any) ([]shop.Refund, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+refundColumns+` FROM shop_refunds WHERE `+where, args...)
+// refunds runs the named query of refunds.
+func (s ShopStore) refunds(ctx context.Context, name string, args ...any) ([]shop.Refund, error) {
+	rows, err := s.DB.Query(ctx, query(name), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -206,9 +199,7 @@ func (s ShopStore) refunds(ctx context.Context, where string, args ...any) ([]sh
 // Unsettled returns orders whose attempt has been charging, unknown or awaiting
 // action since before t, and open pending orders created before abandon.
 func (s ShopStore) Unsettled(ctx context.Context, t, abandon time.Time, limit int) ([]shop.Order, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+orderColumns+` FROM shop_orders WHERE status = 'pending' AND
-		((attempt_state IN ('charging', 'unknown', 'action') AND attempt_at < ?) OR (attempt_state = 'open' AND created_at < ?))
-		ORDER BY id LIMIT ?`, toMillis(t), toMillis(abandon), limit)
+	rows, err := s.DB.Query(ctx, query("unsettled"), toMillis(t), toMillis(abandon), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -217,9 +208,7 @@ func (s ShopStore) Unsettled(ctx context.Context, t, abandon time.Time, limit in
 
 // SalesReport sums paid orders per UTC day, product and currency in [from, to).
 func (s ShopStore) SalesReport(ctx context.Context, from, to time.Time) ([]shop.SalesRow, error) {
-	rows, err := s.DB.Query(ctx, `SELECT paid_at / 86400000, product_name, currency, COUNT(*), SUM(quantity), SUM(total), SUM(tax), SUM(refunded)
-		FROM shop_orders WHERE paid_at >= ? AND paid_at < ? AND status IN ('paid', 'fulfilled', 'refunded', 'disputed')
-		GROUP BY paid_at / 86400000, product_name, currency ORDER BY 1, 2, 3`, toMillis(from), toMillis(to))
+	rows, err := s.DB.Query(ctx, query("sales-report"), toMillis(from), toMillis(to))
 	if err != nil {
 		return nil, err
 	}
@@ -240,10 +229,7 @@ func (s ShopStore) SalesReport(ctx context.Context, from, to time.Time) ([]shop.
 // Funnel counts orders created, and orders paid, in [from, to).
 func (s ShopStore) Funnel(ctx context.Context, from, to time.Time) (shop.Funnel, error) {
 	var f shop.Funnel
-	err := s.DB.QueryRow(ctx, `SELECT
-		COALESCE(SUM(CASE WHEN created_at >= ? AND created_at < ? THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN paid_at >= ? AND paid_at < ? THEN 1 ELSE 0 END), 0)
-		FROM shop_orders WHERE (created_at >= ? AND created_at < ?) OR (paid_at >= ? AND paid_at < ?)`,
+	err := s.DB.QueryRow(ctx, query("funnel"),
 		toMillis(from), toMillis(to), toMillis(from), toMillis(to), toMillis(from), toMillis(to), toMillis(from), toMillis(to)).Scan(&f.Started, &f.Paid)
 	return f, err
 }

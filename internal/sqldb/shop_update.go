@@ -15,15 +15,14 @@ import (
 // nothing changed. On PostgreSQL the order row is locked FOR UPDATE; SQLite has one
 // writer, so its write transactions are serial anyway.
 func (s ShopStore) Update(ctx context.Context, k shop.OrderKey, eventID, eventType string, fn func(o *shop.Order, tx shop.OrderTx) error) error {
-	where, arg, err := orderWhere(k)
+	w, err := orderWhere(k)
 	if err != nil {
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		now := time.Now().UnixMilli()
 		if eventID != "" {
-			res, err := tx.Exec(ctx, `INSERT INTO shop_payment_events (event_id, type, received_at) VALUES (?, ?, ?)
-				ON CONFLICT (event_id) DO NOTHING`, eventID, eventType, now)
+			res, err := tx.Exec(ctx, query("record-payment-event"), eventID, eventType, now)
 			if err != nil {
 				return err
 			}
@@ -31,7 +30,8 @@ func (s ShopStore) Update(ctx context.Context, k shop.OrderKey, eventID, eventTy
 				return shop.ErrDuplicateEvent
 			}
 		}
-		o, err := scanOrder(tx.QueryRow(ctx, `SELECT `+orderColumns+` FROM shop_orders WHERE `+where+tx.Dialect().ForUpdate(), arg))
+		q, args := w.fill(tx.Dialect().query("lock-order"))
+		o, err := scanOrder(tx.QueryRow(ctx, q, args...))
 		if errs.CodeOf(err) == errs.NotFound {
 			return errs.E(errs.NotFound, "No such order.")
 		} else if err != nil {
@@ -40,10 +40,7 @@ func (s ShopStore) Update(ctx context.Context, k shop.OrderKey, eventID, eventTy
 		if err := fn(&o, orderTx{tx}); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE shop_orders SET status = ?, refunded = ?, refund_reserved = ?, attempt = ?,
-			attempt_state = ?, attempt_at = ?, last_error = ?, method_id = ?, payment_id = ?, session_id = ?,
-			card_brand = ?, card_last4 = ?, card_exp_month = ?, card_exp_year = ?, invoice_no = ?, updated_at = ?,
-			paid_at = ? WHERE id = ?`,
+		_, err = tx.Exec(ctx, query("save-order"),
 			string(o.Status), o.Refunded, o.RefundHeld, o.Attempt, string(o.AttemptState), toMillis(o.AttemptAt),
 			o.LastError, o.MethodID, o.PaymentID, o.SessionID, o.CardBrand, o.CardLast4, o.CardExpMonth,
 			o.CardExpYear, nullIfZero(o.InvoiceNo), now, toMillis(o.PaidAt), o.ID)
@@ -56,22 +53,22 @@ type orderTx struct{ tx *Tx }
 
 func (t orderTx) NextInvoiceNumber(ctx context.Context) (int64, error) {
 	var n int64
-	err := t.tx.QueryRow(ctx, `UPDATE shop_invoice_seq SET last = last + 1 WHERE id = 1 RETURNING last`).Scan(&n)
+	err := t.tx.QueryRow(ctx, query("next-invoice-number")).Scan(&n)
 	return n, err
 }
 
 func (t orderTx) AddLicence(ctx context.Context, l *shop.Licence) (err error) {
-	l.ID, err = InsertID(ctx, t.tx, `INSERT INTO shop_licences (order_id, licence_id, licence_key, seats, expires_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, l.OrderID, l.LicenceID, l.Key, l.Seats, toMillis(l.ExpiresAt), toMillis(l.CreatedAt))
+	l.ID, err = InsertID(ctx, t.tx, query("add-licence"), l.OrderID, l.LicenceID, l.Key, l.Seats, toMillis(l.ExpiresAt), toMillis(l.CreatedAt))
 	return err
 }
 
 func (t orderTx) RevokeLicences(ctx context.Context, orderID int64, licenceID string, at time.Time) (int64, error) {
-	q, args := `UPDATE shop_licences SET revoked_at = ? WHERE order_id = ? AND revoked_at = 0`, []any{toMillis(at), orderID}
+	var w filter
 	if licenceID != "" {
-		q, args = q+` AND licence_id = ?`, append(args, licenceID)
+		w.add("licence_id = ?", licenceID)
 	}
-	res, err := t.tx.Exec(ctx, q, args...)
+	q, args := w.fill(query("revoke-licences"))
+	res, err := t.tx.Exec(ctx, q, append([]any{toMillis(at), orderID}, args...)...)
 	if err != nil {
 		return 0, err
 	}
@@ -80,14 +77,13 @@ func (t orderTx) RevokeLicences(ctx context.Context, orderID int64, licenceID st
 }
 
 func (t orderTx) AddRefund(ctx context.Context, r *shop.Refund) (err error) {
-	r.ID, err = InsertID(ctx, t.tx, `INSERT INTO shop_refunds (order_id, amount, idempotency_key, status, staff_id, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, r.OrderID, r.Amount, r.IdempotencyKey, string(r.Status), nullIfZero(r.StaffID),
+	r.ID, err = InsertID(ctx, t.tx, query("add-refund"), r.OrderID, r.Amount, r.IdempotencyKey, string(r.Status), nullIfZero(r.StaffID),
 		toMillis(r.CreatedAt), toMillis(r.UpdatedAt))
 	return err
 }
 
 func (t orderTx) SetRefund(ctx context.Context, id int64, status shop.RefundStatus, processorID string, at time.Time) error {
-	return Affected(t.tx.Exec(ctx, `UPDATE shop_refunds SET status = ?, processor_id = ?, updated_at = ? WHERE id = ?`,
+	return Affected(t.tx.Exec(ctx, query("set-refund"),
 		string(status), processorID, toMillis(at), id))
 }
 
@@ -97,13 +93,13 @@ func (t orderTx) Queue(ctx context.Context, q mail.Queued) error {
 }
 
 func (t orderTx) ReleaseCoupon(ctx context.Context, couponID int64) error {
-	_, err := t.tx.Exec(ctx, `UPDATE shop_coupons SET used = used - 1 WHERE id = ? AND used > 0`, couponID)
+	_, err := t.tx.Exec(ctx, query("release-coupon"), couponID)
 	return err
 }
 
 // RetakeCoupon counts a use of a coupon again, whatever its cap: the use of an order
 // given up (ReleaseCoupon) that was paid after all.
 func (t orderTx) RetakeCoupon(ctx context.Context, couponID int64) error {
-	_, err := t.tx.Exec(ctx, `UPDATE shop_coupons SET used = used + 1 WHERE id = ?`, couponID)
+	_, err := t.tx.Exec(ctx, query("retake-coupon"), couponID)
 	return err
 }

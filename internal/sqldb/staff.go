@@ -10,10 +10,6 @@ import (
 // StaffStore keeps staff accounts, sessions and settings; it implements staff.Store.
 type StaffStore struct{ DB *DB }
 
-const staffColumns = `id, email_index, email_sealed, role, password_hash, must_change_password,
-	COALESCE(totp_sealed, ''), COALESCE(totp_pending_sealed, ''), totp_last_step, failed_logins,
-	locked_until, COALESCE(disabled_at, 0), created_at, password_changed_at, display_name_sealed`
-
 func scanStaff(sc interface{ Scan(...any) error }) (staff.Record, error) {
 	var r staff.Record
 	var must int
@@ -63,8 +59,7 @@ func bit(b bool) int {
 // CreateMember inserts a member and returns its id.
 func (s StaffStore) CreateMember(ctx context.Context, r staff.Record) (id int64, err error) {
 	err = s.DB.InTx(ctx, func(tx *Tx) error {
-		id, err = InsertID(ctx, tx, `INSERT INTO staff (email_index, email_sealed, role, password_hash,
-			must_change_password, created_at, password_changed_at, display_name_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, err = InsertID(ctx, tx, query("create-member"),
 			r.EmailIndex, r.EmailSealed, r.Role, r.PasswordHash, bit(r.MustChangePassword),
 			toMillis(r.CreatedAt), toMillis(r.PasswordChangedAt), r.DisplayNameSealed)
 		return err
@@ -74,17 +69,17 @@ func (s StaffStore) CreateMember(ctx context.Context, r staff.Record) (id int64,
 
 // MemberByID returns one member.
 func (s StaffStore) MemberByID(ctx context.Context, id int64) (staff.Record, error) {
-	return scanStaff(s.DB.QueryRow(ctx, "SELECT "+staffColumns+" FROM staff WHERE id = ?", id))
+	return scanStaff(s.DB.QueryRow(ctx, query("member-by-id"), id))
 }
 
 // MemberByEmailIndex finds a member by the blind index of their email.
 func (s StaffStore) MemberByEmailIndex(ctx context.Context, index string) (staff.Record, error) {
-	return scanStaff(s.DB.QueryRow(ctx, "SELECT "+staffColumns+" FROM staff WHERE email_index = ?", index))
+	return scanStaff(s.DB.QueryRow(ctx, query("member-by-email-index"), index))
 }
 
 // ListMembers returns every member by id.
 func (s StaffStore) ListMembers(ctx context.Context) ([]staff.Record, error) {
-	rows, err := s.DB.Query(ctx, "SELECT "+staffColumns+" FROM staff ORDER BY id")
+	rows, err := s.DB.Query(ctx, query("list-members"))
 	if err != nil {
 		return nil, err
 	}
@@ -108,16 +103,15 @@ func (s StaffStore) ListMembers(ctx context.Context) ([]staff.Record, error) {
 // instead of both passing or deadlocking; SQLite's one writer serializes them anyway.
 func (s StaffStore) UpdateMember(ctx context.Context, id int64, fn func(*staff.Record) error) (r staff.Record, err error) {
 	err = s.DB.InTx(ctx, func(tx *Tx) error {
-		const selectOne = "SELECT " + staffColumns + " FROM staff WHERE id = ?"
 		owners := -1 // active owners, counted under lock; -1 until counted
-		if peek, err := scanStaff(tx.QueryRow(ctx, selectOne, id)); err != nil {
+		if peek, err := scanStaff(tx.QueryRow(ctx, query("member-by-id"), id)); err != nil {
 			return err
 		} else if peek.ActiveOwner() {
 			if owners, err = lockActiveOwners(ctx, tx); err != nil {
 				return err
 			}
 		}
-		r, err = scanStaff(tx.QueryRow(ctx, selectOne+tx.Dialect().ForUpdate(), id))
+		r, err = scanStaff(tx.QueryRow(ctx, tx.Dialect().query("lock-member"), id))
 		if err != nil {
 			return err
 		}
@@ -139,10 +133,7 @@ func (s StaffStore) UpdateMember(ctx context.Context, id int64, fn func(*staff.R
 		if !r.DisabledAt.IsZero() {
 			disabled = r.DisabledAt.UnixMilli()
 		}
-		_, err = tx.Exec(ctx, `UPDATE staff SET role = ?, password_hash = ?, must_change_password = ?,
-			totp_sealed = ?, totp_pending_sealed = ?, totp_last_step = ?, failed_logins = ?,
-			locked_until = ?, disabled_at = ?, password_changed_at = ?, email_sealed = ?,
-			display_name_sealed = ? WHERE id = ?`,
+		_, err = tx.Exec(ctx, query("save-member"),
 			r.Role, r.PasswordHash, bit(r.MustChangePassword), nullIfEmpty(r.TOTPSealed),
 			nullIfEmpty(r.TOTPPendingSealed), r.TOTPLastStep, r.FailedLogins, toMillis(r.LockedUntil),
 			disabled, toMillis(r.PasswordChangedAt), r.EmailSealed, r.DisplayNameSealed, id)
@@ -153,7 +144,7 @@ func (s StaffStore) UpdateMember(ctx context.Context, id int64, fn func(*staff.R
 
 // lockActiveOwners locks the active owner rows (PostgreSQL) and counts them.
 func lockActiveOwners(ctx context.Context, tx *Tx) (int, error) {
-	rows, err := tx.Query(ctx, "SELECT id FROM staff WHERE role = 'owner' AND disabled_at IS NULL ORDER BY id"+tx.Dialect().ForUpdate())
+	rows, err := tx.Query(ctx, tx.Dialect().query("lock-active-owners"))
 	if err != nil {
 		return 0, err
 	}
@@ -167,18 +158,18 @@ func lockActiveOwners(ctx context.Context, tx *Tx) (int, error) {
 
 // CountActiveOwners counts owners not disabled.
 func (s StaffStore) CountActiveOwners(ctx context.Context) (n int, err error) {
-	err = s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM staff WHERE role = 'owner' AND disabled_at IS NULL").Scan(&n)
+	err = s.DB.QueryRow(ctx, query("count-active-owners")).Scan(&n)
 	return n, err
 }
 
 // ReplaceRecoveryCodes swaps a member's recovery codes for new ones (none to clear).
 func (s StaffStore) ReplaceRecoveryCodes(ctx context.Context, staffID int64, hashes []string) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(ctx, "DELETE FROM staff_recovery_codes WHERE staff_id = ?", staffID); err != nil {
+		if _, err := tx.Exec(ctx, query("clear-recovery-codes"), staffID); err != nil {
 			return err
 		}
 		for _, h := range hashes {
-			if _, err := tx.Exec(ctx, "INSERT INTO staff_recovery_codes (staff_id, code_hash) VALUES (?, ?)", staffID, h); err != nil {
+			if _, err := tx.Exec(ctx, query("add-recovery-code"), staffID, h); err != nil {
 				return err
 			}
 		}
@@ -188,19 +179,19 @@ func (s StaffStore) ReplaceRecoveryCodes(ctx context.Context, staffID int64, has
 
 // UseRecoveryCode spends one unused code.
 func (s StaffStore) UseRecoveryCode(ctx context.Context, staffID int64, hash string, at time.Time) error {
-	return Affected(s.DB.Exec(ctx, "UPDATE staff_recovery_codes SET used_at = ? WHERE staff_id = ? AND code_hash = ? AND used_at IS NULL",
+	return Affected(s.DB.Exec(ctx, query("use-recovery-code"),
 		at.UnixMilli(), staffID, hash))
 }
 
 // CountRecoveryCodes counts unused codes.
 func (s StaffStore) CountRecoveryCodes(ctx context.Context, staffID int64) (n int, err error) {
-	err = s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM staff_recovery_codes WHERE staff_id = ? AND used_at IS NULL", staffID).Scan(&n)
+	err = s.DB.QueryRow(ctx, query("count-recovery-codes"), staffID).Scan(&n)
 	return n, err
 }
 
 // CreateSession stores a new session.
 func (s StaffStore) CreateSession(ctx context.Context, sess staff.Session) error {
-	_, err := s.DB.Exec(ctx, "INSERT INTO staff_sessions (token_hash, staff_id, created_at, last_seen_at, mfa_pending) VALUES (?, ?, ?, ?, ?)",
+	_, err := s.DB.Exec(ctx, query("create-session"),
 		sess.TokenHash, sess.StaffID, toMillis(sess.CreatedAt), toMillis(sess.LastSeenAt), bit(sess.MFAPending))
 	return err
 }
@@ -210,7 +201,7 @@ func (s StaffStore) SessionByHash(ctx context.Context, hash string) (staff.Sessi
 	var sess staff.Session
 	var created, seen int64
 	var pending int
-	err := s.DB.QueryRow(ctx, "SELECT token_hash, staff_id, created_at, last_seen_at, mfa_pending FROM staff_sessions WHERE token_hash = ?", hash).
+	err := s.DB.QueryRow(ctx, query("session-by-hash"), hash).
 		Scan(&sess.TokenHash, &sess.StaffID, &created, &seen, &pending)
 	sess.CreatedAt, sess.LastSeenAt, sess.MFAPending = millis(created), millis(seen), pending == 1
 	return sess, err
@@ -218,24 +209,24 @@ func (s StaffStore) SessionByHash(ctx context.Context, hash string) (staff.Sessi
 
 // UpdateSession records activity on a session.
 func (s StaffStore) UpdateSession(ctx context.Context, hash string, lastSeen time.Time, mfaPending bool) error {
-	return Affected(s.DB.Exec(ctx, "UPDATE staff_sessions SET last_seen_at = ?, mfa_pending = ? WHERE token_hash = ?", toMillis(lastSeen), bit(mfaPending), hash))
+	return Affected(s.DB.Exec(ctx, query("update-session"), toMillis(lastSeen), bit(mfaPending), hash))
 }
 
 // DeleteSession removes one session.
 func (s StaffStore) DeleteSession(ctx context.Context, hash string) error {
-	_, err := s.DB.Exec(ctx, "DELETE FROM staff_sessions WHERE token_hash = ?", hash)
+	_, err := s.DB.Exec(ctx, query("delete-session"), hash)
 	return err
 }
 
 // DeleteSessions removes every session of a member but one.
 func (s StaffStore) DeleteSessions(ctx context.Context, staffID int64, exceptHash string) error {
-	_, err := s.DB.Exec(ctx, "DELETE FROM staff_sessions WHERE staff_id = ? AND token_hash <> ?", staffID, exceptHash)
+	_, err := s.DB.Exec(ctx, query("delete-sessions"), staffID, exceptHash)
 	return err
 }
 
 // DeleteSessionsBefore removes sessions last seen before t.
 func (s StaffStore) DeleteSessionsBefore(ctx context.Context, t time.Time) (int64, error) {
-	res, err := s.DB.Exec(ctx, "DELETE FROM staff_sessions WHERE last_seen_at < ?", t.UnixMilli())
+	res, err := s.DB.Exec(ctx, query("delete-sessions-before"), t.UnixMilli())
 	if err != nil {
 		return 0, err
 	}
@@ -245,13 +236,13 @@ func (s StaffStore) DeleteSessionsBefore(ctx context.Context, t time.Time) (int6
 
 // Setting reads one installation setting; not_found when unset.
 func (s StaffStore) Setting(ctx context.Context, name string) (v string, err error) {
-	err = s.DB.QueryRow(ctx, "SELECT value FROM settings WHERE name = ?", name).Scan(&v)
+	err = s.DB.QueryRow(ctx, query("setting"), name).Scan(&v)
 	return v, err
 }
 
 // SetSetting writes one installation setting.
 func (s StaffStore) SetSetting(ctx context.Context, name, value string) error {
-	_, err := s.DB.Exec(ctx, "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", name, value)
+	_, err := s.DB.Exec(ctx, query("set-setting"), name, value)
 	return err
 }
 

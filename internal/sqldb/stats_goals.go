@@ -12,8 +12,6 @@ type StatsGoalStore struct{ DB *DB }
 
 var _ analytics.GoalStore = StatsGoalStore{}
 
-const statsGoalColumns = "id, site_id, kind, value, created_at"
-
 func scanStatsGoal(sc interface{ Scan(...any) error }) (analytics.Goal, error) {
 	var g analytics.Goal
 	var created int64
@@ -28,7 +26,7 @@ func scanStatsGoal(sc interface{ Scan(...any) error }) (analytics.Goal, error) {
 func (s StatsGoalStore) AddGoal(ctx context.Context, g analytics.Goal) (analytics.Goal, error) {
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
 		var err error
-		g.ID, err = InsertID(ctx, tx, "INSERT INTO stats_goals (site_id, kind, value, created_at) VALUES (?, ?, ?, ?)",
+		g.ID, err = InsertID(ctx, tx, query("add-goal"),
 			g.SiteID, g.Kind, g.Value, toMillis(g.CreatedAt))
 		return err
 	})
@@ -37,7 +35,7 @@ func (s StatsGoalStore) AddGoal(ctx context.Context, g analytics.Goal) (analytic
 
 // Goals returns a site's goals, oldest first.
 func (s StatsGoalStore) Goals(ctx context.Context, siteID int64) ([]analytics.Goal, error) {
-	rows, err := s.DB.Query(ctx, "SELECT "+statsGoalColumns+" FROM stats_goals WHERE site_id = ? ORDER BY id", siteID)
+	rows, err := s.DB.Query(ctx, query("goals"), siteID)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +56,7 @@ func (s StatsGoalStore) DeleteGoal(ctx context.Context, siteID, id int64) (analy
 	var g analytics.Goal
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
 		var err error
-		g, err = scanStatsGoal(tx.QueryRow(ctx, "DELETE FROM stats_goals WHERE site_id = ? AND id = ? RETURNING "+statsGoalColumns, siteID, id))
+		g, err = scanStatsGoal(tx.QueryRow(ctx, query("delete-goal"), siteID, id))
 		return err
 	})
 	return g, err

@@ -20,15 +20,13 @@ var _ analytics.WeeklyStore = StatsReportStore{}
 func (s StatsReportStore) SetReportSubscription(ctx context.Context, staffID, siteID int64, on bool, sentWeek int64, at time.Time) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		if !on {
-			_, err := tx.Exec(ctx, "DELETE FROM stats_report_subscriptions WHERE staff_id = ? AND site_id = ?", staffID, siteID)
+			_, err := tx.Exec(ctx, query("delete-report-subscription"), staffID, siteID)
 			return err
 		}
-		err := Affected(tx.Exec(ctx, `INSERT INTO stats_report_subscriptions (staff_id, site_id, created_at, last_week)
-			SELECT ?, id, ?, ? FROM sites WHERE id = ?
-			ON CONFLICT (staff_id, site_id) DO NOTHING`, staffID, toMillis(at), sentWeek, siteID))
+		err := Affected(tx.Exec(ctx, query("add-report-subscription"), staffID, toMillis(at), sentWeek, siteID))
 		if errs.Is(err, errs.NotFound) { // no such site, or already on
 			var n int
-			if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM sites WHERE id = ?", siteID).Scan(&n); err != nil {
+			if err := tx.QueryRow(ctx, query("site-exists"), siteID).Scan(&n); err != nil {
 				return translate(err)
 			}
 			if n == 0 {
@@ -43,19 +41,14 @@ func (s StatsReportStore) SetReportSubscription(ctx context.Context, staffID, si
 // ReportSubscribed reports whether a member receives a site's weekly mail.
 func (s StatsReportStore) ReportSubscribed(ctx context.Context, staffID, siteID int64) (bool, error) {
 	var n int
-	err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM stats_report_subscriptions WHERE staff_id = ? AND site_id = ?", staffID, siteID).Scan(&n)
+	err := s.DB.QueryRow(ctx, query("report-subscribed"), staffID, siteID).Scan(&n)
 	return n > 0, translate(err)
 }
 
 // DueReportSubscriptions lists the opt-ins of active members not yet mailed week (or a
 // later one), with each member's role and sealed address, by site then member.
 func (s StatsReportStore) DueReportSubscriptions(ctx context.Context, week int64) ([]analytics.ReportSubscription, error) {
-	rows, err := s.DB.Query(ctx, `SELECT r.staff_id, st.role, st.email_sealed, si.id, si.name, si.domain
-		FROM stats_report_subscriptions r
-		JOIN staff st ON st.id = r.staff_id
-		JOIN sites si ON si.id = r.site_id
-		WHERE st.disabled_at IS NULL AND r.last_week < ?
-		ORDER BY r.site_id, r.staff_id`, week)
+	rows, err := s.DB.Query(ctx, query("due-report-subscriptions"), week)
 	if err != nil {
 		return nil, err
 	}
@@ -78,8 +71,7 @@ func (s StatsReportStore) DueReportSubscriptions(ctx context.Context, week int64
 func (s StatsReportStore) QueueWeeklyReport(ctx context.Context, staffID, siteID, week int64, q mail.Queued) (bool, error) {
 	queued := false
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
-		err := Affected(tx.Exec(ctx, `UPDATE stats_report_subscriptions SET last_week = ?
-			WHERE staff_id = ? AND site_id = ? AND last_week < ?`, week, staffID, siteID, week))
+		err := Affected(tx.Exec(ctx, query("queue-weekly-report"), week, staffID, siteID, week))
 		if errs.Is(err, errs.NotFound) {
 			return nil // mailed already, or the opt-in was withdrawn meanwhile
 		}

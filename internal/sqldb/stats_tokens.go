@@ -14,8 +14,6 @@ type StatsTokenStore struct{ DB *DB }
 
 var _ analytics.TokenStore = StatsTokenStore{}
 
-const statsTokenColumns = "id, name, site_id, created_by, created_at, last_used_at, revoked_at"
-
 func scanStatsToken(sc interface{ Scan(...any) error }) (analytics.Token, error) {
 	var t analytics.Token
 	var site sql.NullInt64
@@ -36,8 +34,7 @@ func (s StatsTokenStore) AddToken(ctx context.Context, t analytics.Token, hash s
 	}
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
 		var err error
-		t.ID, err = InsertID(ctx, tx, `INSERT INTO stats_tokens (name, token_hash, site_id, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?)`, t.Name, hash, site, t.CreatedBy, toMillis(t.CreatedAt))
+		t.ID, err = InsertID(ctx, tx, query("add-token"), t.Name, hash, site, t.CreatedBy, toMillis(t.CreatedAt))
 		return err
 	})
 	return t, err
@@ -45,7 +42,7 @@ func (s StatsTokenStore) AddToken(ctx context.Context, t analytics.Token, hash s
 
 // Tokens returns every token, newest first.
 func (s StatsTokenStore) Tokens(ctx context.Context) ([]analytics.Token, error) {
-	rows, err := s.DB.Query(ctx, "SELECT "+statsTokenColumns+" FROM stats_tokens ORDER BY id DESC")
+	rows, err := s.DB.Query(ctx, query("tokens"))
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +60,7 @@ func (s StatsTokenStore) Tokens(ctx context.Context) ([]analytics.Token, error) 
 
 // TokenByHash returns the token with that secret hash, revoked or not; not_found when none.
 func (s StatsTokenStore) TokenByHash(ctx context.Context, hash string) (analytics.Token, error) {
-	return scanStatsToken(s.DB.QueryRow(ctx, "SELECT "+statsTokenColumns+" FROM stats_tokens WHERE token_hash = ?", hash))
+	return scanStatsToken(s.DB.QueryRow(ctx, query("token-by-hash"), hash))
 }
 
 // RevokeToken marks a valid token revoked at at; not_found when it is unknown or
@@ -72,8 +69,7 @@ func (s StatsTokenStore) RevokeToken(ctx context.Context, id int64, at time.Time
 	var t analytics.Token
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
 		var err error
-		t, err = scanStatsToken(tx.QueryRow(ctx, `UPDATE stats_tokens SET revoked_at = ? WHERE id = ? AND revoked_at = 0
-			RETURNING `+statsTokenColumns, toMillis(at), id))
+		t, err = scanStatsToken(tx.QueryRow(ctx, query("revoke-token"), toMillis(at), id))
 		return err
 	})
 	return t, err
@@ -82,6 +78,6 @@ func (s StatsTokenStore) RevokeToken(ctx context.Context, id int64, at time.Time
 // TouchToken records that a token was used at at.
 func (s StatsTokenStore) TouchToken(ctx context.Context, id int64, at time.Time) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
-		return Affected(tx.Exec(ctx, "UPDATE stats_tokens SET last_used_at = ? WHERE id = ?", toMillis(at), id))
+		return Affected(tx.Exec(ctx, query("touch-token"), toMillis(at), id))
 	})
 }

@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/candor-dev/candor/internal/mail"
@@ -21,26 +20,16 @@ var (
 // inListBatch is how many values one IN (…) list carries.
 const inListBatch = 500
 
-// placeholders returns n comma-separated placeholders.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
-// subscriberWhere is the WHERE clause (and its arguments) of a staff query.
-func subscriberWhere(q newsletter.SubscriberQuery) (string, []any) {
-	var conds []string
-	var args []any
+// subscriberWhere is the filter of a staff query.
+func subscriberWhere(q newsletter.SubscriberQuery) filter {
+	var w filter
 	if q.Status != "" {
-		conds, args = append(conds, "status = ?"), append(args, string(q.Status))
+		w.add("status = ?", string(q.Status))
 	}
 	if q.ListID != 0 {
-		conds = append(conds, "EXISTS (SELECT 1 FROM subscriber_lists sl WHERE sl.subscriber_id = subscribers.id AND sl.list_id = ? AND sl.subscribed = 1)")
-		args = append(args, q.ListID)
+		w.add("EXISTS (SELECT 1 FROM subscriber_lists sl WHERE sl.subscriber_id = subscribers.id AND sl.list_id = ? AND sl.subscribed = 1)", q.ListID)
 	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return w
 }
 
 var subscriberOrder = map[newsletter.SubscriberSort]string{
@@ -52,17 +41,13 @@ var subscriberOrder = map[newsletter.SubscriberSort]string{
 // SubscriberPage returns one page of subscribers and how many match.
 func (s NewsletterStore) SubscriberPage(ctx context.Context, q newsletter.SubscriberQuery) ([]newsletter.Record, int, error) {
 	q = q.Normalize()
-	where, args := subscriberWhere(q)
+	w := subscriberWhere(q)
 	total, err := s.CountSubscribers(ctx, q)
 	if err != nil {
 		return nil, 0, err
 	}
-	dir := " DESC"
-	if q.Asc {
-		dir = " ASC"
-	}
-	rows, err := s.DB.Query(ctx, "SELECT "+subscriberColumns+" FROM subscribers"+where+
-		" ORDER BY "+subscriberOrder[q.Sort]+dir+", id"+dir+" LIMIT ? OFFSET ?", append(args, q.Limit, q.Offset)...)
+	page, args := w.fill(query("subscriber-page"), q.Limit, q.Offset)
+	rows, err := s.DB.Query(ctx, orderBy(page, sortTerms(subscriberOrder, q.Sort, newsletter.SortCreated, q.Asc)), args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -80,24 +65,23 @@ func (s NewsletterStore) SubscriberPage(ctx context.Context, q newsletter.Subscr
 
 // CountSubscribers counts the subscribers matching q.
 func (s NewsletterStore) CountSubscribers(ctx context.Context, q newsletter.SubscriberQuery) (int, error) {
-	where, args := subscriberWhere(q.Normalize())
+	w := subscriberWhere(q.Normalize())
+	count, args := w.fill(query("count-subscribers"))
 	var n int
-	err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM subscribers"+where, args...).Scan(&n)
+	err := s.DB.QueryRow(ctx, count, args...).Scan(&n)
 	return n, err
 }
 
 // EachSubscriber calls fn for every subscriber matching q, in id order, reading 1,000 at
 // a time (keyset paging), with the lists each receives.
 func (s NewsletterStore) EachSubscriber(ctx context.Context, q newsletter.SubscriberQuery, fn func(newsletter.Record, []int64) error) error {
-	where, args := subscriberWhere(q.Normalize())
-	if where == "" {
-		where = " WHERE id > ?"
-	} else {
-		where += " AND id > ?"
-	}
+	w := subscriberWhere(q.Normalize())
+	w.add("id > ?", int64(0))
+	each, args := w.fill(query("each-subscriber"))
 	var after int64
 	for {
-		page, err := s.records(ctx, "SELECT "+subscriberColumns+" FROM subscribers"+where+" ORDER BY id LIMIT 1000", append(slices.Clone(args), after)...)
+		args[len(args)-1] = after
+		page, err := s.records(ctx, each, args...)
 		if err != nil || len(page) == 0 {
 			return err
 		}
@@ -143,8 +127,7 @@ func (s NewsletterStore) SubscribedLists(ctx context.Context, ids []int64) (map[
 		for i, id := range batch {
 			args[i] = id
 		}
-		rows, err := s.DB.Query(ctx, "SELECT subscriber_id, list_id FROM subscriber_lists WHERE subscribed = 1 AND subscriber_id IN ("+
-			placeholders(len(batch))+") ORDER BY subscriber_id, list_id", args...)
+		rows, err := s.DB.Query(ctx, list(query("subscribed-lists"), "ids", len(batch)), args...)
 		if err != nil {
 			return nil, err
 		}
@@ -166,7 +149,7 @@ func (s NewsletterStore) SubscribedLists(ctx context.Context, ids []int64) (map[
 
 // SubscriberEvents returns a subscriber's status history, oldest first.
 func (s NewsletterStore) SubscriberEvents(ctx context.Context, id int64) ([]newsletter.Event, error) {
-	rows, err := s.DB.Query(ctx, "SELECT at, event, detail FROM subscriber_events WHERE subscriber_id = ? ORDER BY at, id", id)
+	rows, err := s.DB.Query(ctx, query("subscriber-events"), id)
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +170,7 @@ func (s NewsletterStore) SubscriberEvents(ctx context.Context, id int64) ([]news
 // DeleteSubscriber deletes a subscriber (events, memberships and queued mail cascade)
 // without suppressing the address.
 func (s NewsletterStore) DeleteSubscriber(ctx context.Context, id int64) error {
-	return Affected(s.DB.Exec(ctx, "DELETE FROM subscribers WHERE id = ?", id))
+	return Affected(s.DB.Exec(ctx, query("delete-subscriber"), id))
 }
 
 // KnownAddresses reports which blind indexes belong to a subscriber, and which are
@@ -203,12 +186,11 @@ func knownAddresses(ctx context.Context, q Queryer, indexes []string) (existing,
 		for i, x := range batch {
 			args[i] = x
 		}
-		in := placeholders(len(batch))
 		for _, part := range []struct {
-			table string
+			query string
 			into  map[string]bool
-		}{{"subscribers", existing}, {"suppressions", suppressed}} {
-			rows, err := q.Query(ctx, "SELECT email_index FROM "+part.table+" WHERE email_index IN ("+in+")", args...)
+		}{{"known-subscribers", existing}, {"known-suppressions", suppressed}} {
+			rows, err := q.Query(ctx, list(query(part.query), "indexes", len(batch)), args...)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -260,15 +242,8 @@ func (s NewsletterStore) ImportSubscribers(ctx context.Context, recs []newslette
 		if len(rows) == 0 {
 			return nil
 		}
-		// One statement for the batch: the rows as a VALUES table, the suppression and
-		// uniqueness conditions repeated in the INSERT itself.
-		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(rows)/3), ", ")
-		res, err := tx.Query(ctx, `WITH v (email_index, email_sealed, name_sealed) AS (VALUES `+values+`)
-			INSERT INTO subscribers (email_index, email_sealed, name_sealed, status, consent_source,
-				consent_text_hash, created_at, confirmed_at, confirmation_sent_at, updated_at)
-			SELECT v.email_index, v.email_sealed, v.name_sealed, 'confirmed', CAST(? AS TEXT), '', CAST(? AS BIGINT), CAST(? AS BIGINT), 0, CAST(? AS BIGINT)
-			FROM v WHERE NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_index = v.email_index)
-			ON CONFLICT (email_index) DO NOTHING RETURNING id`, append(rows, source, ms, ms, ms)...)
+		// One statement for the batch (see queries/subscribers.sql).
+		res, err := tx.Query(ctx, list(query("import-subscribers"), "rows", len(rows)/3), append(rows, source, ms, ms, ms)...)
 		if err != nil {
 			return err
 		}
@@ -295,13 +270,10 @@ func (s NewsletterStore) ImportSubscribers(ctx context.Context, recs []newslette
 			listArgs[i] = l
 		}
 		args := append(append([]any{ms}, added...), listArgs...)
-		if _, err := tx.Exec(ctx, `INSERT INTO subscriber_lists (subscriber_id, list_id, subscribed, updated_at)
-			SELECT s.id, l.id, 1, CAST(? AS BIGINT) FROM subscribers s, newsletter_lists l
-			WHERE s.id IN (`+placeholders(len(added))+`) AND l.id IN (`+placeholders(len(lists))+`)`, args...); err != nil {
+		if _, err := tx.Exec(ctx, list(list(query("import-memberships"), "ids", len(added)), "lists", len(lists)), args...); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO subscriber_events (subscriber_id, at, event, detail)
-			SELECT id, CAST(? AS BIGINT), 'imported', '' FROM subscribers WHERE id IN (`+placeholders(len(added))+`)`, append([]any{ms}, added...)...)
+		_, err = tx.Exec(ctx, list(query("import-events"), "ids", len(added)), append([]any{ms}, added...)...)
 		return err
 	})
 	return out, err
@@ -314,11 +286,7 @@ func (s NewsletterStore) CountRecipients(ctx context.Context, id int64) (int, er
 		return 0, err
 	}
 	var n int
-	err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM subscribers s
-		WHERE s.status = 'confirmed'
-		AND EXISTS (SELECT 1 FROM subscriber_lists sl JOIN campaign_lists cl ON cl.list_id = sl.list_id
-			WHERE sl.subscriber_id = s.id AND sl.subscribed = 1 AND cl.campaign_id = ?)
-		AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_index = s.email_index)`, id).Scan(&n)
+	err := s.DB.QueryRow(ctx, query("count-recipients"), id).Scan(&n)
 	return n, err
 }
 
@@ -339,8 +307,7 @@ func (s NewsletterStore) CampaignCounts(ctx context.Context, ids []int64) (map[i
 		for i, id := range batch {
 			args[i] = id
 		}
-		rows, err := s.DB.Query(ctx, "SELECT campaign_id, status, hard_bounce, COUNT(*) FROM mail_outbox WHERE campaign_id IN ("+
-			placeholders(len(batch))+") GROUP BY campaign_id, status, hard_bounce", args...)
+		rows, err := s.DB.Query(ctx, list(query("outbox-counts"), "ids", len(batch)), args...)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,2 @@
+-- name: server-setting
+SELECT current_setting(?);
