@@ -23,11 +23,11 @@ func (db *DB) VacuumInto(ctx context.Context, path string) error {
 	}
 	defer conn.Close()
 	// query_only forbids VACUUM INTO as well; lift it on this connection alone.
-	if _, err := conn.ExecContext(ctx, "PRAGMA query_only=0"); err != nil {
+	if _, err := conn.ExecContext(ctx, SQLite.query("lift-query-only")); err != nil {
 		return translate(err)
 	}
-	defer conn.ExecContext(context.Background(), "PRAGMA query_only=1") //nolint:errcheck // the connection is discarded on error
-	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+	defer conn.ExecContext(context.Background(), SQLite.query("restore-query-only")) //nolint:errcheck // the connection is discarded on error
+	if _, err := conn.ExecContext(ctx, SQLite.query("vacuum-into"), path); err != nil {
 		return fmt.Errorf("copying the database: %w", err)
 	}
 	return nil
@@ -40,13 +40,13 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 		return db.Ping(ctx)
 	}
 	var res string
-	if err := db.read.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
+	if err := db.read.QueryRowContext(ctx, SQLite.query("integrity-check")).Scan(&res); err != nil {
 		return translate(err)
 	}
 	if res != "ok" {
 		return fmt.Errorf("integrity check: %s", res)
 	}
-	rows, err := db.read.QueryContext(ctx, "PRAGMA foreign_key_check")
+	rows, err := db.read.QueryContext(ctx, SQLite.query("foreign-key-check"))
 	if err != nil {
 		return translate(err)
 	}

@@ -19,7 +19,7 @@ func (db *DB) Compact(ctx context.Context) error {
 		return nil
 	}
 	var busy, logFrames, checkpointed int
-	if err := db.write.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &checkpointed); err != nil {
+	if err := db.write.QueryRowContext(ctx, SQLite.query("wal-checkpoint")).Scan(&busy, &logFrames, &checkpointed); err != nil {
 		return translate(err)
 	}
 	if busy != 0 {

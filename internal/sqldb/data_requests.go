@@ -12,8 +12,7 @@ func (s SubjectStore) CreateRequest(ctx context.Context, r privacy.Request) (int
 	var id int64
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
 		var err error
-		id, err = InsertID(ctx, tx, `INSERT INTO data_requests (kind, channel, email_index, email_sealed, received_at, deadline_at, actor)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, string(r.Kind), string(r.Channel), r.EmailIndex, r.EmailSealed,
+		id, err = InsertID(ctx, tx, query("create-data-request"), string(r.Kind), string(r.Channel), r.EmailIndex, r.EmailSealed,
 			toMillis(r.ReceivedAt), toMillis(r.DeadlineAt), r.Actor)
 		return err
 	})
@@ -22,17 +21,17 @@ func (s SubjectStore) CreateRequest(ctx context.Context, r privacy.Request) (int
 
 // FinishRequest marks a request answered at at with what it found or erased.
 func (s SubjectStore) FinishRequest(ctx context.Context, id int64, counts string, at time.Time) error {
-	return Affected(s.DB.Exec(ctx, "UPDATE data_requests SET done_at = ?, counts = ? WHERE id = ?", toMillis(at), counts, id))
+	return Affected(s.DB.Exec(ctx, query("finish-data-request"), toMillis(at), counts, id))
 }
 
 // Requests lists data requests newest first; open only lists those not answered yet.
 func (s SubjectStore) Requests(ctx context.Context, open bool, limit int) ([]privacy.Request, error) {
-	where := ""
+	var w filter
 	if open {
-		where = " WHERE done_at = 0"
+		w.add("done_at = 0")
 	}
-	rows, err := s.DB.Query(ctx, `SELECT id, kind, channel, email_index, email_sealed, received_at, deadline_at, done_at, actor, counts
-		FROM data_requests`+where+` ORDER BY id DESC LIMIT ?`, limit)
+	q, args := w.fill(query("data-requests"), limit)
+	rows, err := s.DB.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -92,7 +92,7 @@ func openSQLite(path string) (*DB, error) {
 	write.SetConnMaxIdleTime(0)
 	write.SetConnMaxLifetime(0)
 	// The writer creates the file and switches it to WAL before readers open it.
-	if _, err := write.Exec("PRAGMA journal_mode=WAL"); err != nil {
+	if _, err := write.Exec(SQLite.query("wal-mode")); err != nil {
 		write.Close()
 		return nil, errs.Wrap(errs.Unavailable, "cannot open the SQLite database", err)
 	}

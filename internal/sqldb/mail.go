@@ -123,8 +123,8 @@ func claimRows(ctx context.Context, tx *Tx, now time.Time, lease time.Duration, 
 	return out, nil
 }
 
-// inChunks calls fn with consecutive slices of at most 500 ids and the matching
-// "?, ?, …" placeholder list.
+// inChunks calls fn with consecutive slices of at most 500 ids, each to fill an
+// "IN (?/*ids*/)" list (list).
 func inChunks(ids []int64, fn func(chunk []any) error) error {
 	for len(ids) > 0 {
 		n := min(len(ids), 500)

@@ -10,15 +10,15 @@ import (
 func (s NewsletterStore) HeldElsewhere(ctx context.Context, contactIdx, orderIdx []string) (map[string]bool, error) {
 	found := map[string]bool{}
 	for _, q := range []struct {
-		table string
+		query string
 		idx   []string
-	}{{"contact_conversations", contactIdx}, {"shop_orders", orderIdx}} {
-		for chunk := range slices.Chunk(q.idx, 500) {
+	}{{query("contact-indexes-held"), contactIdx}, {query("order-indexes-held"), orderIdx}} {
+		for chunk := range slices.Chunk(q.idx, inListBatch) {
 			args := make([]any, len(chunk))
 			for i, x := range chunk {
 				args[i] = x
 			}
-			rows, err := s.DB.Query(ctx, "SELECT DISTINCT email_index FROM "+q.table+" WHERE email_index IN ("+placeholders(len(chunk))+")", args...)
+			rows, err := s.DB.Query(ctx, list(q.query, "idx", len(chunk)), args...)
 			if err != nil {
 				return nil, err
 			}

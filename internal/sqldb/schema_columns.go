@@ -15,12 +15,7 @@ type Column struct {
 // column, on either dialect (SQLite: pragma_table_info; PostgreSQL: the public schema's
 // information_schema). Internal tables of the engine are left out.
 func (db *DB) Columns(ctx context.Context) ([]Column, error) {
-	q := `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()`
-	if db.Dialect == SQLite {
-		q = `SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
-			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`
-	}
-	rows, err := db.read.QueryContext(ctx, q)
+	rows, err := db.read.QueryContext(ctx, db.Dialect.query("schema-columns"))
 	if err != nil {
 		return nil, translate(err)
 	}

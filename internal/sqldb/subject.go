@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/candor-dev/candor/internal/contact"
@@ -57,7 +56,7 @@ func (s SubjectStore) subscriber(ctx context.Context, index string) (*privacy.Su
 	if out.Lists, err = ns.Memberships(ctx, rec.ID); err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Query(ctx, "SELECT at, event, detail FROM subscriber_events WHERE subscriber_id = ? ORDER BY at, id", rec.ID)
+	rows, err := s.DB.Query(ctx, query("subject-subscriber-events"), rec.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -86,9 +85,8 @@ func (s SubjectStore) conversations(ctx context.Context, index string) ([]privac
 		out[i].Record, at[r.ID], ids[i] = r, i, r.ID
 	}
 	names := map[int64]string{}
-	err = inChunks(ids, func(chunk []any, marks string) error {
-		rows, err := s.DB.Query(ctx, `SELECT id, conversation_id, kind, body_sealed, COALESCE(author_id, 0), message_id, created_at
-			FROM contact_messages WHERE conversation_id IN (`+marks+`) ORDER BY id`, chunk...)
+	err = inChunks(ids, func(chunk []any) error {
+		rows, err := s.DB.Query(ctx, list(query("subject-messages"), "ids", len(chunk)), chunk...)
 		if err != nil {
 			return err
 		}
@@ -128,7 +126,7 @@ func (s SubjectStore) staffName(ctx context.Context, names map[int64]string, id 
 		return n, nil
 	}
 	var n string
-	err := s.DB.QueryRow(ctx, "SELECT display_name_sealed FROM staff WHERE id = ?", id).Scan(&n)
+	err := s.DB.QueryRow(ctx, query("subject-staff-name"), id).Scan(&n)
 	if err != nil && !errs.Is(err, errs.NotFound) {
 		return "", err
 	}
@@ -143,7 +141,7 @@ func (s SubjectStore) orders(ctx context.Context, index string) ([]privacy.Order
 		return nil, err
 	}
 	asked := map[int64]int64{}
-	rows, err := s.DB.Query(ctx, "SELECT id, erasure_requested_at FROM shop_orders WHERE email_index = ?", index)
+	rows, err := s.DB.Query(ctx, query("subject-order-erasure"), index)
 	if err != nil {
 		return nil, err
 	}
@@ -171,8 +169,7 @@ func (s SubjectStore) orders(ctx context.Context, index string) ([]privacy.Order
 }
 
 func (s SubjectStore) outbox(ctx context.Context, index string, subscriberID int64) ([]privacy.OutboxHolding, error) {
-	rows, err := s.DB.Query(ctx, "SELECT "+outboxAdminColumns+", content_sealed FROM mail_outbox WHERE to_index = ? OR (subscriber_id IS NOT NULL AND subscriber_id = ?) ORDER BY id LIMIT ?",
-		index, subscriberID, maxSubjectRows)
+	rows, err := s.DB.Query(ctx, query("subject-outbox"), index, subscriberID, maxSubjectRows)
 	if err != nil {
 		return nil, err
 	}
@@ -197,28 +194,12 @@ func (s SubjectStore) EraseSubscriber(ctx context.Context, id int64, at time.Tim
 // EraseConversations deletes conversations; their messages, notes and answers go with
 // them (ON DELETE CASCADE).
 func (s SubjectStore) EraseConversations(ctx context.Context, ids []int64) (int64, error) {
-	return s.deleteIDs(ctx, "contact_conversations", ids)
+	return s.updateIDs(ctx, query("subject-delete-conversations"), nil, ids)
 }
 
 // DeleteOutbox deletes outbox rows by id.
 func (s SubjectStore) DeleteOutbox(ctx context.Context, ids []int64) (int64, error) {
-	return s.deleteIDs(ctx, "mail_outbox", ids)
-}
-
-func (s SubjectStore) deleteIDs(ctx context.Context, table string, ids []int64) (int64, error) {
-	var total int64
-	err := s.DB.InTx(ctx, func(tx *Tx) error {
-		return inChunks(ids, func(chunk []any, marks string) error {
-			res, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE id IN ("+marks+")", chunk...)
-			if err != nil {
-				return err
-			}
-			n, err := res.RowsAffected()
-			total += n
-			return err
-		})
-	})
-	return total, err
+	return s.updateIDs(ctx, query("subject-delete-outbox"), nil, ids)
 }
 
 // EraseBuyerIdentity erases the buyer's name, email and email index of orders,
@@ -226,24 +207,22 @@ func (s SubjectStore) deleteIDs(ctx context.Context, table string, ids []int64) 
 // The retention job calls it when an order's legal retention ends; erasure calls it at
 // once for abandoned and failed checkouts.
 func (s SubjectStore) EraseBuyerIdentity(ctx context.Context, orderIDs ...int64) error {
-	return s.updateIDs(ctx, "UPDATE shop_orders SET email_index = '', email_sealed = '', name_sealed = ''", nil, orderIDs)
+	_, err := s.updateIDs(ctx, query("erase-buyer-identity"), nil, orderIDs)
+	return err
 }
 
 // HoldOrders marks orders "erasure requested: kept only for legal retention" and moves
 // their email index to heldIndex, so that no lookup of the shop finds them by email.
 func (s SubjectStore) HoldOrders(ctx context.Context, heldIndex string, at time.Time, orderIDs ...int64) error {
-	return s.updateIDs(ctx, "UPDATE shop_orders SET email_index = ?, erasure_requested_at = ?", []any{heldIndex, toMillis(at)}, orderIDs)
+	_, err := s.updateIDs(ctx, query("hold-orders"), []any{heldIndex, toMillis(at)}, orderIDs)
+	return err
 }
 
-// updateIDs runs stmt with args on the rows of ids, in chunks, in one transaction.
-func (s SubjectStore) updateIDs(ctx context.Context, stmt string, args []any, ids []int64) error {
+// updateIDs runs stmt (with an "id IN (?/*ids*/)" list) with args on the rows of ids,
+// in chunks, in one transaction, and returns how many rows it changed.
+func (s SubjectStore) updateIDs(ctx context.Context, stmt string, args []any, ids []int64) (int64, error) {
 	if len(ids) == 0 {
-		return nil
+		return 0, nil
 	}
-	return s.DB.InTx(ctx, func(tx *Tx) error {
-		return inChunks(ids, func(chunk []any, marks string) error {
-			_, err := tx.Exec(ctx, stmt+" WHERE id IN ("+marks+")", append(slices.Clone(args), chunk...)...)
-			return err
-		})
-	})
+	return ContactStore(s).updateIDs(ctx, stmt, args, ids)
 }
