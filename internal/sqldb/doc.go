@@ -21,9 +21,16 @@
 //   - Dynamic parts are SQL comments in the query, so the text as written is complete
 //     SQL: /*where*/ and /*and*/ take a filter's conditions, /*order*/ whitelisted sort
 //     terms, and ?/*NAME*/ or (…)/*NAME*/ a list repeated n times (fill.go). Fragments
-//     come only from code; values only ever travel as bound arguments. The one exception
-//     to queries/ is resealing (sealed.go), whose statements name the table and columns
-//     of SealedColumns, a list in code.
+//     come only from code; values only ever travel as bound arguments.
+//   - SQLite's maintenance statements (PRAGMAs, VACUUM INTO with the path bound) and
+//     the schema introspection are named queries too, in dialect files
+//     (backup.sqlite.sql, schema_columns.*.sql) read with SQLite.query or
+//     Dialect.query. The only statements outside queries/ are the two of resealing
+//     (sealed.go, resealBatch: the SELECT of the sealed values and the UPDATE of one),
+//     which must name the table, key and column of an entry of SealedColumns, a list
+//     in code.
+//     Conditions given to filter.add and the connection's _pragma options (db.go) are
+//     fragments and settings, not statements.
 //   - Times are stored as BIGINT Unix milliseconds in UTC (columns named *_at), so the
 //     two dialects store and compare them identically.
 //   - SQLite runs in WAL mode with one writer connection (transactions take the write

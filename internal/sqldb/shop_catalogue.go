@@ -17,28 +17,7 @@ var _ shop.Store = ShopStore{}
 
 // Products returns every product with its editions, prices and downloads, by name.
 func (s ShopStore) Products(ctx context.Context) ([]shop.Product, error) {
-	return s.products(ctx, "")
-}
-
-// ProductBySlug returns one product with its editions, prices and downloads.
-func (s ShopStore) ProductBySlug(ctx context.Context, slug string) (shop.Product, error) {
-	ps, err := s.products(ctx, slug)
-	if err != nil {
-		return shop.Product{}, err
-	}
-	if len(ps) == 0 {
-		return shop.Product{}, errs.E(errs.NotFound, "No such product.")
-	}
-	return ps[0], nil
-}
-
-func (s ShopStore) products(ctx context.Context, slug string) ([]shop.Product, error) {
-	var w filter
-	if slug != "" {
-		w.add("slug = ?", slug)
-	}
-	q, args := w.fill(query("products"))
-	rows, err := s.DB.Query(ctx, q, args...)
+	rows, err := s.DB.Query(ctx, query("products"))
 	if err != nil {
 		return nil, err
 	}

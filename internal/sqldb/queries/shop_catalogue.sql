@@ -1,6 +1,6 @@
 -- name: products
 SELECT id, slug, name, description, version, platforms, active, created_at
-    FROM shop_products/*where*/ ORDER BY name, id;
+    FROM shop_products ORDER BY name, id;
 
 -- name: editions
 SELECT e.id, e.product_id, e.slug, e.name, e.term_days, e.seats, COALESCE(p.currency, ''), COALESCE(p.amount, 0)
