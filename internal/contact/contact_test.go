@@ -587,10 +587,21 @@ func TestAnswersByMailJoinTheirConversation(t *testing.T) {
 		len(c.Messages[len(c.Messages)-1].Body) > contact.MaxNoteBytes {
 		t.Fatal("a long answer is not cut to the inbox's limit with a note saying so")
 	}
+	// Promise (issue 12, item 7): an answer by mail cannot be refused like a form, so a
+	// character that would reorder what staff read is shown as its code point instead.
+	if out, err := e.svc.ReceiveAnswer(ctx, contact.Answer{MessageID: "<bidi@x>", References: []string{thread}, From: "ada@example.org", Text: "pay \u202eTNUOCCA\u2069"}); err != nil || out != contact.AnswerAdded {
+		t.Fatalf("an answer with a bidi override: %s, %v", out, err)
+	}
+	if c, _ := e.svc.Get(ctx, e.support, id); c.Messages[len(c.Messages)-1].Body != "pay [U+202E]TNUOCCA[U+2069]" {
+		t.Errorf("an answer's bidi override is not made visible: %q", c.Messages[len(c.Messages)-1].Body)
+	}
+	if err := e.svc.Reply(ctx, e.support, id, "a reply \u202eevil"); !errs.Is(err, errs.Invalid) {
+		t.Errorf("a staff reply with a bidi override: %v; want it refused", err)
+	}
 	if out, _ := e.svc.ReceiveAnswer(ctx, contact.Answer{References: []string{thread}, From: "ada@example.org", Text: "again"}); out != contact.AnswerDuplicate {
 		t.Errorf("the same answer without a Message-ID, read again: %s; want duplicate", out)
 	}
-	if n := count(t, e.db, "SELECT COUNT(*) FROM contact_messages WHERE conversation_id = ?", id); n != 5 {
-		t.Errorf("%d messages; want the form's, the reply and three answers", n)
+	if n := count(t, e.db, "SELECT COUNT(*) FROM contact_messages WHERE conversation_id = ?", id); n != 6 {
+		t.Errorf("%d messages; want the form's, the reply and four answers", n)
 	}
 }
