@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/limiter"
 )
 
 // errSignIn is the one answer to every failed sign-in.
@@ -39,9 +40,10 @@ type SignInResult struct {
 }
 
 // SignIn checks credentials and opens a session. Every failure returns the same
-// unauthorized error; too many attempts from one IP return rate_limited.
+// unauthorized error; too many attempts from one client (an IPv4 address, an IPv6
+// /64) return rate_limited.
 func (s *Service) SignIn(ctx context.Context, in SignInInput) (SignInResult, error) {
-	if !s.perIP.Allow(in.IP) {
+	if !s.perIP.Allow(limiter.ClientKey(in.IP)) {
 		return SignInResult{}, errs.E(errs.RateLimited, "Too many sign-in attempts; please wait a minute and try again.")
 	}
 	if in.PendingToken != "" && in.Password == "" {

@@ -334,6 +334,25 @@ func TestPerIPLimit(t *testing.T) {
 	}
 }
 
+// Promise (issue 12, item 10): the sign-in throttle keys an IPv6 client by its /64, as
+// the anti-bot limits do: walking the addresses of one subscriber line buys no guesses.
+func TestPerIPLimitIPv6Prefix(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for i := range 20 {
+		in := staff.SignInInput{Email: fmt.Sprintf("guess%d@example.com", i), Password: "guess-password-1", IP: fmt.Sprintf("2001:db8:77:1::%x", i+1)}
+		if _, err := e.svc.SignIn(e.ctx, in); !errs.Is(err, errs.Unauthorized) {
+			t.Fatalf("attempt %d: %v; want unauthorized (not yet throttled)", i+1, err)
+		}
+	}
+	if _, err := e.svc.SignIn(e.ctx, staff.SignInInput{Email: ownerEmail, Password: ownerPassword, IP: "2001:db8:77:1:ffff::1"}); !errs.Is(err, errs.RateLimited) {
+		t.Fatalf("another address in the same /64: %v; want rate_limited", err)
+	}
+	if res, err := e.svc.SignIn(e.ctx, staff.SignInInput{Email: ownerEmail, Password: ownerPassword, IP: "2001:db8:77:2::1"}); err != nil || res.Token == "" {
+		t.Fatalf("the next /64: %+v, %v; want a session", res, err)
+	}
+}
+
 // Promise: only authorized personnel access personal data — a session ends after 30
 // idle minutes or 12 hours in all, on sign-out, when the password changes elsewhere,
 // when an owner resets the password, and when the account is disabled.
