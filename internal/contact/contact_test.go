@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/contact"
+	"github.com/candor-dev/candor/internal/csvsafe"
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
@@ -399,7 +400,9 @@ func TestExport(t *testing.T) {
 	evil := contact.Submission{Name: "=HYPERLINK(\"http://x\")", Email: "evil@example.com", Subject: "+SUM(1,2)",
 		Message: "@cmd|' /C calc'!A0", Topic: "-1"}
 	a := e.receive(t, evil, contact.New)
-	b := e.receive(t, sample, contact.New)
+	semi := sample
+	semi.Name = "Bob;=1+1;"
+	b := e.receive(t, semi, contact.New)
 	if err := e.svc.AddNote(ctx, e.support, b, "\tTabbed note"); err != nil {
 		t.Fatal(err)
 	}
@@ -416,10 +419,13 @@ func TestExport(t *testing.T) {
 	}
 	for _, row := range rows[1:] {
 		for _, cell := range row {
-			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+			if !csvsafe.Safe(cell) {
 				t.Errorf("cell %q not neutralised", cell)
 			}
 		}
+	}
+	if rows[2][3] != "Bob;'=1+1;" { // Promise (issue 12, item 6): a spreadsheet splitting on ";" finds no formula either
+		t.Errorf("row %q", rows[2])
 	}
 	if rows[1][3] != "'=HYPERLINK(\"http://x\")" || rows[1][4] != "'+SUM(1,2)" || rows[1][11] != "'@cmd|' /C calc'!A0" || rows[1][5] != "'-1" {
 		t.Errorf("row %q", rows[1])
@@ -442,7 +448,7 @@ func TestExport(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if len(doc.Conversations) != 1 || doc.Conversations[0].Email != "ada@example.org" || doc.Conversations[0].Name != "Ada Lovelace" ||
+	if len(doc.Conversations) != 1 || doc.Conversations[0].Email != "ada@example.org" || doc.Conversations[0].Name != "Bob;=1+1;" ||
 		len(doc.Conversations[0].Messages) != 2 || doc.Conversations[0].Messages[1].Body != "Tabbed note" {
 		t.Errorf("json %s", buf.String())
 	}
