@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"github.com/candor-dev/candor/internal/audit"
+	"github.com/candor-dev/candor/internal/csvsafe"
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/mail"
-	"github.com/candor-dev/candor/internal/csvsafe"
 	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
