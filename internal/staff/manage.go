@@ -49,13 +49,17 @@ func (s *Service) Disable(ctx context.Context, actor Principal, id int64) (Membe
 	return m, err
 }
 
-// Enable lets a disabled member sign in again.
+// Enable lets a disabled member sign in again, and lifts every lock of the account.
 func (s *Service) Enable(ctx context.Context, actor Principal, id int64) (Member, error) {
-	return s.update(ctx, actor, id, "staff.enable", func(r *Record) error {
+	m, err := s.update(ctx, actor, id, "staff.enable", func(r *Record) error {
 		r.DisabledAt = time.Time{}
 		r.FailedLogins, r.LockedUntil = 0, time.Time{}
 		return nil
 	})
+	if err == nil {
+		s.failed.reset(id, "")
+	}
+	return m, err
 }
 
 // ResetPassword sets a new password chosen by a manager (the member must change it at
