@@ -96,11 +96,18 @@ func (s *Service) ChangePassword(ctx context.Context, actor Principal, current, 
 	if err != nil {
 		return err
 	}
+	// Wrong current passwords count toward the account's lockout like wrong sign-ins,
+	// the session being the client: five lock this form for the session.
+	client := "session:" + keepHash
+	if s.lockedFor(r, client) {
+		return errs.E(errs.RateLimited, "Too many wrong passwords; please wait a quarter of an hour and try again.")
+	}
 	ok, err := s.hasher.Verify(ctx, r.PasswordHash, current)
 	if err != nil {
 		return err
 	}
 	if !ok {
+		_ = s.fail(ctx, r, "bad_current_password", client)
 		return errs.InvalidField("current", "The current password is wrong.")
 	}
 	if current == next {
