@@ -69,7 +69,7 @@ func (a *app) openShop() error {
 	a.shop = shop.New(sqldb.ShopStore{DB: a.db}, ps.proc, a.sealer, shop.LicenceSigner{Key: key}, a.audit, a.mailer, shop.Options{
 		Mode: a.cfg.Payment, PublicURL: strings.TrimSuffix(a.cfg.PublicURL.String(), "/"), MailDomain: mailDomain(a.cfg),
 		Seller: seller, TaxRates: a.cfg.TaxRates, PricesIncludeTax: a.cfg.PricesIncludeTax,
-		DownloadTTL: a.cfg.DownloadTTL, OrderLinkTTL: a.cfg.OrderLinkTTL, Log: a.log,
+		DownloadTTL: a.cfg.DownloadTTL, OrderLinkTTL: a.cfg.OrderLinkTTL, CouponHold: a.cfg.CouponHold, Log: a.log,
 	})
 	return nil
 }

@@ -1,0 +1,20 @@
+package sqldb
+
+import (
+	"context"
+	"time"
+
+	"github.com/candor-dev/candor/internal/shop"
+)
+
+// CouponHolds returns pending orders with no payment in flight that hold a use of a
+// coupon with a usage cap, created before t (oldest first, at most limit).
+func (s ShopStore) CouponHolds(ctx context.Context, t time.Time, limit int) ([]shop.Order, error) {
+	rows, err := s.DB.Query(ctx, `SELECT `+orderColumns+` FROM shop_orders WHERE status = 'pending' AND attempt_state = 'open'
+		AND created_at < ? AND coupon_id IN (SELECT id FROM shop_coupons WHERE max_uses > 0)
+		ORDER BY id LIMIT ?`, toMillis(t), limit)
+	if err != nil {
+		return nil, err
+	}
+	return collectOrders(rows)
+}
