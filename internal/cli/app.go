@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"strings"
 
 	"github.com/candor-dev/candor/internal/audit"
@@ -92,6 +93,7 @@ func openApp(ctx context.Context, inv *invocation, needs appNeeds) (*app, error)
 		return nil, fmt.Errorf("the database has %d pending migrations: run 'candor migrate' first", n)
 	}
 	a.audit = audit.New(sqldb.AuditStore{DB: db}, a.sealer.Index)
+	a.audit.SetCheckpoint(filepath.Join(cfg.DataDir, "audit.checkpoint"), a.log)
 	a.staff, err = staff.NewService(ctx, sqldb.StaffStore{DB: db}, a.sealer, a.audit, staff.Options{
 		IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionAbsolute,
 	})
