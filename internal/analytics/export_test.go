@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/analytics"
+	"github.com/candor-dev/candor/internal/csvsafe"
 	"github.com/candor-dev/candor/internal/staff"
 )
 
@@ -23,6 +24,7 @@ func TestExportSuppressesSmallCells(t *testing.T) {
 	e.clock.t = day0.Add(24*time.Hour + 2*time.Hour)
 	for v := range 6 { // a hostile but popular event name
 		a.Record(analytics.Hit{SiteID: e.site.ID, Kind: analytics.KindEvent, Event: "=HYPERLINK(\"x\")", IP: ip(100 + v), UserAgent: chromeUA, Time: e.clock.t})
+		a.Record(analytics.Hit{SiteID: e.site.ID, Kind: analytics.KindEvent, Event: "x;=1+1;", IP: ip(100 + v), UserAgent: chromeUA, Time: e.clock.t})
 	}
 	flush(t, a)
 	x, err := e.reports.Export(context.Background(), staff.CLI, e.site, day0.Add(-24*time.Hour), day0.Add(24*time.Hour))
@@ -56,6 +58,11 @@ func TestExportSuppressesSmallCells(t *testing.T) {
 				if n != "< 5" {
 					t.Errorf("suppressed row shows a number: %v", rec)
 				}
+			}
+		}
+		for _, c := range rec {
+			if !csvsafe.Safe(c) { // Promise (issue 12, item 6): also after a ";", "," or tab
+				t.Errorf("cell %q holds a formula", c)
 			}
 		}
 		if strings.Contains(rec[4], "HYPERLINK") {

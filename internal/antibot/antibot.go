@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"net/netip"
 	"time"
 
 	"github.com/candor-dev/candor/internal/errs"
@@ -155,7 +154,7 @@ func (g *Guard) Check(ctx context.Context, s Submission) Verdict {
 	if s.Honeypot != "" {
 		return Verdict{Outcome: Honeypot, Reason: ReasonHoneypot}
 	}
-	if s.ClientIP != "" && !g.perIP.Allow(ipKey(s.ClientIP)) {
+	if s.ClientIP != "" && !g.perIP.Allow(limiter.ClientKey(s.ClientIP)) {
 		return Verdict{Outcome: RateLimited, Reason: ReasonIPRate}
 	}
 	now := g.cfg.Now()
@@ -253,23 +252,4 @@ func first(set, r Reason) Reason {
 		return set
 	}
 	return r
-}
-
-// ipKey is the per-IP limiter's key: the address itself, but an IPv6 address's /64,
-// since one subscriber line holds a whole /64 and a bot could walk it. Text that is
-// not an address is used as it is, at most 64 bytes of it.
-func ipKey(ip string) string {
-	a, err := netip.ParseAddr(ip)
-	if err != nil {
-		if len(ip) > 64 {
-			ip = ip[:64]
-		}
-		return ip
-	}
-	a = a.Unmap().WithZone("")
-	if a.Is6() {
-		p, _ := a.Prefix(64)
-		return p.String()
-	}
-	return a.String()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,9 +35,10 @@ type Filter struct {
 }
 
 // Store keeps the chain. Append runs in one transaction that reads the head (locking it
-// against concurrent appends), computes the hash with seal and stores both entry and head.
+// against concurrent appends), gets the entry to store (sequence, link and hash set)
+// and the new head from seal (given what the head holds) and stores both.
 type Store interface {
-	Append(ctx context.Context, e Entry, seal func(prevHash string, seq int64) string) (Entry, error)
+	Append(ctx context.Context, seal func(prevHead string, seq int64) (Entry, string)) (Entry, error)
 	List(ctx context.Context, f Filter) ([]Entry, error)
 	// Walk calls fn for every entry in sequence order, then returns the head's seq and
 	// hash, all read from one consistent snapshot (entries past the head included).
@@ -51,6 +53,7 @@ type Log struct {
 	store Store
 	mac   MAC
 	now   func() time.Time
+	cp    *checkpoint // nil: no checkpoint outside the database
 }
 
 // New returns a Log over store, chained with mac.
@@ -72,10 +75,17 @@ func (l *Log) Record(ctx context.Context, actor, action, subject string, detail 
 	for i := 0; i+1 < len(detail); i += 2 {
 		e.Detail[detail[i]] = detail[i+1]
 	}
-	_, err := l.store.Append(ctx, e, func(prev string, seq int64) string {
+	// The head stores the last hash and the keyed head; the store hands back what the
+	// head holds and stores what seal returns.
+	written, err := l.store.Append(ctx, func(prevHead string, seq int64) (Entry, string) {
+		prev, _ := splitHead(prevHead)
 		e.Seq, e.PrevHash = seq, prev
-		return l.hash(e)
+		e.Hash = l.hash(e)
+		return e, l.keyedHead(seq, e.Hash)
 	})
+	if err == nil {
+		l.note(written.Seq, written.Hash)
+	}
 	return err
 }
 
@@ -133,7 +143,21 @@ func (p Problem) String() string { return fmt.Sprintf("entry %d: %s", p.Seq, p.R
 func (l *Log) Verify(ctx context.Context) (n int64, problem *Problem, err error) {
 	var prevSeq int64
 	prevHash := ""
-	headSeq, headHash, err := l.store.Walk(ctx, func(e Entry) error {
+	var cpSeq int64
+	var cpHash string
+	cpKnown := false
+	if l.cp != nil {
+		seq, hash, mac, err := readCheckpoint(l.cp.path)
+		switch {
+		case err == nil && mac != l.headMAC(seq, hash):
+			return 0, &Problem{seq, "the checkpoint outside the database does not carry the key: it was edited or belongs to another installation"}, nil
+		case err == nil:
+			cpSeq, cpHash, cpKnown = seq, hash, true
+		case !os.IsNotExist(err):
+			return 0, nil, err
+		}
+	}
+	headSeq, storedHead, err := l.store.Walk(ctx, func(e Entry) error {
 		if problem != nil {
 			return nil
 		}
@@ -146,12 +170,16 @@ func (l *Log) Verify(ctx context.Context) (n int64, problem *Problem, err error)
 		case l.hash(e) != e.Hash:
 			problem = &Problem{e.Seq, "its content was changed after it was written"}
 		}
+		if cpKnown && e.Seq == cpSeq && e.Hash != cpHash && problem == nil {
+			problem = &Problem{e.Seq, "it differs from the checkpoint kept outside the database: the log was replaced or rolled back"}
+		}
 		prevSeq, prevHash = e.Seq, e.Hash
 		return nil
 	})
 	if err != nil || problem != nil {
 		return n, problem, err
 	}
+	headHash, headMAC := splitHead(storedHead)
 	switch {
 	case headSeq > prevSeq:
 		return n, &Problem{prevSeq, fmt.Sprintf("the log ends at entry %d but its head records entry %d: entries were removed from the end", prevSeq, headSeq)}, nil
@@ -159,6 +187,10 @@ func (l *Log) Verify(ctx context.Context) (n int64, problem *Problem, err error)
 		return n, &Problem{prevSeq, fmt.Sprintf("the log goes on to entry %d but its head records entry %d: the head was moved back", prevSeq, headSeq)}, nil
 	case headHash != prevHash:
 		return n, &Problem{prevSeq, "the head does not match the last entry: the head or the entry was replaced"}, nil
+	case headSeq > 0 && headMAC != l.headMAC(headSeq, headHash):
+		return n, &Problem{prevSeq, "the head does not carry the key: it was written without it, so entries may have been cut from the end (a head written before keyed heads is keyed by the next entry)"}, nil
+	case cpKnown && cpSeq > prevSeq:
+		return n, &Problem{prevSeq, fmt.Sprintf("the log ends at entry %d but the checkpoint kept outside the database records entry %d: %d entries are missing (cut from the end, or the database was rolled back)", prevSeq, cpSeq, cpSeq-prevSeq)}, nil
 	}
 	return n, nil, nil
 }

@@ -22,6 +22,7 @@ type fixture struct {
 	ctx context.Context
 	db  *sqldb.DB
 	log *audit.Log
+	mac audit.MAC
 }
 
 func newMAC(t *testing.T) audit.MAC {
@@ -36,7 +37,8 @@ func newMAC(t *testing.T) audit.MAC {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	db := dbtest.Open(t)
-	return &fixture{ctx: context.Background(), db: db, log: audit.New(sqldb.AuditStore{DB: db}, newMAC(t))}
+	mac := newMAC(t)
+	return &fixture{ctx: context.Background(), db: db, log: audit.New(sqldb.AuditStore{DB: db}, mac), mac: mac}
 }
 
 func (f *fixture) record(t *testing.T, actor, action, subject string, detail ...string) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strings"
 
 	"github.com/candor-dev/candor/internal/analytics"
@@ -93,6 +94,7 @@ func openApp(ctx context.Context, inv *invocation, needs appNeeds) (_ *app, err 
 		return nil, err
 	}
 	a.audit = audit.New(sqldb.AuditStore{DB: a.db}, a.sealer.Index)
+	a.audit.SetCheckpoint(filepath.Join(cfg.DataDir, "audit.checkpoint"), a.log)
 	a.staff, err = staff.NewService(ctx, sqldb.StaffStore{DB: a.db}, a.sealer, a.audit, staff.Options{
 		IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionAbsolute,
 	})
@@ -146,7 +148,7 @@ func openApp(ctx context.Context, inv *invocation, needs appNeeds) (_ *app, err 
 	a.shop = shop.New(sqldb.ShopStore{DB: a.db}, a.payment.proc, a.sealer, shop.LicenceSigner{Key: key}, a.audit, a.mailer, shop.Options{
 		Mode: cfg.Payment, PublicURL: publicURL, MailDomain: mailDomain(cfg), Seller: seller(cfg),
 		TaxRates: cfg.TaxRates, PricesIncludeTax: cfg.PricesIncludeTax,
-		DownloadTTL: cfg.DownloadTTL, OrderLinkTTL: cfg.OrderLinkTTL, Log: a.log,
+		DownloadTTL: cfg.DownloadTTL, OrderLinkTTL: cfg.OrderLinkTTL, CouponHold: cfg.CouponHold, Log: a.log,
 	})
 
 	// Visitor statistics: the site list (cached), reports, API tokens, weekly mails,

@@ -55,6 +55,7 @@ type Config struct {
 	PricesIncludeTax    bool
 	DownloadTTL         time.Duration // signed download links expire after this
 	OrderLinkTTL        time.Duration // signed order-page links expire after this
+	CouponHold          time.Duration // an unpaid order holds a use of a limited coupon this long
 
 	PendingTTL      time.Duration // unconfirmed subscriptions are deleted after this
 	ConfirmInterval time.Duration // at most one confirmation mail per address per interval

@@ -59,6 +59,7 @@ func (c Config) values() map[string]string {
 		"stripe-webhook-secret": c.StripeWebhookSecret, "licence-key": c.LicenceKey,
 		"tax-rate": taxRates(c.TaxRates), "prices-include-tax": boolText(c.PricesIncludeTax),
 		"download-ttl": c.DownloadTTL.String(), "order-link-ttl": c.OrderLinkTTL.String(),
+		"coupon-hold":    c.CouponHold.String(),
 		"stats-ip-limit": strconv.Itoa(c.StatsIPLimit), "geoip-city": c.GeoIPCity,
 	}
 	maps.Copy(m, c.keepValues())

@@ -278,6 +278,10 @@ var settings = []setting{
 		c.OrderLinkTTL, err = duration(v, time.Hour, 366*24*time.Hour)
 		return err
 	}},
+	{name: "coupon-hold", def: "30m", help: "how long an unpaid checkout holds a use of a coupon with a usage cap before the order fails and gives it back", set: func(c *Config, v string) (err error) {
+		c.CouponHold, err = duration(v, time.Minute, 24*time.Hour)
+		return err
+	}},
 	{name: "outbox-retention", def: "720h", help: "sent, dead and cancelled transactional mail (confirmations, replies, receipts) is deleted from the outbox this long after it finished", set: func(c *Config, v string) (err error) {
 		c.OutboxRetention, err = duration(v, time.Hour, 3660*24*time.Hour)
 		return err

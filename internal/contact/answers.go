@@ -8,6 +8,7 @@ import (
 
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/pii"
+	"github.com/candor-dev/candor/internal/textfield"
 )
 
 // Answer is a mail a person sent in answer to a reply (read from the inbox's mailbox by
@@ -51,7 +52,7 @@ func (s *Service) ReceiveAnswer(ctx context.Context, a Answer) (AnswerOutcome, e
 	if err != nil || s.EmailIndex(from) != rec.EmailIndex {
 		return AnswerStranger, nil
 	}
-	text, err := body("message", cutAnswer(a.Text))
+	text, err := body("message", cutAnswer(textfield.ShowReordering(a.Text)))
 	if err != nil {
 		return AnswerNoText, nil
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/contact"
+	"github.com/candor-dev/candor/internal/csvsafe"
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
@@ -399,7 +400,9 @@ func TestExport(t *testing.T) {
 	evil := contact.Submission{Name: "=HYPERLINK(\"http://x\")", Email: "evil@example.com", Subject: "+SUM(1,2)",
 		Message: "@cmd|' /C calc'!A0", Topic: "-1"}
 	a := e.receive(t, evil, contact.New)
-	b := e.receive(t, sample, contact.New)
+	semi := sample
+	semi.Name = "Bob;=1+1;"
+	b := e.receive(t, semi, contact.New)
 	if err := e.svc.AddNote(ctx, e.support, b, "\tTabbed note"); err != nil {
 		t.Fatal(err)
 	}
@@ -416,10 +419,13 @@ func TestExport(t *testing.T) {
 	}
 	for _, row := range rows[1:] {
 		for _, cell := range row {
-			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+			if !csvsafe.Safe(cell) {
 				t.Errorf("cell %q not neutralised", cell)
 			}
 		}
+	}
+	if rows[2][3] != "Bob;'=1+1;" { // Promise (issue 12, item 6): a spreadsheet splitting on ";" finds no formula either
+		t.Errorf("row %q", rows[2])
 	}
 	if rows[1][3] != "'=HYPERLINK(\"http://x\")" || rows[1][4] != "'+SUM(1,2)" || rows[1][11] != "'@cmd|' /C calc'!A0" || rows[1][5] != "'-1" {
 		t.Errorf("row %q", rows[1])
@@ -442,7 +448,7 @@ func TestExport(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if len(doc.Conversations) != 1 || doc.Conversations[0].Email != "ada@example.org" || doc.Conversations[0].Name != "Ada Lovelace" ||
+	if len(doc.Conversations) != 1 || doc.Conversations[0].Email != "ada@example.org" || doc.Conversations[0].Name != "Bob;=1+1;" ||
 		len(doc.Conversations[0].Messages) != 2 || doc.Conversations[0].Messages[1].Body != "Tabbed note" {
 		t.Errorf("json %s", buf.String())
 	}
@@ -587,10 +593,21 @@ func TestAnswersByMailJoinTheirConversation(t *testing.T) {
 		len(c.Messages[len(c.Messages)-1].Body) > contact.MaxNoteBytes {
 		t.Fatal("a long answer is not cut to the inbox's limit with a note saying so")
 	}
+	// Promise (issue 12, item 7): an answer by mail cannot be refused like a form, so a
+	// character that would reorder what staff read is shown as its code point instead.
+	if out, err := e.svc.ReceiveAnswer(ctx, contact.Answer{MessageID: "<bidi@x>", References: []string{thread}, From: "ada@example.org", Text: "pay \u202eTNUOCCA\u2069"}); err != nil || out != contact.AnswerAdded {
+		t.Fatalf("an answer with a bidi override: %s, %v", out, err)
+	}
+	if c, _ := e.svc.Get(ctx, e.support, id); c.Messages[len(c.Messages)-1].Body != "pay [U+202E]TNUOCCA[U+2069]" {
+		t.Errorf("an answer's bidi override is not made visible: %q", c.Messages[len(c.Messages)-1].Body)
+	}
+	if err := e.svc.Reply(ctx, e.support, id, "a reply \u202eevil"); !errs.Is(err, errs.Invalid) {
+		t.Errorf("a staff reply with a bidi override: %v; want it refused", err)
+	}
 	if out, _ := e.svc.ReceiveAnswer(ctx, contact.Answer{References: []string{thread}, From: "ada@example.org", Text: "again"}); out != contact.AnswerDuplicate {
 		t.Errorf("the same answer without a Message-ID, read again: %s; want duplicate", out)
 	}
-	if n := count(t, e.db, "SELECT COUNT(*) FROM contact_messages WHERE conversation_id = ?", id); n != 5 {
-		t.Errorf("%d messages; want the form's, the reply and three answers", n)
+	if n := count(t, e.db, "SELECT COUNT(*) FROM contact_messages WHERE conversation_id = ?", id); n != 6 {
+		t.Errorf("%d messages; want the form's, the reply and four answers", n)
 	}
 }

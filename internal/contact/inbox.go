@@ -11,6 +11,7 @@ import (
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/pii"
 	"github.com/candor-dev/candor/internal/staff"
+	"github.com/candor-dev/candor/internal/textfield"
 )
 
 // Paging limits of List.
@@ -243,6 +244,8 @@ func body(field, text string) (string, error) {
 		return "", errs.InvalidField(field, "The text holds characters that are not text.")
 	case len(text) > MaxNoteBytes:
 		return "", errs.InvalidField(field, fmt.Sprintf("The text may have at most %d characters.", MaxNoteBytes))
+	case strings.ContainsFunc(text, textfield.Reorders):
+		return "", errs.InvalidField(field, reordersMsg)
 	}
 	return text, nil
 }

@@ -25,6 +25,9 @@ type Submission struct {
 	Name, Email, Subject, Message, Topic string
 }
 
+// reordersMsg refuses a text holding a character that reorders what staff read.
+const reordersMsg = "The text holds characters that change the direction of text (U+202A–U+202E, U+2066–U+2069); please remove them."
+
 // Valid is a validated Submission, ready for Receive.
 type Valid struct {
 	name, email, subject, message, topic string
@@ -33,7 +36,8 @@ type Valid struct {
 // Validate checks a submission without storing it, so that the caller can refuse a
 // typo before spending the form's anti-bot challenge. Every error names its field
 // (errs.InvalidField). Name and subject may not hold line breaks or other control
-// characters (no header injection); the message may hold line breaks and tabs.
+// characters (no header injection); the message may hold line breaks and tabs, but no
+// bidirectional embedding, override or isolate (nothing may reorder what staff read).
 func (s *Service) Validate(in Submission) (Valid, error) {
 	return validate(in)
 }
@@ -65,6 +69,8 @@ func validate(in Submission) (Valid, error) {
 		return v, errs.InvalidField("message", fmt.Sprintf("The message may have at most %d characters.", MaxMessageBytes))
 	case strings.ContainsFunc(msg, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }):
 		return v, errs.InvalidField("message", "The message holds control characters.")
+	case strings.ContainsFunc(msg, textfield.Reorders):
+		return v, errs.InvalidField("message", reordersMsg)
 	}
 	topic, err := textfield.Line("topic", in.Topic, MaxTopicBytes, true)
 	if err != nil {

@@ -42,6 +42,10 @@ func TestValidate(t *testing.T) {
 			{Email: "a@example.org"}, {Email: "a@example.org", Message: "   \n "},
 			{Email: "a@example.org", Message: strings.Repeat("a", 10_001)},
 			{Email: "a@example.org", Message: "nul\x00byte"}, {Email: "a@example.org", Message: "bad\xff"},
+			// Promise (issue 12, item 7): no character that reorders what staff read
+			// (bidi embeddings, overrides and isolates) gets into the inbox.
+			{Email: "a@example.org", Message: "pay to \u202eTNUOCCA"}, {Email: "a@example.org", Message: "x\u2066y\u2069"},
+			{Email: "a@example.org", Message: "x\u202ay"},
 		},
 		"topic": {{Email: "a@example.org", Message: "x", Topic: strings.Repeat("t", 65)}, {Email: "a@example.org", Message: "x", Topic: "a\nb"}},
 	} {

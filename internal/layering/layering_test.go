@@ -44,7 +44,7 @@ var layers = map[string]string{
 	"internal/csvsafe": kernel, "internal/procsafe": kernel, "internal/licencekey": kernel, "internal/demo": kernel,
 	"internal/config": kernel, "internal/antibot": kernel, "licence": kernel, "internal/layering": kernel,
 	"internal/testkit": testkit, "internal/testkit/": testkit,
-	"internal/e2e":      tests, "internal/browser": tests,
+	"internal/e2e": tests, "internal/browser": tests,
 	"bench/": tools, "packaging": tools,
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/candor-dev/candor/internal/audit"
+	"github.com/candor-dev/candor/internal/csvsafe"
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/newsletter"
@@ -327,22 +328,22 @@ func queueTest(t *testing.T, e env, to string) int64 {
 func TestExportCSV(t *testing.T) {
 	ctx := context.Background()
 	e := setup(t)
-	importCSV(t, e, owner, "email,name\n=x@example.com,=1+2\n+y@example.com,+SUM(A1)\n-z@example.com,-2+3\nplain@example.com,Plain\n")
+	importCSV(t, e, owner, "email,name\n=x@example.com,=1+2\n+y@example.com,+SUM(A1)\n-z@example.com,-2+3\nplain@example.com,Plain\nbob@example.com,\"Bob;=1+1;\"\n")
 	var out bytes.Buffer
 	n, err := e.svc.ExportSubscribers(ctx, supporter, newsletter.SubscriberQuery{Status: newsletter.Confirmed}, &out)
-	if err != nil || n != 4 {
+	if err != nil || n != 5 {
 		t.Fatalf("export: %d, %v", n, err)
 	}
 	recs, err := csv.NewReader(&out).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(recs[0], ",") != strings.Join(newsletter.ExportHeader, ",") || len(recs) != 5 {
+	if strings.Join(recs[0], ",") != strings.Join(newsletter.ExportHeader, ",") || len(recs) != 6 {
 		t.Fatalf("export %q", recs)
 	}
 	for _, rec := range recs[1:] {
 		for _, c := range rec {
-			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+			if !csvsafe.Safe(c) { // Promise (issue 12, item 6): also after a ";", "," or tab
 				t.Errorf("cell %q starts a formula", c)
 			}
 		}
@@ -350,7 +351,7 @@ func TestExportCSV(t *testing.T) {
 	if !strings.Contains(fmt.Sprint(recs), "'=x@example.com '=1+2 confirmed news") {
 		t.Errorf("export %q", recs)
 	}
-	if text := auditText(t, e.db); !strings.Contains(text, "subscriber.export") || !strings.Contains(text, `"count":"4"`) || strings.Contains(text, "example.com") {
+	if text := auditText(t, e.db); !strings.Contains(text, "subscriber.export") || !strings.Contains(text, `"count":"5"`) || strings.Contains(text, "example.com") {
 		t.Errorf("export audit:\n%s", text)
 	}
 }

@@ -83,6 +83,8 @@ func (c *Campaign) validate() error {
 		return errs.InvalidField("subject", "The subject must be one line of at most 200 characters.")
 	case len(c.BodyMarkdown) > MaxBodyBytes || !utf8.ValidString(c.BodyMarkdown):
 		return errs.InvalidField("body", "The body is too long or not valid text.")
+	case hasImage(c.BodyMarkdown):
+		return errImages
 	case len(c.Lists) == 0:
 		return errs.InvalidField("lists", "Choose at least one list.")
 	case c.RatePerSecond < 0 || c.RatePerSecond > MaxRate:

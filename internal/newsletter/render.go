@@ -8,14 +8,18 @@ import (
 	"sync"
 
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/util"
 
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/pii"
 )
 
 // markdown renders staff-written Markdown. Raw HTML in the source is not passed through
-// (goldmark's default), so a campaign cannot smuggle scripts or tracking pixels.
-var markdown = goldmark.New()
+// (goldmark's default), and an image renders as its text (images.go), so a campaign
+// cannot smuggle scripts or tracking pixels.
+var markdown = goldmark.New(goldmark.WithRendererOptions(
+	renderer.WithNodeRenderers(util.Prioritized(imageAsText{}, 0))))
 
 // rendered is a campaign's body, rendered once and reused for every recipient.
 type rendered struct {

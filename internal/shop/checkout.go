@@ -6,8 +6,6 @@ import (
 	"encoding/base32"
 	"strings"
 
-	"golang.org/x/text/language"
-
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/pii"
 	"github.com/candor-dev/candor/internal/textfield"
@@ -77,16 +75,6 @@ func (s *Service) Quote(ctx context.Context, in CheckoutInput) (Quote, Product, 
 		return Quote{}, p, e, errs.InvalidField("quantity", "This edition has no price to pay, which the shop cannot take as an order.")
 	}
 	return q, p, e, nil
-}
-
-// NormalizeCountry validates an ISO 3166-1 alpha-2 country code and upper-cases it.
-func NormalizeCountry(cc string) (string, error) {
-	cc = strings.ToUpper(strings.TrimSpace(cc))
-	r, err := language.ParseRegion(cc)
-	if len(cc) != 2 || err != nil || !r.IsCountry() || r.String() != cc {
-		return "", errs.InvalidField("country", "Choose your country.")
-	}
-	return cc, nil
 }
 
 // StartCheckout validates the checkout form and creates a pending order, reserving a

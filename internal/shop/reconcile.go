@@ -16,20 +16,32 @@ const (
 	// AbandonAfter is how long an unpaid order stays pending before it fails and gives
 	// its coupon use back.
 	AbandonAfter = 24 * time.Hour
+	// DefaultCouponHold is how long an unpaid order with no payment in flight holds a
+	// use of a coupon with a usage cap (--coupon-hold) before it fails and gives the
+	// use back: one abandoned checkout must not keep other buyers from the coupon.
+	DefaultCouponHold = 30 * time.Minute
 )
 
 // Reconcile settles what the webhooks did not: attempts left charging or unknown
 // (the processor's answer was lost: the same request is sent again with the same
 // idempotency key, which returns the first payment rather than making a second),
-// payments awaiting 3-D Secure or a hosted page, orders abandoned unpaid, and refunds
-// left pending. It returns how many orders and refunds it looked at.
+// payments awaiting 3-D Secure or a hosted page, orders abandoned unpaid (those
+// holding a use of a limited coupon after CouponHold), and refunds left pending. It
+// returns how many orders and refunds it looked at.
 func (s *Service) Reconcile(ctx context.Context) (int, error) {
 	now := s.now().UTC()
-	orders, err := s.store.Unsettled(ctx, now.Add(-SettleAfter), now.Add(-AbandonAfter), 100)
+	held, err := s.store.CouponHolds(ctx, now.Add(-s.opts.CouponHold), 100)
 	if err != nil {
 		return 0, err
 	}
 	var errOut error
+	for _, o := range held {
+		errOut = errors.Join(errOut, s.abandon(ctx, o.Ref))
+	}
+	orders, err := s.store.Unsettled(ctx, now.Add(-SettleAfter), now.Add(-AbandonAfter), 100)
+	if err != nil {
+		return len(held), errors.Join(errOut, err)
+	}
 	for _, o := range orders {
 		if err := s.reconcileOrder(ctx, o, now); err != nil {
 			s.opts.Log.Warn("shop: reconciliation could not settle an order", "order", o.Ref, "err", err)
@@ -88,16 +100,21 @@ func (s *Service) reconcileOrder(ctx context.Context, o Order, now time.Time) er
 		}
 	}
 	if o.Status == Pending && o.AttemptState == AttemptOpen && now.Sub(o.CreatedAt) >= AbandonAfter {
-		return s.store.Update(ctx, OrderKey{Ref: o.Ref}, "", "", func(x *Order, tx OrderTx) error {
-			if x.Status != Pending || x.AttemptState != AttemptOpen {
-				return nil
-			}
-			x.Status = Failed
-			if x.CouponID != 0 {
-				return tx.ReleaseCoupon(ctx, x.CouponID)
-			}
-			return nil
-		})
+		return s.abandon(ctx, o.Ref)
 	}
 	return nil
+}
+
+// abandon fails an unpaid order with no payment in flight and gives its coupon use back.
+func (s *Service) abandon(ctx context.Context, ref string) error {
+	return s.store.Update(ctx, OrderKey{Ref: ref}, "", "", func(x *Order, tx OrderTx) error {
+		if x.Status != Pending || x.AttemptState != AttemptOpen {
+			return nil
+		}
+		x.Status = Failed
+		if x.CouponID != 0 {
+			return tx.ReleaseCoupon(ctx, x.CouponID)
+		}
+		return nil
+	})
 }

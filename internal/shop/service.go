@@ -57,6 +57,7 @@ type Options struct {
 	PricesIncludeTax bool
 	DownloadTTL      time.Duration // default 24 h
 	OrderLinkTTL     time.Duration // default 30 days
+	CouponHold       time.Duration // how long an unpaid order holds a use of a limited coupon; default DefaultCouponHold
 	Log              *slog.Logger
 }
 
@@ -77,6 +78,9 @@ type Service struct {
 func New(store Store, proc payment.Processor, sealer Sealer, signer Signer, audit Auditor, notify Notifier, o Options) *Service {
 	if o.DownloadTTL <= 0 {
 		o.DownloadTTL = 24 * time.Hour
+	}
+	if o.CouponHold <= 0 {
+		o.CouponHold = DefaultCouponHold
 	}
 	if o.OrderLinkTTL <= 0 {
 		o.OrderLinkTTL = 30 * 24 * time.Hour

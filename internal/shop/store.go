@@ -63,6 +63,9 @@ type SettlementStore interface {
 	// Unsettled returns orders whose attempt has been charging, unknown or awaiting
 	// action since before t, and pending orders created before abandon.
 	Unsettled(ctx context.Context, t, abandon time.Time, limit int) ([]Order, error)
+	// CouponHolds returns pending orders with no payment in flight that hold a use of
+	// a coupon with a usage cap, created before t.
+	CouponHolds(ctx context.Context, t time.Time, limit int) ([]Order, error)
 	// PendingRefunds returns refunds still pending since before t.
 	PendingRefunds(ctx context.Context, t time.Time, limit int) ([]Refund, error)
 }

@@ -14,20 +14,21 @@ type AuditStore struct{ DB *DB }
 
 // Append locks the head row (UPDATE … RETURNING takes the row lock on PostgreSQL; the
 // SQLite writer is already exclusive), then writes the entry and the new head.
-func (s AuditStore) Append(ctx context.Context, e audit.Entry, seal func(prevHash string, seq int64) string) (audit.Entry, error) {
+func (s AuditStore) Append(ctx context.Context, seal func(prevHead string, seq int64) (audit.Entry, string)) (audit.Entry, error) {
+	var e audit.Entry
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
 		var seq int64
 		var prev string
 		if err := tx.QueryRow(ctx, query("audit-next-seq")).Scan(&seq, &prev); err != nil {
 			return err
 		}
-		e.Hash = seal(prev, seq)
-		e.Seq, e.PrevHash = seq, prev
+		var head string
+		e, head = seal(prev, seq)
 		if _, err := tx.Exec(ctx, query("audit-append"),
-			seq, e.At.UnixMilli(), e.Actor, e.Action, e.Subject, audit.EncodeDetail(e.Detail), prev, e.Hash); err != nil {
+			e.Seq, e.At.UnixMilli(), e.Actor, e.Action, e.Subject, audit.EncodeDetail(e.Detail), e.PrevHash, e.Hash); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, query("audit-set-head"), e.Hash)
+		_, err := tx.Exec(ctx, query("audit-set-head"), head)
 		return err
 	})
 	return e, err

@@ -94,12 +94,13 @@ func (e *env) add(t *testing.T, email string, role staff.Role, password string) 
 	return m
 }
 
-// ip returns a fresh client address, so tests do not share a per-IP budget by accident.
+// ip returns a fresh client address in a /64 of its own, so tests do not share a per-IP
+// budget by accident.
 func (e *env) ip() string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.ipN++
-	return fmt.Sprintf("2001:db8::%x", e.ipN)
+	return fmt.Sprintf("2001:db8:%x::1", e.ipN)
 }
 
 func (e *env) signIn(email, password, code string) (staff.SignInResult, error) {

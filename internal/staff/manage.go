@@ -49,13 +49,17 @@ func (s *Service) Disable(ctx context.Context, actor Principal, id int64) (Membe
 	return m, err
 }
 
-// Enable lets a disabled member sign in again.
+// Enable lets a disabled member sign in again, and lifts every lock of the account.
 func (s *Service) Enable(ctx context.Context, actor Principal, id int64) (Member, error) {
-	return s.update(ctx, actor, id, "staff.enable", func(r *Record) error {
+	m, err := s.update(ctx, actor, id, "staff.enable", func(r *Record) error {
 		r.DisabledAt = time.Time{}
 		r.FailedLogins, r.LockedUntil = 0, time.Time{}
 		return nil
 	})
+	if err == nil {
+		s.failed.reset(id, "")
+	}
+	return m, err
 }
 
 // ResetPassword sets a new password chosen by a manager (the member must change it at
@@ -92,11 +96,18 @@ func (s *Service) ChangePassword(ctx context.Context, actor Principal, current, 
 	if err != nil {
 		return err
 	}
+	// Wrong current passwords count toward the account's lockout like wrong sign-ins,
+	// the session being the client: five lock this form for the session.
+	client := "session:" + keepHash
+	if s.lockedFor(r, client) {
+		return errs.E(errs.RateLimited, "Too many wrong passwords; please wait a quarter of an hour and try again.")
+	}
 	ok, err := s.hasher.Verify(ctx, r.PasswordHash, current)
 	if err != nil {
 		return err
 	}
 	if !ok {
+		_ = s.fail(ctx, r, "bad_current_password", client)
 		return errs.InvalidField("current", "The current password is wrong.")
 	}
 	if current == next {

@@ -14,10 +14,14 @@ import (
 type Options struct {
 	IdleTimeout      time.Duration // default 30 min
 	AbsoluteTimeout  time.Duration // default 12 h
-	LockoutThreshold int           // failures before an account locks; default 5
+	LockoutThreshold int           // failures from one client before the account locks for that client; default 5
 	LockoutDuration  time.Duration // default 15 min
-	HashConcurrency  int           // argon2id hashes at once; default 2
-	Issuer           string        // TOTP issuer shown in authenticator apps; default "Candor"
+
+	// AccountLockoutThreshold is how many failures from all clients together lock
+	// the account for everyone (distributed guessing); default 50.
+	AccountLockoutThreshold int
+	HashConcurrency         int    // argon2id hashes at once; default 2
+	Issuer                  string // TOTP issuer shown in authenticator apps; default "Candor"
 }
 
 func (o Options) withDefaults() Options {
@@ -29,6 +33,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.LockoutThreshold <= 0 {
 		o.LockoutThreshold = 5
+	}
+	if o.AccountLockoutThreshold <= 0 {
+		o.AccountLockoutThreshold = 50
 	}
 	if o.LockoutDuration <= 0 {
 		o.LockoutDuration = 15 * time.Minute
@@ -50,6 +57,7 @@ type Service struct {
 	hasher *Hasher
 	opts   Options
 	perIP  *limiter.Limiter[string] // sign-in attempts per client IP, in memory only
+	failed *clientFailures          // failures per account and client, in memory only
 	now    func() time.Time
 	dummy  string // a hash verified for unknown emails, so they take as long as known ones
 }
@@ -61,6 +69,7 @@ func NewService(ctx context.Context, store Store, sealer Sealer, auditor Auditor
 		store: store, sealer: sealer, audit: auditor, opts: opts,
 		hasher: NewHasher(opts.HashConcurrency),
 		perIP:  limiter.New[string](20, time.Minute, 100_000),
+		failed: newClientFailures(100_000),
 		now:    time.Now,
 	}
 	dummy, err := s.hasher.Hash(ctx, "candor-dummy-password")

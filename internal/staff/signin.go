@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/limiter"
 )
 
 // errSignIn is the one answer to every failed sign-in.
@@ -39,15 +40,20 @@ type SignInResult struct {
 }
 
 // SignIn checks credentials and opens a session. Every failure returns the same
-// unauthorized error; too many attempts from one IP return rate_limited.
+// unauthorized error; too many attempts from one client (an IPv4 address, an IPv6
+// /64) return rate_limited.
 func (s *Service) SignIn(ctx context.Context, in SignInInput) (SignInResult, error) {
-	if !s.perIP.Allow(in.IP) {
+	client := limiter.ClientKey(in.IP)
+	if client == "" {
+		client = "-" // no address known: such attempts are one client
+	}
+	if !s.perIP.Allow(client) {
 		return SignInResult{}, errs.E(errs.RateLimited, "Too many sign-in attempts; please wait a minute and try again.")
 	}
 	if in.PendingToken != "" && in.Password == "" {
-		return s.completeSecondFactor(ctx, in)
+		return s.completeSecondFactor(ctx, in, client)
 	}
-	r, err := s.checkPassword(ctx, in.Email, in.Password)
+	r, err := s.checkPassword(ctx, in.Email, in.Password, client)
 	if err != nil {
 		return SignInResult{}, err
 	}
@@ -59,16 +65,17 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput) (SignInResult, err
 			}
 			return SignInResult{Token: token, NeedCode: true}, nil
 		}
-		if err := s.checkSecondFactor(ctx, r, in.Code); err != nil {
+		if err := s.checkSecondFactor(ctx, r, in.Code, client); err != nil {
 			return SignInResult{}, err
 		}
 	}
-	return s.finishSignIn(ctx, r)
+	return s.finishSignIn(ctx, r, client)
 }
 
 // checkPassword finds the member and verifies the password, counting failures towards
-// the account's lockout. Unknown emails verify a dummy hash to take the same time.
-func (s *Service) checkPassword(ctx context.Context, email, password string) (Record, error) {
+// the lockout of the account for this client, and of the account. Unknown emails
+// verify a dummy hash to take the same time.
+func (s *Service) checkPassword(ctx context.Context, email, password, client string) (Record, error) {
 	_, index, err := s.emailIndex(email)
 	if err != nil {
 		_, _ = s.hasher.Verify(ctx, s.dummy, password)
@@ -89,54 +96,67 @@ func (s *Service) checkPassword(ctx context.Context, email, password string) (Re
 	}
 	switch {
 	case !r.DisabledAt.IsZero():
-		return Record{}, s.fail(ctx, r, "disabled", false)
-	case r.LockedUntil.After(s.now()):
-		return Record{}, s.fail(ctx, r, "locked", false)
+		return Record{}, s.fail(ctx, r, "disabled", "")
+	case s.lockedFor(r, client):
+		return Record{}, s.fail(ctx, r, "locked", "")
 	case !ok:
-		return Record{}, s.fail(ctx, r, "bad_password", true)
+		return Record{}, s.fail(ctx, r, "bad_password", client)
 	}
 	return r, nil
 }
 
-// fail audits a failed attempt and, when it counts, moves the account towards lockout.
-func (s *Service) fail(ctx context.Context, r Record, reason string, count bool) error {
+// lockedFor reports whether the account is locked for this client: by the client's own
+// failures, or for everyone.
+func (s *Service) lockedFor(r Record, client string) bool {
+	now := s.now()
+	return r.LockedUntil.After(now) || s.failed.locked(r.ID, client, now)
+}
+
+// fail audits a failed attempt and, when it counts (a client is given), moves the
+// account towards lockout for that client (LockoutThreshold) and for everyone
+// (AccountLockoutThreshold).
+func (s *Service) fail(ctx context.Context, r Record, reason, client string) error {
 	detail := []string{"reason", reason}
-	if count {
+	if client != "" {
+		now := s.now().UTC()
+		if until := s.failed.fail(r.ID, client, now, s.opts.LockoutThreshold, s.opts.LockoutDuration); !until.IsZero() {
+			detail = append(detail, "locked_until", until.Format(time.RFC3339))
+		}
 		updated, err := s.store.UpdateMember(ctx, r.ID, func(r *Record) error {
 			r.FailedLogins++
-			if r.FailedLogins >= s.opts.LockoutThreshold {
-				r.LockedUntil = s.now().UTC().Add(s.opts.LockoutDuration)
+			if r.FailedLogins >= s.opts.AccountLockoutThreshold {
+				r.LockedUntil = now.Add(s.opts.LockoutDuration)
 				r.FailedLogins = 0
 			}
 			return nil
 		})
-		if err == nil && updated.LockedUntil.After(s.now()) && !r.LockedUntil.After(s.now()) {
-			detail = append(detail, "locked_until", updated.LockedUntil.Format(time.RFC3339))
+		if err == nil && updated.LockedUntil.After(now) && !r.LockedUntil.After(now) {
+			detail = append(detail, "account_locked_until", updated.LockedUntil.Format(time.RFC3339))
 		}
 	}
 	_ = s.audit.Record(ctx, Subject(r.ID), "staff.signin_failed", Subject(r.ID), detail...)
 	return errSignIn
 }
 
-func (s *Service) completeSecondFactor(ctx context.Context, in SignInInput) (SignInResult, error) {
+func (s *Service) completeSecondFactor(ctx context.Context, in SignInInput, client string) (SignInResult, error) {
 	hash := HashToken(in.PendingToken)
 	sess, err := s.store.SessionByHash(ctx, hash)
 	if err != nil || !sess.MFAPending || s.now().Sub(sess.CreatedAt) > pendingLifetime {
 		return SignInResult{}, errSignIn
 	}
 	r, err := s.store.MemberByID(ctx, sess.StaffID)
-	if err != nil || !r.DisabledAt.IsZero() || r.LockedUntil.After(s.now()) {
+	if err != nil || !r.DisabledAt.IsZero() || s.lockedFor(r, client) {
 		return SignInResult{}, errSignIn
 	}
-	if err := s.checkSecondFactor(ctx, r, in.Code); err != nil {
+	if err := s.checkSecondFactor(ctx, r, in.Code, client); err != nil {
 		return SignInResult{}, err
 	}
 	_ = s.store.DeleteSession(ctx, hash) // the pending token is spent; a fresh one follows
-	return s.finishSignIn(ctx, r)
+	return s.finishSignIn(ctx, r, client)
 }
 
 // checkSecondFactor accepts a current TOTP code (once) or an unused recovery code.
-func (s *Service) checkSecondFactor(ctx context.Context, r Record, code string) error {
+func (s *Service) checkSecondFactor(ctx context.Context, r Record, code, client string) error {
 	secret, err := s.sealer.OpenString(ctxTOTP, r.TOTPSealed)
 	if err != nil {
 		return err
@@ -152,7 +172,7 @@ func (s *Service) checkSecondFactor(ctx context.Context, r Record, code string) 
 			return nil
 		})
 		if errors.Is(err, errTOTPReplayed) {
-			return s.fail(ctx, r, "totp_replayed", true)
+			return s.fail(ctx, r, "totp_replayed", client)
 		}
 		return err
 	}
@@ -163,10 +183,11 @@ func (s *Service) checkSecondFactor(ctx context.Context, r Record, code string) 
 			return nil
 		}
 	}
-	return s.fail(ctx, r, "bad_code", true)
+	return s.fail(ctx, r, "bad_code", client)
 }
 
-func (s *Service) finishSignIn(ctx context.Context, r Record) (SignInResult, error) {
+func (s *Service) finishSignIn(ctx context.Context, r Record, client string) (SignInResult, error) {
+	s.failed.reset(r.ID, client)
 	if _, err := s.store.UpdateMember(ctx, r.ID, func(r *Record) error {
 		r.FailedLogins, r.LockedUntil = 0, time.Time{}
 		return nil

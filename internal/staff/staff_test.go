@@ -225,49 +225,66 @@ func TestSignIn(t *testing.T) {
 	}
 }
 
-// Promise: only authorized personnel access personal data — an account locks after
-// five wrong passwords, refuses even the right one while locked, and opens again when
-// the lock expires or an owner re-enables it.
+// Promise: only authorized personnel access personal data — five wrong passwords from
+// one client lock the account for that client (even the right password is refused
+// there) until the lock expires or an owner re-enables the account; a success resets
+// the count.
+//
+// Promise (issue 12, item 9): the lockout is per account and client together, as
+// OWASP's guidance on lockout describes, so nobody can keep a member out by failing on
+// purpose: the right password plus TOTP from a client that has not failed still signs
+// in. Distributed guessing is still stopped: 50 failures from all clients together
+// lock the account for everyone.
 func TestLockout(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	const email, pw = "locky@example.com", "locky-password-12"
 	m := e.add(t, email, staff.Support, pw)
 	opts := e.svc.Options()
-	if opts.LockoutThreshold != 5 || opts.LockoutDuration != 15*time.Minute {
-		t.Fatalf("lockout defaults = %d, %v; want 5, 15m", opts.LockoutThreshold, opts.LockoutDuration)
+	if opts.LockoutThreshold != 5 || opts.LockoutDuration != 15*time.Minute || opts.AccountLockoutThreshold != 50 {
+		t.Fatalf("lockout defaults = %d, %d, %v; want 5, 50, 15m", opts.LockoutThreshold, opts.AccountLockoutThreshold, opts.LockoutDuration)
 	}
-	fail := func(n int) {
+	const attacker = "2001:db8:bad::1"
+	at := func(ip, password, code string) (staff.SignInResult, error) {
+		return e.svc.SignIn(e.ctx, staff.SignInInput{Email: email, Password: password, Code: code, IP: ip})
+	}
+	fail := func(ip string, n int) {
 		t.Helper()
 		for i := range n {
-			if _, err := e.signIn(email, "wrong-password-00", ""); !errs.Is(err, errs.Unauthorized) {
+			if _, err := at(ip, "wrong-password-00", ""); !errs.Is(err, errs.Unauthorized) {
 				t.Fatalf("wrong password #%d: %v", i+1, err)
 			}
+		}
+	}
+	refused := func(ip, what string) {
+		t.Helper()
+		if _, err := at(ip, pw, ""); !errs.Is(err, errs.Unauthorized) {
+			t.Fatalf("%s: right password gave %v; want unauthorized", what, err)
+		}
+	}
+	signsIn := func(ip, what string) {
+		t.Helper()
+		if res, err := at(ip, pw, ""); err != nil || res.Token == "" {
+			t.Fatalf("%s: %+v, %v; want a session", what, res, err)
 		}
 	}
 	locked := func(want bool) {
 		t.Helper()
 		got, err := e.svc.Get(e.ctx, staff.CLI, m.ID)
 		if err != nil || got.Locked != want {
-			t.Fatalf("Locked = %v, %v; want %v", got.Locked, err, want)
-		}
-	}
-	refused := func(what string) {
-		t.Helper()
-		if _, err := e.signIn(email, pw, ""); !errs.Is(err, errs.Unauthorized) {
-			t.Fatalf("%s: right password gave %v; want unauthorized", what, err)
+			t.Fatalf("Locked (for everyone) = %v, %v; want %v", got.Locked, err, want)
 		}
 	}
 
 	// Four failures do not lock, and a success resets the count.
-	fail(4)
+	fail(attacker, 4)
+	signsIn(attacker, "after four failures")
+	fail(attacker, 4)
+	fail(attacker, 1)
+	refused(attacker, "the failing client, while locked")
+	refused("2001:db8:bad:0:1::1", "another address in the failing client's /64")
 	locked(false)
-	e.mustSignIn(t, email, pw)
-	fail(4)
-	locked(false)
-	fail(1)
-	locked(true)
-	refused("while locked")
+	signsIn("2001:db8:900d::1", "a client that has not failed")
 
 	var lockedUntil string
 	for _, a := range e.auditActions(t, staff.Subject(m.ID)) {
@@ -280,19 +297,71 @@ func TestLockout(t *testing.T) {
 	}
 
 	e.clock.Advance(opts.LockoutDuration - time.Second)
-	refused("a second before the lock expires")
-	locked(true)
+	refused(attacker, "a second before the lock expires")
 	e.clock.Advance(2 * time.Second)
-	locked(false)
-	e.mustSignIn(t, email, pw)
+	signsIn(attacker, "after the lock expired")
 
-	// Locked again, an owner's Enable lifts the lock at once.
-	fail(5)
-	refused("locked again")
+	// Locked again, an owner's Enable lifts the lock at once. (Another attacker: the
+	// first has spent its sign-in attempts of the minute.)
+	const attacker2 = "2001:db8:bad2::1"
+	fail(attacker2, 5)
+	refused(attacker2, "locked again")
 	if _, err := e.svc.Enable(e.ctx, e.owner.Principal(), m.ID); err != nil {
 		t.Fatal(err)
 	}
-	e.mustSignIn(t, email, pw)
+	signsIn(attacker2, "after Enable")
+
+	// With a second factor, the member's own client still gets in while an attacker
+	// keeps failing from another.
+	secret, _ := e.enrol(t, m)
+	fail("2001:db8:bad3::1", 5)
+	if res, err := at("2001:db8:900d::2", pw, e.code(t, secret, 0)); err != nil || res.Token == "" {
+		t.Fatalf("password and TOTP from a client that has not failed: %+v, %v; want a session", res, err)
+	}
+
+	// Distributed guessing: 50 failures from clients of their own lock the account for
+	// everyone.
+	for i := range opts.AccountLockoutThreshold {
+		fail(fmt.Sprintf("2001:db8:%x:1::1", 0x1000+i), 1)
+	}
+	locked(true)
+	e.clock.Advance(30 * time.Second)
+	if _, err := at("2001:db8:900d::3", pw, e.code(t, secret, 0)); !errs.Is(err, errs.Unauthorized) {
+		t.Fatalf("after distributed guessing, a fresh client: %v; want unauthorized", err)
+	}
+}
+
+// Promise (issue 12, item 5): a stolen session is no password oracle: wrong current
+// passwords in the change-password form count toward the account's lockout, so the
+// fifth locks the change for that session and the account counts them too.
+func TestChangePasswordGuessesCountTowardLockout(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	const email, pw = "stolen@example.com", "stolen-password-12"
+	m := e.add(t, email, staff.Support, pw)
+	tok := e.mustSignIn(t, email, pw)
+	for i := range 5 {
+		err := e.svc.ChangePassword(e.ctx, m.Principal(), fmt.Sprintf("guess-password-%02d", i), "a-new-password-12", staff.HashToken(tok))
+		if !errs.Is(err, errs.Invalid) {
+			t.Fatalf("guess %d: %v; want invalid", i+1, err)
+		}
+	}
+	if err := e.svc.ChangePassword(e.ctx, m.Principal(), pw, "a-new-password-12", staff.HashToken(tok)); err == nil {
+		t.Fatal("after five wrong current passwords the session can still change the password (and so test guesses)")
+	}
+	var failures int
+	for _, a := range e.auditActions(t, staff.Subject(m.ID)) {
+		if a.Action == "staff.signin_failed" && a.Detail["reason"] == "bad_current_password" {
+			failures++
+		}
+	}
+	if failures != 5 {
+		t.Errorf("%d wrong current passwords audited as failures; want 5", failures)
+	}
+	e.clock.Advance(e.svc.Options().LockoutDuration + time.Second)
+	if err := e.svc.ChangePassword(e.ctx, m.Principal(), pw, "a-new-password-12", staff.HashToken(tok)); err != nil {
+		t.Fatalf("after the lock expired: %v", err)
+	}
 }
 
 // Promise: only authorized personnel access personal data — password guessing from one
@@ -331,6 +400,25 @@ func TestPerIPLimit(t *testing.T) {
 	}
 	if dump := e.dumpTables(t, "staff", "staff_sessions", "audit_log", "settings"); strings.Contains(dump, "203.0.113") {
 		t.Fatal("a client IP address was stored")
+	}
+}
+
+// Promise (issue 12, item 10): the sign-in throttle keys an IPv6 client by its /64, as
+// the anti-bot limits do: walking the addresses of one subscriber line buys no guesses.
+func TestPerIPLimitIPv6Prefix(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for i := range 20 {
+		in := staff.SignInInput{Email: fmt.Sprintf("guess%d@example.com", i), Password: "guess-password-1", IP: fmt.Sprintf("2001:db8:77:1::%x", i+1)}
+		if _, err := e.svc.SignIn(e.ctx, in); !errs.Is(err, errs.Unauthorized) {
+			t.Fatalf("attempt %d: %v; want unauthorized (not yet throttled)", i+1, err)
+		}
+	}
+	if _, err := e.svc.SignIn(e.ctx, staff.SignInInput{Email: ownerEmail, Password: ownerPassword, IP: "2001:db8:77:1:ffff::1"}); !errs.Is(err, errs.RateLimited) {
+		t.Fatalf("another address in the same /64: %v; want rate_limited", err)
+	}
+	if res, err := e.svc.SignIn(e.ctx, staff.SignInInput{Email: ownerEmail, Password: ownerPassword, IP: "2001:db8:77:2::1"}); err != nil || res.Token == "" {
+		t.Fatalf("the next /64: %+v, %v; want a session", res, err)
 	}
 }
 

@@ -42,3 +42,28 @@ func check(field, v string, max int, optional bool, bad func(rune) bool, badMsg 
 	}
 	return v, nil
 }
+
+// Reorders reports whether r is a bidirectional embedding, override or isolate
+// (U+202A–U+202E, U+2066–U+2069): a character that makes a reader see text in another
+// order than it was written. The plain marks (U+200E, U+200F, U+061C) do not reorder
+// text and are left to free text, where right-to-left writers use them.
+func Reorders(r rune) bool {
+	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
+}
+
+// ShowReordering replaces every character Reorders reports by its code point in
+// brackets ("[U+202E]"), for text that cannot be refused (a mail already received).
+func ShowReordering(s string) string {
+	if !strings.ContainsFunc(s, Reorders) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if Reorders(r) {
+			fmt.Fprintf(&b, "[U+%04X]", r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -42,3 +42,14 @@ func TestLineAndText(t *testing.T) {
 		t.Errorf("not trimmed: %q", v)
 	}
 }
+
+func TestReordering(t *testing.T) {
+	if got := ShowReordering("a\u202Eb\u2066c\u200Fd"); got != "a[U+202E]b[U+2066]c\u200Fd" {
+		t.Errorf("ShowReordering: %q", got)
+	}
+	for _, r := range []rune{0x202A, 0x202E, 0x2066, 0x2069} {
+		if !Reorders(r) {
+			t.Errorf("%U does not count as reordering", r)
+		}
+	}
+}

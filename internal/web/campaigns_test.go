@@ -34,7 +34,13 @@ func TestCampaignPages(t *testing.T) {
 	if !strings.Contains(r.body, "Choose at least one list") || !strings.Contains(r.body, "&lt;script&gt;alert(&#34;subject&#34;)") {
 		t.Errorf("bad form:\n%.2000s", r.body)
 	}
-	body := "# Issue 1\n\nHello **there**.\n\n<script>alert('body')</script>\n\n![pixel](https://tracker.example/p.gif)"
+	// The editor refuses a remote image and says why (issue 12, item 11).
+	r = c.post("/admin/campaigns", url.Values{"subject": {"S"}, "body": {"![pixel](https://tracker.example/p.gif)"}, "lists": {list}, "rate": {"10"}})
+	want(t, r, http.StatusBadRequest)
+	if !strings.Contains(r.body, "Campaigns cannot show images") {
+		t.Errorf("an image in a campaign is not refused with its reason:\n%.2000s", r.body)
+	}
+	body := "# Issue 1\n\nHello **there**.\n\n<script>alert('body')</script>"
 	r = c.post("/admin/campaigns", url.Values{"subject": {xssSubject}, "body": {body}, "lists": {list}, "rate": {"10"}})
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("create: %d\n%.2000s", r.StatusCode, r.body)

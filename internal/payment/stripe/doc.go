@@ -13,5 +13,5 @@
 //     one is refused), and stripe-go's network retries reuse it, so a lost answer is
 //     retried without charging twice.
 //   - Webhooks are verified over the raw body with the endpoint's signing secret and a
-//     300 s tolerance; without a secret every webhook is refused.
+//     300 s tolerance either way; without a secret every webhook is refused.
 package stripe

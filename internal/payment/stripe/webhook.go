@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	sg "github.com/stripe/stripe-go/v85"
@@ -12,11 +14,23 @@ import (
 	"github.com/candor-dev/candor/internal/payment"
 )
 
-// WebhookTolerance is how old a webhook's signed timestamp may be.
+// WebhookTolerance is how far a webhook's signed timestamp may be from now, either
+// way: older is a replay, newer a signature made ahead of time (or a clock far off).
 const WebhookTolerance = 300 * time.Second
 
+// signedAt is the t= timestamp of a Stripe-Signature header, false when there is none.
+func signedAt(header string) (time.Time, bool) {
+	for part := range strings.SplitSeq(header, ",") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "t="); ok {
+			sec, err := strconv.ParseInt(v, 10, 64)
+			return time.Unix(sec, 0), err == nil
+		}
+	}
+	return time.Time{}, false
+}
+
 // ParseWebhook verifies a webhook's Stripe-Signature header over the raw body with
-// the endpoint's signing secret (tolerance WebhookTolerance; the event's API version
+// the endpoint's signing secret (tolerance WebhookTolerance both ways; the event's API version
 // may differ from stripe-go's) and maps the event. A missing, wrong or stale
 // signature, or no configured secret, is an error wrapping payment.ErrBadSignature;
 // a malformed payload is another error. Events the shop does not act on are
@@ -24,6 +38,11 @@ const WebhookTolerance = 300 * time.Second
 func (c *Client) ParseWebhook(payload []byte, signatureHeader string) (payment.Event, error) {
 	if c.webhookSecret == "" {
 		return payment.Event{}, fmt.Errorf("stripe: no webhook signing secret configured: %w", payment.ErrBadSignature)
+	}
+	// stripe-go refuses only old timestamps; a future one beyond the tolerance is
+	// refused here, so the skew is bounded both ways.
+	if at, ok := signedAt(signatureHeader); ok && at.After(time.Now().Add(WebhookTolerance)) {
+		return payment.Event{}, fmt.Errorf("stripe: %w (timestamp too far in the future)", payment.ErrBadSignature)
 	}
 	ev, err := webhook.ConstructEventWithOptions(payload, signatureHeader, c.webhookSecret,
 		webhook.ConstructEventOptions{Tolerance: WebhookTolerance, IgnoreAPIVersionMismatch: true})

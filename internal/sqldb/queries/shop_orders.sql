@@ -67,3 +67,13 @@ SELECT
     COALESCE(SUM(CASE WHEN created_at >= ? AND created_at < ? THEN 1 ELSE 0 END), 0),
     COALESCE(SUM(CASE WHEN paid_at >= ? AND paid_at < ? THEN 1 ELSE 0 END), 0)
     FROM shop_orders WHERE (created_at >= ? AND created_at < ?) OR (paid_at >= ? AND paid_at < ?);
+
+-- name: coupon-holds
+SELECT id, ref, status, mode, email_index, email_sealed, name_sealed, country, product_id, edition_id,
+    product_slug, edition_slug, product_name, edition_name, seats, term_days, quantity, currency, unit_amount,
+    subtotal, discount, tax, tax_rate, tax_inclusive, total, COALESCE(coupon_id, 0), coupon_code, refunded,
+    refund_reserved, attempt, attempt_state, attempt_at, last_error, method_id, payment_id, session_id,
+    card_brand, card_last4, card_exp_month, card_exp_year, COALESCE(invoice_no, 0), created_at, updated_at, paid_at
+    FROM shop_orders WHERE status = 'pending' AND attempt_state = 'open'
+    AND created_at < ? AND coupon_id IN (SELECT id FROM shop_coupons WHERE max_uses > 0)
+    ORDER BY id LIMIT ?;
