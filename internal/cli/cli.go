@@ -55,7 +55,7 @@ func commands() []command {
 		{"keys", "rotate", "add a new data key and re-seal personal data with it", runKeys},
 		{"products", "add|list", "add products to the shop's catalogue, or list it", runProducts},
 		{"licence", "verify|public-key", "check a licence key, or print the key that checks them", runLicence},
-		{"audit", "verify", "check that no audit log entry was changed or removed", runAudit},
+		{"audit", "verify|privacy", "check the audit log's chain, or every promise of the privacy policy", runAudit},
 		{"config", "", "print the effective configuration, secrets redacted", runConfig},
 		{"version", "", "print the version", runVersion},
 	}

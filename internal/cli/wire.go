@@ -29,6 +29,7 @@ import (
 // Commands take what they need from it; `candor serve` hands it to the web server.
 type app struct {
 	cfg     config.Config
+	getenv  func(string) string // the environment the configuration was read from
 	log     *slog.Logger
 	db      *sqldb.DB
 	keyring *pii.Keyring
@@ -71,7 +72,7 @@ type appNeeds struct {
 // says to run `candor migrate`. On an error, whatever was opened is closed.
 func openApp(ctx context.Context, inv *invocation, needs appNeeds) (_ *app, err error) {
 	cfg := inv.cfg
-	a := &app{cfg: cfg, log: newLogger(cfg, inv.env.Stderr)}
+	a := &app{cfg: cfg, getenv: inv.env.Getenv, log: newLogger(cfg, inv.env.Stderr)}
 	defer func() {
 		if err != nil {
 			a.Close()

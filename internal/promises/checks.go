@@ -21,7 +21,7 @@ func Checks() []Check {
 		{ID: "egress", Title: "Outbound connections only to allowed destinations", Promise: promiseNotShared, run: checkEgress,
 			Help: "red when a destination Candor connects to is outside the allowlist of outbound connections (today: the configured relay, mailbox, card processor and ACME; a processor over plain http off loopback is refused)"},
 		{ID: "retention", Title: "Nothing kept past its retention period", Promise: promisePurpose, run: checkRetention,
-			Help: "red when, for a time-bound retention rule of docs/privacy.md, records older than the rule's period plus a grace of one job interval are still stored"},
+			Help: "red when, for a time-bound retention rule of docs/privacy.md, records older than the rule's period plus a grace of two runs of the hourly retention job (2 h) are still stored"},
 		{ID: "card-numbers", Title: "No card number on disk", Promise: promiseNoCard, run: checkCards,
 			Help: "red when a Luhn-valid run of 13 to 19 digits that starts like a card number (2–6) is found in any file of the data directory or the database's files (database, WAL, logs, backups, temporary files; .gz files decompressed, .age backups skipped as encrypted); on PostgreSQL the text of every table is read too"},
 		{ID: "stats-no-ip", Title: "No IP address in the statistics", Promise: promiseBroad, run: checkStatsIPs,
