@@ -75,7 +75,7 @@ func (s *CardScanner) add(c byte) {
 func (s *CardScanner) end(after byte) {
 	run, over := s.run, s.over
 	s.run, s.over, s.pendingSep = s.run[:0], false, 0
-	if len(run) == 0 || over || wordByte(s.before) || wordByte(after) {
+	if len(run) == 0 || over || alnum(s.before) || alnum(after) {
 		return
 	}
 	groups := bytes.FieldsFunc(run, func(r rune) bool { return r == ' ' || r == '-' })
@@ -91,6 +91,9 @@ func (s *CardScanner) end(after byte) {
 		}
 	}
 }
+
+// alnum: a letter or digit (a run glued to one is part of a token, like a hash).
+func alnum(c byte) bool { return c != '_' && wordByte(c) }
 
 // groupedCard: one separator throughout, groups of 3 to 6 digits, 13 to 19 in all.
 func groupedCard(run []byte, groups [][]byte) bool {
