@@ -26,8 +26,20 @@ type CardScanner struct {
 
 // Write scans p; it never fails.
 func (s *CardScanner) Write(p []byte) (int, error) {
-	for _, c := range p {
-		s.feed(c)
+	for i := 0; i < len(p); i++ {
+		if len(s.run) == 0 && !s.over && s.pendingSep == 0 { // outside a run: skip to the next digit
+			j := i
+			for j < len(p) && (p[j] < '0' || p[j] > '9') {
+				j++
+			}
+			if j > i {
+				s.prev = p[j-1]
+				if i = j; i == len(p) {
+					break
+				}
+			}
+		}
+		s.feed(p[i])
 	}
 	return len(p), nil
 }

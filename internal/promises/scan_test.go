@@ -67,3 +67,16 @@ func TestContainsIP(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCountCards measures the scanner's throughput over text with digits, words
+// and hashes (go test -bench CountCards ./internal/promises/).
+func BenchmarkCountCards(b *testing.B) {
+	line := `time=2026-12-07T23:42:11Z level=INFO msg="mail sent" id=1733615487000 hash=e3b0c44298fc1c149afbf4c8996fb924 path=/pricing` + "\n"
+	data := []byte(strings.Repeat(line, (1<<20)/len(line)))
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := CountCards(strings.NewReader(string(data))); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
