@@ -11,7 +11,8 @@ func runAudit(ctx context.Context, inv *invocation) error {
 	if len(inv.args) > 0 && inv.args[0] == "privacy" {
 		return runAuditPrivacy(ctx, inv)
 	}
-	a, err := openSubcommand(ctx, inv, "verify", "Checks the audit log's hash chain; exits 1 and names the first entry that does not fit.")
+	a, err := openSubcommand(ctx, inv, "verify", "Checks the audit log's hash chain; exits 1 and names the first entry that does not fit.\n"+
+		"candor audit privacy checks every promise of the privacy policy (candor audit privacy --help).")
 	if err != nil {
 		return err
 	}

@@ -90,3 +90,26 @@ func (d *Daily) compose(sealed string, n int, now time.Time) (mail.Queued, error
 		Headers: map[string]string{"Auto-Submitted": "auto-generated"},
 	}}, d.MailDomain, now)
 }
+
+// Latest returns, for the Promises page, every check in the order of Checks with its
+// title, promise and last stored result; a check that has not run yet has StatusNotRun.
+func Latest(ctx context.Context, l Ledger) ([]Result, error) {
+	stored, err := l.LastResults(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]Result{}
+	for _, r := range stored {
+		byID[r.ID] = r
+	}
+	var out []Result
+	for _, c := range Checks() {
+		r, ok := byID[c.ID]
+		if !ok {
+			r = Result{ID: c.ID, Status: StatusNotRun, Message: "not run yet"}
+		}
+		r.Title, r.Promise = c.Title, c.Promise
+		out = append(out, r)
+	}
+	return out, nil
+}

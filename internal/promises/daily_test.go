@@ -72,11 +72,15 @@ func TestDailyMailsOwnersWhenACheckTurnsRed(t *testing.T) {
 	}
 	c := &chain{}
 	dir := t.TempDir()
+	l := &ledger{}
+	if latest, err := Latest(context.Background(), l); err != nil || len(latest) != len(Checks()) || latest[0].Status != StatusNotRun || latest[0].Red() {
+		t.Fatalf("before any run: %+v, %v", latest, err)
+	}
 	d := &Daily{
 		Inputs: func() Inputs {
 			return Inputs{Files: []string{dir}, MailLimit: mail.DeadAfter, Data: noData{}, Chain: c}
 		},
-		Ledger: &ledger{}, Owners: o, Sealer: sealer, PublicURL: "https://candor.example", MailDomain: "candor.example",
+		Ledger: l, Owners: o, Sealer: sealer, PublicURL: "https://candor.example", MailDomain: "candor.example",
 	}
 	for i, step := range []struct {
 		broken bool
@@ -90,6 +94,10 @@ func TestDailyMailsOwnersWhenACheckTurnsRed(t *testing.T) {
 		if len(rep.Red()) != map[bool]int{false: 0, true: 1}[step.broken] {
 			t.Fatalf("run %d: red %+v", i, rep.Red())
 		}
+	}
+	latest, err := Latest(context.Background(), l)
+	if err != nil || latest[7].ID != "audit-chain" || latest[7].Status != StatusFinding || latest[7].Promise == "" {
+		t.Fatalf("the Promises page's view: %+v, %v", latest, err)
 	}
 	for _, q := range o.queued {
 		text, err := sealer.OpenString(mail.SealContent, q.ContentSealed)

@@ -15,6 +15,8 @@ const (
 	StatusOK      Status = "ok"
 	StatusFinding Status = "finding"
 	StatusError   Status = "error"
+	// StatusNotRun is what Latest gives a check that has not run yet: neither green nor red.
+	StatusNotRun Status = "not run"
 )
 
 // Result is one check's outcome, as the command prints it and the Promises page shows it.
@@ -29,7 +31,7 @@ type Result struct {
 }
 
 // Red reports whether the result is a finding or an error.
-func (r Result) Red() bool { return r.Status != StatusOK }
+func (r Result) Red() bool { return r.Status == StatusFinding || r.Status == StatusError }
 
 // Report is one run of every check.
 type Report struct {
