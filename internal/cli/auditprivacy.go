@@ -100,7 +100,7 @@ func (a *app) privacyInputs() promises.Inputs {
 		Grace:      retentionGrace,
 		Files:      a.dataFiles(),
 		ReadTables: a.db.Dialect == sqldb.Postgres,
-		Egress:     EgressDestinations(cfg),
+		Egress:     EgressDestinations(cfg, a.getenv),
 		MailLimit:  mail.DeadAfter,
 		Data:       sqldb.PromiseStore{DB: a.db},
 		Chain:      a.audit,
@@ -148,9 +148,11 @@ func (a *app) dataFiles() []string {
 // EgressDestinations is the hook of the egress check: the outside hosts this
 // configuration connects to, each marked allowed or not. Until internal/egress holds
 // the allowlist, it is derived here from the settings, and only a card processor
-// reached over plain http off loopback is refused; the coordinator replaces its body
-// with the egress package's list (allowed destinations and refused attempts).
-func EgressDestinations(cfg config.Config) []promises.Destination {
+// reached over plain http off loopback, or through a proxy that only the environment
+// names (HTTPS_PROXY, which the card processor's client honours), is refused; the
+// coordinator replaces its body with the egress package's list (allowed destinations
+// and refused attempts).
+func EgressDestinations(cfg config.Config, getenv func(string) string) []promises.Destination {
 	var out []promises.Destination
 	add := func(what string, u *url.URL) {
 		if u != nil {
@@ -164,6 +166,13 @@ func EgressDestinations(cfg config.Config) []promises.Destination {
 		if cfg.StripeAPI.Scheme != "https" && !config.IsLoopback(hostPort(cfg.StripeAPI)) {
 			last := &out[len(out)-1]
 			last.Allowed, last.Why = false, "plain http off loopback"
+		}
+		for _, v := range []string{"HTTPS_PROXY", "https_proxy", "ALL_PROXY"} {
+			if proxy, err := url.Parse(getenv(v)); err == nil && proxy.Host != "" {
+				out = append(out, promises.Destination{What: "proxy (" + v + ")", Host: proxy.Host,
+					Why: "a proxy named only by the environment sees every card payment"})
+				break
+			}
 		}
 	}
 	if len(cfg.ACMEDomains) > 0 {

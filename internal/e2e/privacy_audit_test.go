@@ -77,6 +77,10 @@ func TestAuditPrivacyFindsEachPlantedFinding(t *testing.T) {
 			return nil, []string{"--payment", "hosted", "--stripe-key", "sk_test_audit", "--stripe-webhook-secret", "whsec_audit",
 				"--stripe-api", "http://stripe.example.com:12111"}
 		}},
+		{"card processor through a proxy from the environment", "egress", func(*testing.T, *install, *sql.DB) (func(string) string, []string) {
+			return environ("HTTPS_PROXY", "http://proxy.example:3128"), []string{"--payment", "hosted", "--stripe-key", "sk_test_audit",
+				"--stripe-webhook-secret", "whsec_audit"}
+		}},
 		{"an overdue row", "retention", func(t *testing.T, _ *install, db *sql.DB) (func(string) string, []string) {
 			exec(t, db, "INSERT INTO shop_payment_events (event_id, type, received_at) VALUES ('evt_audit', 'charge.succeeded', 1000)")
 			return nil, nil

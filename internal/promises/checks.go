@@ -19,7 +19,7 @@ func Checks() []Check {
 		{ID: "tls-public", Title: "TLS on a public address", Promise: promiseEncrypted, run: checkTLS,
 			Help: "red when Candor listens on a public address with neither its own TLS (--tls-cert, --acme-domain) nor an https public URL (a proxy terminating TLS)"},
 		{ID: "egress", Title: "Outbound connections only to allowed destinations", Promise: promiseNotShared, run: checkEgress,
-			Help: "red when a destination Candor connects to is outside the allowlist of outbound connections (today: the configured relay, mailbox, card processor and ACME; a processor over plain http off loopback is refused)"},
+			Help: "red when a destination Candor connects to is outside the allowlist of outbound connections (today: the configured relay, mailbox, card processor and ACME; a processor over plain http off loopback, or through a proxy only the environment names, is refused)"},
 		{ID: "retention", Title: "Nothing kept past its retention period", Promise: promisePurpose, run: checkRetention,
 			Help: "red when, for a time-bound retention rule of docs/privacy.md, records older than the rule's period plus a grace of two runs of the hourly retention job (2 h) are still stored"},
 		{ID: "card-numbers", Title: "No card number on disk", Promise: promiseNoCard, run: checkCards,
