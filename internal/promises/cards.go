@@ -21,7 +21,7 @@ type CardScanner struct {
 	before     byte // the byte before the run (0 at the start)
 	prev       byte
 	pendingSep byte // a separator after a digit, until we know whether a digit follows
-	Hits       int
+	Hits       int  // card numbers found so far
 }
 
 // Write scans p; it never fails.
