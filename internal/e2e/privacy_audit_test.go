@@ -3,6 +3,7 @@ package e2e
 import (
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -188,7 +189,7 @@ func TestAuditPrivacyGreenOnDemoAndDailyRunInServe(t *testing.T) {
 		t.Fatalf("audit privacy on a clean demo: %v, red %+v", err, rep.Red())
 	}
 	out, err := in.candor("", nil, append([]string{"audit", "privacy", "--demo"}, in.args()...)...)
-	if err != nil || !strings.Contains(out, "CHECK") || !strings.Contains(out, "9 ok, 0 findings, 0 errors") {
+	if err != nil || !strings.Contains(out, "CHECK") || !strings.Contains(out, fmt.Sprintf("%d ok, 0 findings, 0 errors", len(promises.Checks()))) {
 		t.Fatalf("audit privacy's table: %v\n%s", err, out)
 	}
 
