@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/candor-dev/candor/internal/errs"
@@ -9,8 +10,8 @@ import (
 )
 
 // overdue holds, for each time-bound retention rule, the counts of what its step of
-// the retention job (retention.go and the domain stores) deletes or blanks: each query
-// takes the rule's cut-off as its one argument. A rule with two kinds of record sums
+// the retention job (retention.go and the domain stores) deletes or blanks: each ? of a
+// query is the rule's cut-off. A rule with two kinds of record sums
 // two counts.
 var overdue = map[string][]string{
 	privacy.RulePending: {"SELECT COUNT(*) FROM subscribers WHERE status = 'pending' AND confirmation_sent_at < ?"},
@@ -39,7 +40,11 @@ func (s PromiseStore) Overdue(ctx context.Context, rule string, before time.Time
 	var total int64
 	for _, q := range qs {
 		var n int64
-		if err := s.DB.QueryRow(ctx, q, toMillis(before)).Scan(&n); err != nil {
+		args := make([]any, strings.Count(q, "?"))
+		for i := range args {
+			args[i] = toMillis(before)
+		}
+		if err := s.DB.QueryRow(ctx, q, args...).Scan(&n); err != nil {
 			return 0, translate(err)
 		}
 		total += n
