@@ -56,7 +56,7 @@ func commands() []command {
 		{"products", "add|list", "add products to the shop's catalogue, or list it", runProducts},
 		{"licence", "verify|public-key", "check a licence key, or print the key that checks them", runLicence},
 		{"data", "find|export|erase", "answer a person's data request: find, export or erase what is held under an email", runData},
-		{"audit", "verify", "check that no audit log entry was changed or removed", runAudit},
+		{"audit", "verify|privacy", "check the audit log's chain, or every promise of the privacy policy", runAudit},
 		{"backup", "--to FILE", "write a consistent copy of the database, encrypted to the vendor's age key", runBackup},
 		{"restore", "--from FILE", "restore a backup into an empty data directory and verify it", runRestore},
 		{"config", "", "print the effective configuration, secrets redacted", runConfig},

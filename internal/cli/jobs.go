@@ -27,6 +27,7 @@ func (a *app) jobs() []job {
 			return int64(n), err
 		}},
 		{"queue the weekly statistics mails", 10 * time.Minute, a.weekly.Send},
+		{"check the privacy promises (candor audit privacy)", 24 * time.Hour, a.auditPrivacyDaily},
 	}
 	if p := a.answers; p != nil {
 		jobs = append(jobs, job{"read answers from the contact mailbox", a.cfg.ContactIMAPEvery, func(ctx context.Context) (int64, error) {

@@ -31,6 +31,7 @@ import (
 // Commands take what they need from it; `candor serve` hands it to the web server.
 type app struct {
 	cfg     config.Config
+	getenv  func(string) string // the environment the configuration was read from
 	log     *slog.Logger
 	out     *egress.Dialer // the one way out: every outbound connection is dialled by it
 	db      *sqldb.DB
@@ -74,7 +75,7 @@ type appNeeds struct {
 // says to run `candor migrate`. On an error, whatever was opened is closed.
 func openApp(ctx context.Context, inv *invocation, needs appNeeds) (_ *app, err error) {
 	cfg := inv.cfg
-	a := &app{cfg: cfg, log: newLogger(cfg, inv.env.Stderr)}
+	a := &app{cfg: cfg, getenv: inv.env.Getenv, log: newLogger(cfg, inv.env.Stderr)}
 	a.out = egress.FromConfig(cfg, a.log) // the one way out: relay, mailbox, card processor, ACME
 	defer func() {
 		if err != nil {

@@ -39,7 +39,7 @@ var layers = map[string]string{
 	"internal/staff": domain, "internal/audit": domain, "internal/newsletter": domain, "internal/contact": domain,
 	"internal/analytics": domain, "internal/analytics/accesslog": domain, "internal/analytics/classify": domain,
 	"internal/shop": domain, "internal/payment": domain, "internal/mail": domain,
-	"internal/privacy": domain, "internal/privacy/": domain,
+	"internal/privacy": domain, "internal/privacy/": domain, "internal/promises": domain,
 	"internal/pii": kernel, "internal/errs": kernel, "internal/limiter": kernel, "internal/textfield": kernel,
 	"internal/csvsafe": kernel, "internal/procsafe": kernel, "internal/licencekey": kernel, "internal/demo": kernel,
 	"internal/config": kernel, "internal/antibot": kernel, "licence": kernel, "internal/layering": kernel,

@@ -81,5 +81,11 @@ func installationTables() []Field {
 		table("campaign_lists", Administration, RuleInstallation, staff.ManageCampaigns, WithRow,
 			col("campaign_id", "the campaign"), col("list_id", "a list it goes to"),
 		),
+		table("privacy_checks", Operation, RuleInstallation, staff.ManageSettings, WithRow,
+			col("check_id", "a privacy check of `candor audit privacy`"), col("status", "ok, finding or error"),
+			col("message", "its last message: counts and names of tables, rules and files, never a value"),
+			col("details", "the listing behind a finding, as JSON: places and counts"),
+			col("ran_at", "when it last ran"), col("changed_at", "when its status last changed"),
+		),
 	)
 }
