@@ -38,7 +38,7 @@ func (s *Server) routes() []route {
 		// Public: probes, assets, the site, sign-in.
 		{Pattern: "GET /healthz", Access: anyone, Handler: s.probes.healthz},
 		{Pattern: "GET /readyz", Access: anyone, Handler: s.probes.readyz},
-		{Pattern: "GET /metrics", Access: anyone, Handler: s.metrics.handler().ServeHTTP},
+		{Pattern: "GET /metrics", Access: anyone, Handler: s.metricsGate.serve}, // loopback or --metrics-token only
 		{Pattern: "GET /static/{file}", Access: anyone, Handler: s.serveStatic},
 		{Pattern: "GET /{$}", Access: anyone, Handler: s.forms.site},
 		{Pattern: "GET /admin/login", Access: anyone, Handler: s.accountPages.loginPage},
