@@ -58,14 +58,14 @@ func (s *Server) routes() []route {
 
 		// Public: the shop (docs/shop.md). The vendor's "Buy" buttons link to /buy/…;
 		// card pages are no-store with a script-free CSP; card fields are accepted in a
-		// POST body only. Webhooks are authenticated by their signature, not a session.
+		// POST body only, and shown or taken only over TLS or from loopback (cardsOverTLS). Webhooks are authenticated by their signature, not a session.
 		{Pattern: "GET /shop", Access: anyone, Handler: s.shopOnly(s.checkout.shopPage)},
 		{Pattern: "GET /buy/{product}/{edition}", Access: anyone, Handler: s.shopOnly(s.checkout.buyPage)},
 		{Pattern: "POST /buy/{product}/{edition}", Access: anyone, Handler: s.shopOnly(s.checkout.buyPost)},
-		{Pattern: "GET /checkout/{ref}/pay", Access: anyone, Handler: s.shopOnly(s.checkout.payPage)},
-		{Pattern: "POST /checkout/{ref}/pay", Access: anyone, Handler: s.shopOnly(s.checkout.payPost)},
+		{Pattern: "GET /checkout/{ref}/pay", Access: anyone, Handler: s.shopOnly(s.checkout.cardsOverTLS(s.checkout.payPage))},
+		{Pattern: "POST /checkout/{ref}/pay", Access: anyone, Handler: s.shopOnly(s.checkout.cardsOverTLS(s.checkout.payPost))},
 		{Pattern: "POST /checkout/{ref}/hosted", Access: anyone, Handler: s.shopOnly(s.checkout.hostedPost)},
-		{Pattern: "GET /checkout/{ref}/return", Access: anyone, Handler: s.shopOnly(s.checkout.checkoutReturn)},
+		{Pattern: "GET /checkout/{ref}/return", Access: anyone, Handler: s.shopOnly(s.checkout.cardsOverTLS(s.checkout.checkoutReturn))},
 		{Pattern: "POST /checkout/{ref}/authenticate", Access: anyone, Handler: s.shopOnly(s.checkout.testAuthenticate)},
 		{Pattern: "GET /orders/find", Access: anyone, Handler: s.shopOnly(s.checkout.findOrdersPage)},
 		{Pattern: "POST /orders/find", Access: anyone, Handler: s.shopOnly(s.checkout.findOrders)},
