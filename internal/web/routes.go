@@ -106,6 +106,7 @@ func (s *Server) routes() []route {
 		// The contact inbox: folders, conversations, replies, notes, bulk actions and
 		// exports (support, admins, owners). Every view and export is audited by the domain.
 		{Pattern: "GET /admin/inbox", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxList},
+		{Pattern: "POST /admin/inbox/search", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxSearch},
 		{Pattern: "POST /admin/inbox/bulk", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxBulk},
 		{Pattern: "GET /admin/inbox/export", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxExport},
 		{Pattern: "GET /admin/inbox/{id}", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxConversation},
@@ -119,6 +120,7 @@ func (s *Server) routes() []route {
 		// Subscribers: list, search, view, delete, import, export (support, marketing,
 		// admins, owners). Every look at an address is audited by the domain.
 		{Pattern: "GET /admin/subscribers", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.subscriberList},
+		{Pattern: "POST /admin/subscribers/search", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.subscriberSearch},
 		{Pattern: "GET /admin/subscribers/export.csv", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.subscriberExport},
 		{Pattern: "GET /admin/subscribers/import", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.subscriberImportPage},
 		{Pattern: "POST /admin/subscribers/import", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.subscriberImportUpload},
@@ -182,6 +184,7 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /admin/shop/coupons", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopCouponCreate)},
 		{Pattern: "POST /admin/shop/coupons/{id}/end", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopCouponEnd)},
 		{Pattern: "GET /admin/shop/orders", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopOrders)},
+		{Pattern: "POST /admin/shop/orders/search", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopOrderSearch)},
 		{Pattern: "GET /admin/shop/orders/{id}", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopOrder)},
 		{Pattern: "POST /admin/shop/orders/{id}/refund", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopRefund)},
 		{Pattern: "POST /admin/shop/orders/{id}/resend", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopResendReceipt)},
