@@ -22,7 +22,8 @@ type Keep struct {
 	BackupRecipientsFile string   // a file of age recipients, one a line
 	BackupDir            string   // where serve writes scheduled backups; "": none
 	BackupEvery          time.Duration
-	BackupKeep           int // how many scheduled backups are kept
+	BackupKeep           int    // how many scheduled backups are kept
+	MetricsToken         string // bearer token /metrics demands from a non-loopback client; "": loopback only
 }
 
 // keepSettings are the settings of Keep, listed after the others by `candor config`.
@@ -69,6 +70,13 @@ var keepSettings = []setting{
 		}
 		return err
 	}},
+	{name: "metrics-token", help: "bearer token /metrics demands from anyone but a loopback client (Authorization: Bearer TOKEN); unset: /metrics answers loopback only", secret: true, set: func(c *Config, v string) error {
+		if len(v) < 16 || strings.ContainsAny(v, " \t\r\n") {
+			return fmt.Errorf("must be at least 16 characters without spaces (e.g. openssl rand -hex 32)")
+		}
+		c.MetricsToken = v
+		return nil
+	}},
 }
 
 func init() { settings = append(settings, keepSettings...) }
@@ -80,6 +88,7 @@ func (c Config) keepValues() map[string]string {
 		"allow-keys-in-data-dir": boolText(c.AllowKeysInDataDir), "backup-recipient": strings.Join(c.BackupRecipients, ","),
 		"backup-recipients-file": c.BackupRecipientsFile, "backup-dir": c.BackupDir,
 		"backup-every": c.BackupEvery.String(), "backup-keep": strconv.Itoa(c.BackupKeep),
+		"metrics-token": c.MetricsToken,
 	}
 }
 

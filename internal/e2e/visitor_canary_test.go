@@ -16,12 +16,14 @@ const (
 )
 
 // asVisitor makes every request of b come from the canary IP (through the trusted
-// proxy on loopback) with the canary user agent.
+// proxy on loopback, which terminated TLS: card pages answer only over TLS) with the
+// canary user agent.
 type asVisitor struct{ next http.RoundTripper }
 
 func (v asVisitor) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
 	r.Header.Set("X-Forwarded-For", canaryIP)
+	r.Header.Set("X-Forwarded-Proto", "https")
 	r.Header.Set("User-Agent", canaryUserAgent)
 	return v.next.RoundTrip(r)
 }

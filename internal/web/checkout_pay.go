@@ -159,6 +159,11 @@ func (s *checkout) hostedPost(w http.ResponseWriter, r *http.Request) {
 	}
 	base := s.shop.ReturnURL(ref)
 	u, err := s.shop.StartHosted(r.Context(), ref, base+"?session_id={CHECKOUT_SESSION_ID}", strings.TrimSuffix(base, "/return")+"/pay")
+	if err == nil {
+		if herr := httpsOnly(u, s.processorIsTestDouble()); herr != nil {
+			err = errs.Wrap(errs.Unavailable, "The card company's page is not available right now. Please try again in a minute.", herr)
+		}
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -64,29 +64,32 @@ const inboxPageSize = 25
 
 const unassigned = contact.Unassigned // the "Unassigned" filter
 
-// inboxFilter is the list's query string, kept as typed for the form and links.
+// inboxFilter is the list's query string, kept as typed for the form and links. The
+// search text travels in links only sealed (searchseal.go).
 type inboxFilter struct {
 	Folder string // a folder name; "new" by default
 	Who    string // "all", "mine" or "unassigned"
-	Q      string
+	Q      string // the search text, shown in the form only
+	Sealed string // Q's sealed search id, the ?s= of links
 	Page   int
 }
 
-func readInboxFilter(r *http.Request) inboxFilter {
-	v := r.URL.Query()
-	f := inboxFilter{Folder: v.Get("folder"), Who: v.Get("who"), Q: strings.TrimSpace(v.Get("q"))}
+// newInboxFilter reads the filter from get (a query or a posted form) and the search.
+func newInboxFilter(get func(string) string, sq search) inboxFilter {
+	f := inboxFilter{Folder: get("folder"), Who: get("who"), Q: strings.TrimSpace(sq.Q), Sealed: sq.Sealed}
 	if _, ok := folderOf(f.Folder); !ok {
 		f.Folder = "new"
 	}
 	if f.Who != "mine" && f.Who != "unassigned" {
 		f.Who = "all"
 	}
-	f.Page, _ = strconv.Atoi(v.Get("page"))
+	f.Page, _ = strconv.Atoi(get("page"))
 	f.Page = min(max(f.Page, 1), 100_000)
 	return f
 }
 
-// url is the list's address with some parameters changed ("key", "value", …).
+// url is the list's address with some parameters changed ("key", "value", …; "q"
+// names the search, whose sealed id is the only form it takes in a URL).
 func (f inboxFilter) URL(change ...string) string {
 	v := url.Values{}
 	set := func(k, val string) {
@@ -101,11 +104,15 @@ func (f inboxFilter) URL(change ...string) string {
 	if f.Who != "all" {
 		set("who", f.Who)
 	}
-	set("q", f.Q)
+	set(searchParam, f.Sealed)
 	if f.Page > 1 {
 		set("page", strconv.Itoa(f.Page))
 	}
 	for i := 0; i+1 < len(change); i += 2 {
+		if change[i] == "q" {
+			set(searchParam, "") // only clearing: a new search is posted, never linked
+			continue
+		}
 		set(change[i], change[i+1])
 	}
 	if v.Get("folder") == "new" {
@@ -166,7 +173,8 @@ type inboxData struct {
 // inboxList is the inbox: folders as tabs with counts, an assignee filter, search,
 // paging, and a table whose checkboxes feed the bulk actions.
 func (s *inboxPages) inboxList(w http.ResponseWriter, r *http.Request) {
-	f := readInboxFilter(r)
+	sq := s.openSearch(r, time.Now())
+	f := newInboxFilter(r.URL.Query().Get, sq)
 	me := principal(r)
 	list, total, err := s.contact.List(r.Context(), me, f.query(me.ID))
 	if err != nil {
@@ -210,7 +218,21 @@ func (s *inboxPages) inboxList(w http.ResponseWriter, r *http.Request) {
 	if f.Page*inboxPageSize < total {
 		d.Pager.Next = f.URL("page", strconv.Itoa(f.Page+1))
 	}
-	s.render(w, r, http.StatusOK, "inbox", page{Title: "Inbox", Nav: "inbox", Logged: true, Flash: inboxFlash(r), Data: d})
+	p := page{Title: "Inbox", Nav: "inbox", Logged: true, Flash: inboxFlash(r), Data: d}
+	if sq.Expired {
+		p.Error, p.Field = expiredSearch, "q"
+	}
+	s.render(w, r, http.StatusOK, "inbox", p)
+}
+
+// inboxSearch is POST /admin/inbox/search: the search form's text, sealed into the
+// list's link (no address in a URL), keeping the folder and assignee filter.
+func (s *inboxPages) inboxSearch(w http.ResponseWriter, r *http.Request) {
+	s.redirectSearch(w, r, func(form func(string) string, sealed string) string {
+		f := newInboxFilter(form, search{Sealed: sealed})
+		f.Page = 1
+		return f.URL()
+	})
 }
 
 // inboxListError shows a bad search as a form error on the list; anything else fails.

@@ -254,7 +254,7 @@ func TestInboxBulk(t *testing.T) {
 	want(t, r, http.StatusBadRequest)
 
 	// Search finds by subject.
-	r = c.get("/admin/inbox?folder=open&q=question+1")
+	r = c.search("/admin/inbox/search", url.Values{"folder": {"open"}, "q": {"question 1"}})
 	wantBody(t, r, "Question 1")
 	wantNoBody(t, r, "Question 0")
 }

@@ -38,7 +38,7 @@ func (s *Server) routes() []route {
 		// Public: probes, assets, the site, sign-in.
 		{Pattern: "GET /healthz", Access: anyone, Handler: s.probes.healthz},
 		{Pattern: "GET /readyz", Access: anyone, Handler: s.probes.readyz},
-		{Pattern: "GET /metrics", Access: anyone, Handler: s.metrics.handler().ServeHTTP},
+		{Pattern: "GET /metrics", Access: anyone, Handler: s.metricsGate.serve}, // loopback or --metrics-token only
 		{Pattern: "GET /static/{file}", Access: anyone, Handler: s.serveStatic},
 		{Pattern: "GET /{$}", Access: anyone, Handler: s.forms.site},
 		{Pattern: "GET /admin/login", Access: anyone, Handler: s.accountPages.loginPage},
@@ -58,14 +58,14 @@ func (s *Server) routes() []route {
 
 		// Public: the shop (docs/shop.md). The vendor's "Buy" buttons link to /buy/…;
 		// card pages are no-store with a script-free CSP; card fields are accepted in a
-		// POST body only. Webhooks are authenticated by their signature, not a session.
+		// POST body only, and shown or taken only over TLS or from loopback (cardsOverTLS). Webhooks are authenticated by their signature, not a session.
 		{Pattern: "GET /shop", Access: anyone, Handler: s.shopOnly(s.checkout.shopPage)},
 		{Pattern: "GET /buy/{product}/{edition}", Access: anyone, Handler: s.shopOnly(s.checkout.buyPage)},
 		{Pattern: "POST /buy/{product}/{edition}", Access: anyone, Handler: s.shopOnly(s.checkout.buyPost)},
-		{Pattern: "GET /checkout/{ref}/pay", Access: anyone, Handler: s.shopOnly(s.checkout.payPage)},
-		{Pattern: "POST /checkout/{ref}/pay", Access: anyone, Handler: s.shopOnly(s.checkout.payPost)},
+		{Pattern: "GET /checkout/{ref}/pay", Access: anyone, Handler: s.shopOnly(s.checkout.cardsOverTLS(s.checkout.payPage))},
+		{Pattern: "POST /checkout/{ref}/pay", Access: anyone, Handler: s.shopOnly(s.checkout.cardsOverTLS(s.checkout.payPost))},
 		{Pattern: "POST /checkout/{ref}/hosted", Access: anyone, Handler: s.shopOnly(s.checkout.hostedPost)},
-		{Pattern: "GET /checkout/{ref}/return", Access: anyone, Handler: s.shopOnly(s.checkout.checkoutReturn)},
+		{Pattern: "GET /checkout/{ref}/return", Access: anyone, Handler: s.shopOnly(s.checkout.cardsOverTLS(s.checkout.checkoutReturn))},
 		{Pattern: "POST /checkout/{ref}/authenticate", Access: anyone, Handler: s.shopOnly(s.checkout.testAuthenticate)},
 		{Pattern: "GET /orders/find", Access: anyone, Handler: s.shopOnly(s.checkout.findOrdersPage)},
 		{Pattern: "POST /orders/find", Access: anyone, Handler: s.shopOnly(s.checkout.findOrders)},
@@ -106,6 +106,7 @@ func (s *Server) routes() []route {
 		// The contact inbox: folders, conversations, replies, notes, bulk actions and
 		// exports (support, admins, owners). Every view and export is audited by the domain.
 		{Pattern: "GET /admin/inbox", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxList},
+		{Pattern: "POST /admin/inbox/search", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxSearch},
 		{Pattern: "POST /admin/inbox/bulk", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxBulk},
 		{Pattern: "GET /admin/inbox/export", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxExport},
 		{Pattern: "GET /admin/inbox/{id}", Access: can(staff.ReadInbox), Handler: s.inboxPages.inboxConversation},
@@ -119,6 +120,7 @@ func (s *Server) routes() []route {
 		// Subscribers: list, search, view, delete, import, export (support, marketing,
 		// admins, owners). Every look at an address is audited by the domain.
 		{Pattern: "GET /admin/subscribers", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.subscriberList},
+		{Pattern: "POST /admin/subscribers/search", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.subscriberSearch},
 		{Pattern: "GET /admin/subscribers/export.csv", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.subscriberExport},
 		{Pattern: "GET /admin/subscribers/import", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.subscriberImportPage},
 		{Pattern: "POST /admin/subscribers/import", Access: can(staff.ManageSubscribers), Handler: s.subscriberPages.subscriberImportUpload},
@@ -182,6 +184,7 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /admin/shop/coupons", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopCouponCreate)},
 		{Pattern: "POST /admin/shop/coupons/{id}/end", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopCouponEnd)},
 		{Pattern: "GET /admin/shop/orders", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopOrders)},
+		{Pattern: "POST /admin/shop/orders/search", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopOrderSearch)},
 		{Pattern: "GET /admin/shop/orders/{id}", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopOrder)},
 		{Pattern: "POST /admin/shop/orders/{id}/refund", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopRefund)},
 		{Pattern: "POST /admin/shop/orders/{id}/resend", Access: can(staff.ManageShop), Handler: s.shopOnly(s.shopAdmin.shopResendReceipt)},

@@ -77,6 +77,7 @@ var wantRoutes = []struct {
 	// The contact inbox: {id} is the conversation made by inboxFixture; the posts, sent
 	// empty, are refused as invalid (or select nothing) and change nothing.
 	{"GET /admin/inbox", "perm contact.read", "owner admin support"},
+	{"POST /admin/inbox/search", "perm contact.read", "owner admin support"},
 	{"POST /admin/inbox/bulk", "perm contact.read", "owner admin support"},
 	{"GET /admin/inbox/export", "perm contact.read", "owner admin support"},
 	{"GET /admin/inbox/{id}", "perm contact.read", "owner admin support"},
@@ -89,6 +90,7 @@ var wantRoutes = []struct {
 
 	// Subscribers, campaigns, outbox: {id} is a fixture made by staffSideFixtures.
 	// The destructive posts come after the pages that need their fixture.
+	{"POST /admin/subscribers/search", "perm subscribers.manage", "owner admin support marketing"},
 	{"GET /admin/subscribers", "perm subscribers.manage", "owner admin support marketing"},
 	{"GET /admin/subscribers/export.csv", "perm subscribers.manage", "owner admin support marketing"},
 	{"GET /admin/subscribers/import", "perm subscribers.manage", "owner admin support marketing"},
@@ -142,6 +144,7 @@ var wantRoutes = []struct {
 	{"POST /admin/shop/coupons", "perm shop.manage", "owner admin shop"},
 	{"POST /admin/shop/coupons/{id}/end", "perm shop.manage", "owner admin shop"},
 	{"GET /admin/shop/orders", "perm shop.manage", "owner admin shop"},
+	{"POST /admin/shop/orders/search", "perm shop.manage", "owner admin shop"},
 	{"GET /admin/shop/orders/{id}", "perm shop.manage", "owner admin shop"},
 	{"POST /admin/shop/orders/{id}/refund", "perm shop.manage", "owner admin shop"},
 	{"POST /admin/shop/orders/{id}/resend", "perm shop.manage", "owner admin shop"},

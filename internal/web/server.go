@@ -80,6 +80,7 @@ type Server struct {
 	outboxPages     *outboxPages
 	staffPages      *staffPages
 	auditPages      *auditPages
+	metricsGate     *metricsGate
 }
 
 // NewServer builds the handler with every route and middleware in place.
@@ -113,6 +114,7 @@ func NewServer(d Deps) (*Server, error) {
 		outboxPages: &outboxPages{pages: p, outbox: d.Outbox},
 		staffPages:  &staffPages{pages: p, staff: d.Staff, audit: d.Audit},
 		auditPages:  &auditPages{pages: p, audit: d.Audit},
+		metricsGate: &metricsGate{pages: p, metrics: d.Metrics},
 	}
 	script, err := staticFiles.ReadFile("static/antibot.js")
 	if err != nil {

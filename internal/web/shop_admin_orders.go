@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/shop"
@@ -19,20 +20,22 @@ const shopOrdersPerPage = 50
 // orderStatuses are the list's status filters, in the order of an order's life.
 var orderStatuses = []shop.Status{shop.Pending, shop.Paid, shop.Fulfilled, shop.Failed, shop.Refunded, shop.Disputed}
 
-// orderFilter is the list's query string, kept as typed.
+// orderFilter is the list's query string, kept as typed. The search (an email
+// address or an order reference) travels in links only sealed (searchseal.go).
 type orderFilter struct {
 	Status string
-	Q      string
+	Q      string // the search text, shown in the form only
+	Sealed string // Q's sealed search id, the ?s= of links
 	Page   int
 }
 
-func readOrderFilter(r *http.Request) orderFilter {
-	v := r.URL.Query()
-	f := orderFilter{Status: v.Get("status"), Q: strings.TrimSpace(v.Get("q"))}
+// newOrderFilter reads the filter from get (a query or a posted form) and the search.
+func newOrderFilter(get func(string) string, sq search) orderFilter {
+	f := orderFilter{Status: get("status"), Q: strings.TrimSpace(sq.Q), Sealed: sq.Sealed}
 	if !knownStatus(f.Status) {
 		f.Status = ""
 	}
-	f.Page, _ = strconv.Atoi(v.Get("page"))
+	f.Page, _ = strconv.Atoi(get("page"))
 	f.Page = min(max(f.Page, 1), 100_000)
 	return f
 }
@@ -46,16 +49,27 @@ func knownStatus(s string) bool {
 	return false
 }
 
-// URL is the list's address with some parameters changed ("key", "value", …).
+// URL is the list's address with some parameters changed ("key", "value", …; "q"
+// names the search: only clearing it, as a search is posted, never linked).
 func (f orderFilter) URL(change ...string) string {
-	kv := map[string]string{"status": f.Status, "q": f.Q, "page": ""}
+	kv := map[string]string{"status": f.Status, "q": f.Sealed, "page": ""}
 	if f.Page > 1 {
 		kv["page"] = strconv.Itoa(f.Page)
 	}
 	for i := 0; i+1 < len(change); i += 2 {
-		kv[change[i]] = change[i+1]
+		if change[i] != "q" || change[i+1] == "" {
+			kv[change[i]] = change[i+1]
+		}
 	}
-	return shopURL("/admin/shop/orders", "status", kv["status"], "q", kv["q"], "page", kv["page"])
+	return shopURL("/admin/shop/orders", "status", kv["status"], searchParam, kv["q"], "page", kv["page"])
+}
+
+// shopOrderSearch is POST /admin/shop/orders/search: the search form's text (an email
+// address or a reference), sealed into the list's link, keeping the status filter.
+func (s *shopAdmin) shopOrderSearch(w http.ResponseWriter, r *http.Request) {
+	s.redirectSearch(w, r, func(form func(string) string, sealed string) string {
+		return newOrderFilter(form, search{Sealed: sealed}).URL("page", "")
+	})
 }
 
 // orderRow is one order of the list.
@@ -73,7 +87,8 @@ type shopOrdersData struct {
 
 // shopOrders lists orders, newest first.
 func (s *shopAdmin) shopOrders(w http.ResponseWriter, r *http.Request) {
-	f := readOrderFilter(r)
+	sq := s.openSearch(r, time.Now())
+	f := newOrderFilter(r.URL.Query().Get, sq)
 	d := shopOrdersData{Filter: f, Statuses: []inboxLink{{Label: "All", URL: f.URL("status", "", "page", ""), Current: f.Status == ""}}}
 	for _, st := range orderStatuses {
 		d.Statuses = append(d.Statuses, inboxLink{Label: statusLabel(st), URL: f.URL("status", string(st), "page", ""), Current: f.Status == string(st)})
@@ -86,6 +101,9 @@ func (s *shopAdmin) shopOrders(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Error, p.Field = errs.PublicOf(err), "q"
+	}
+	if sq.Expired {
+		p.Error, p.Field = expiredSearch, "q"
 	}
 	for _, o := range list {
 		d.Rows = append(d.Rows, orderRow{StaffOrder: o, URL: orderURL(o.ID)})

@@ -145,10 +145,10 @@ func TestShopAdminOrders(t *testing.T) {
 	noCVC("the order list", r.body)
 
 	for _, q := range []string{shopAdminEmail, strings.ToUpper(shopAdminEmail), o.Ref} {
-		r = c.get("/admin/shop/orders?q=" + url.QueryEscape(q))
+		r = c.search("/admin/shop/orders/search", url.Values{"q": {q}})
 		wantIn(t, "a search for "+q, r.body, o.Ref)
 	}
-	r = c.get("/admin/shop/orders?q=ada")
+	r = c.search("/admin/shop/orders/search", url.Values{"q": {"ada"}})
 	want(t, r, http.StatusBadRequest)
 	wantIn(t, "a fuzzy search", r.body, "Search by an exact email address or an order reference", `value="ada"`)
 	r = c.get("/admin/shop/orders?status=failed")

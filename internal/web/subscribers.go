@@ -44,14 +44,18 @@ func sideFlash(r *http.Request) string {
 }
 
 // subscriberFilter is the list's query string, kept as typed for the form and links.
+// The search (an exact address) is never in a URL: it is posted, and the list shows it
+// by its sealed search id (searchseal.go).
 type subscriberFilter struct {
-	Status, List, Sort, Dir, Q string
-	Page                       int
+	Status, List, Sort, Dir string
+	Q                       string // the search text, shown in the form only
+	Sealed                  string // Q's sealed search id, the ?s= of the list's link
+	Page                    int
 }
 
-func readSubscriberFilter(r *http.Request) (subscriberFilter, newsletter.SubscriberQuery) {
+func readSubscriberFilter(r *http.Request, sq search) (subscriberFilter, newsletter.SubscriberQuery) {
 	v := r.URL.Query()
-	f := subscriberFilter{Status: v.Get("status"), List: v.Get("list"), Sort: v.Get("sort"), Dir: v.Get("dir"), Q: v.Get("q")}
+	f := subscriberFilter{Status: v.Get("status"), List: v.Get("list"), Sort: v.Get("sort"), Dir: v.Get("dir"), Q: sq.Q, Sealed: sq.Sealed}
 	f.Page, _ = strconv.Atoi(v.Get("page"))
 	f.Page = max(f.Page, 1)
 	list, _ := strconv.ParseInt(f.List, 10, 64)
@@ -81,6 +85,7 @@ func (f subscriberFilter) url(path string, change ...string) string {
 	}
 	set("status", f.Status)
 	set("list", f.List)
+	set(searchParam, f.Sealed)
 	if f.Sort != string(newsletter.SortCreated) || f.Dir != "desc" {
 		set("sort", f.Sort)
 		set("dir", f.Dir)
@@ -138,14 +143,15 @@ type subscribersData struct {
 
 // subscriberList is the list: filters, sorting, paging, and exact search by address.
 func (s *subscriberPages) subscriberList(w http.ResponseWriter, r *http.Request) {
-	f, q := readSubscriberFilter(r)
+	sq := s.openSearch(r, time.Now())
+	f, q := readSubscriberFilter(r, sq)
 	lists, err := s.newsletter.Lists(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	data := subscribersData{Lists: lists, Filter: f, Searching: f.Q != "",
-		ExportURL: f.url("/admin/subscribers/export.csv", "page", "", "sort", "", "dir", ""),
+		ExportURL: f.url("/admin/subscribers/export.csv", "page", "", "sort", "", "dir", "", searchParam, ""),
 		Filtered:  f.Status != "" || f.List != "",
 		Columns: map[string]sortColumn{
 			"created":   f.column(string(newsletter.SortCreated), "Signed up"),
@@ -153,6 +159,9 @@ func (s *subscriberPages) subscriberList(w http.ResponseWriter, r *http.Request)
 			"status":    f.column(string(newsletter.SortStatus), "Status"),
 		}}
 	p := page{Title: "Subscribers", Nav: "subscribers", Logged: true, Flash: sideFlash(r)}
+	if sq.Expired {
+		p.Error, p.Field = expiredSearch, "q"
+	}
 	if data.Searching {
 		subs, err := s.newsletter.FindSubscriber(r.Context(), principal(r), f.Q)
 		if err != nil {
@@ -178,6 +187,14 @@ func (s *subscriberPages) subscriberList(w http.ResponseWriter, r *http.Request)
 	}
 	p.Data = data
 	s.render(w, r, http.StatusOK, "subscribers", p)
+}
+
+// subscriberSearch is POST /admin/subscribers/search: the address typed, sealed into
+// the list's link, so that no address is in a URL a proxy or a history keeps.
+func (s *subscriberPages) subscriberSearch(w http.ResponseWriter, r *http.Request) {
+	s.redirectSearch(w, r, func(_ func(string) string, sealed string) string {
+		return subscriberFilter{Sort: string(newsletter.SortCreated), Dir: "desc", Sealed: sealed}.url("/admin/subscribers")
+	})
 }
 
 func newPager(f subscriberFilter, total, offset, shown, size int) pager {
@@ -254,7 +271,7 @@ func (d *csvDownload) Write(p []byte) (int, error) {
 // subscriberExport downloads the subscribers matching the list's filters as CSV, with
 // formula-injection-safe cells; audited by the domain before the first byte.
 func (s *subscriberPages) subscriberExport(w http.ResponseWriter, r *http.Request) {
-	_, q := readSubscriberFilter(r)
+	_, q := readSubscriberFilter(r, search{})
 	d := &csvDownload{w: w, filename: "subscribers-" + time.Now().UTC().Format("2006-01-02") + ".csv"}
 	if _, err := s.newsletter.ExportSubscribers(r.Context(), principal(r), q, d); err != nil {
 		if !d.started {
