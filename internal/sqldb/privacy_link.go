@@ -1,0 +1,28 @@
+package sqldb
+
+import (
+	"context"
+	"time"
+
+	"github.com/candor-dev/candor/internal/mail"
+)
+
+// Queue puts one message into the mail outbox (a /my-data link).
+func (s SubjectStore) Queue(ctx context.Context, q mail.Queued) error {
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		_, err := InsertOutbox(ctx, tx, q)
+		return err
+	})
+}
+
+// LastErasure returns when the latest erasure request for an address (by its
+// data_request.email index) was received; zero when there was none.
+func (s SubjectStore) LastErasure(ctx context.Context, emailIndex string) (time.Time, error) {
+	var at int64
+	err := s.DB.QueryRow(ctx, `SELECT COALESCE(MAX(received_at), 0) FROM data_requests WHERE email_index = ? AND kind = 'erase'`,
+		emailIndex).Scan(&at)
+	if err != nil {
+		return time.Time{}, translate(err)
+	}
+	return millis(at), nil
+}
