@@ -15,10 +15,11 @@ import (
 	"github.com/candor-dev/candor/internal/testkit/mailpit"
 )
 
-// solvedMyData is the /my-data form as antibot.js would send it.
-func (b *browser) solvedMyData(email string) url.Values {
+// solved returns the anti-bot fields of a form, fetched and solved the way antibot.js
+// does, after waiting out the time trap.
+func (b *browser) solved(form string) url.Values {
 	b.t.Helper()
-	r := b.get("/antibot/challenge?form=my-data")
+	r := b.get("/antibot/challenge?form=" + form)
 	want(b.t, r, http.StatusOK)
 	var ch antibot.Challenge
 	if err := json.Unmarshal([]byte(r.body), &ch); err != nil {
@@ -29,7 +30,15 @@ func (b *browser) solvedMyData(email string) url.Values {
 		b.t.Fatal(err)
 	}
 	time.Sleep(time.Duration(ch.MinWaitMS)*time.Millisecond + 50*time.Millisecond)
-	return url.Values{"email": {email}, antibot.FieldTime: {ch.TimeToken}, antibot.FieldChallenge: {ch.PoW}, antibot.FieldNonce: {nonce}}
+	return url.Values{antibot.FieldTime: {ch.TimeToken}, antibot.FieldChallenge: {ch.PoW}, antibot.FieldNonce: {nonce}}
+}
+
+// solvedMyData is the /my-data form as antibot.js would send it.
+func (b *browser) solvedMyData(email string) url.Values {
+	b.t.Helper()
+	v := b.solved("my-data")
+	v.Set("email", email)
+	return v
 }
 
 // myDataMail asks /my-data for a link to addr and returns the link's path and token
