@@ -5,7 +5,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/candor-dev/candor/internal/privacy"
+	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
 )
 
@@ -67,6 +70,12 @@ func TestDataRequestsPageAuthorization(t *testing.T) {
 	e.importSubscribers("email,name\nfound@example.com,Fay Found\n")
 	e.canary("found@example.com", "Fay Found")
 	find := url.Values{"email": {"found@example.com"}}
+	// A request received 40 days ago and never answered: past its 30-day deadline.
+	old := time.Now().Add(-40 * 24 * time.Hour)
+	if _, err := (sqldb.SubjectStore{DB: e.db}).CreateRequest(e.ctx, privacy.Request{Kind: privacy.Erase, Channel: privacy.StaffDesk,
+		EmailIndex: "x", EmailSealed: "x", ReceivedAt: old, DeadlineAt: old.Add(privacy.Deadline), Actor: "cli"}); err != nil {
+		t.Fatal(err)
+	}
 	var rows []scenario
 	for _, role := range staff.Roles {
 		st, find := http.StatusForbidden, http.StatusForbidden
@@ -85,7 +94,7 @@ func TestDataRequestsPageAuthorization(t *testing.T) {
 		scenario{Name: "anonymous list", URL: "/admin/data-requests", Status: http.StatusSeeOther, Location: "/admin/login?next=%2Fadmin%2Fdata-requests"},
 		scenario{Name: "anonymous find", URL: "/admin/data-requests/find", Form: find, Status: http.StatusUnauthorized},
 		scenario{Name: "the requests, with deadlines", Role: staff.Owner, URL: "/admin/data-requests", Status: http.StatusOK,
-			Contains: []string{"access", "Days left", "subscriber=1"}, NotContains: []string{"found@example.com"}},
+			Contains: []string{"access", "Days left", "subscriber=1", `<span class="pill danger">overdue</span>`}, NotContains: []string{"found@example.com"}},
 		scenario{Name: "erase", Role: staff.Admin, URL: "/admin/data-requests/erase", Form: url.Values{"email": {"found@example.com"}, "confirm": {"yes"}},
 			Status: http.StatusOK, Contains: []string{"Erased"}},
 	)
