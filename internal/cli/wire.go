@@ -20,6 +20,7 @@ import (
 	"github.com/candor-dev/candor/internal/mail/smtp"
 	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/pii"
+	"github.com/candor-dev/candor/internal/privacy"
 	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
@@ -181,11 +182,19 @@ func (a *app) webDeps() web.Deps {
 		Newsletter: a.newsletter, Campaigns: a.campaigns, Contact: a.contact, Outbox: a.outbox, Antibot: a.antibot,
 		Sites: a.sites, SiteList: a.sites, Reports: a.reports, StatsAPI: a.tokens, StatsMail: a.weekly, StatsGoals: a.goals,
 		Shop: a.shop, Sandbox: a.payment.sandbox, Webhooks: a.payment.webhooks,
+		Privacy: privacy.NewService(sqldb.SubjectStore{DB: a.db}, a.sealer, a.audit), MyData: a.myDataLinks(),
 	}
 	if a.collect != nil { // a nil *Aggregator in an interface would not be nil
 		d.Stats, d.Live = a.collect, a.collect
 	}
 	return d
+}
+
+// myDataLinks builds the links /my-data mails (docs/privacy-requests.md).
+func (a *app) myDataLinks() *privacy.Links {
+	return privacy.NewLinks(sqldb.SubjectStore{DB: a.db}, a.sealer, a.audit, privacy.LinkOptions{
+		PublicURL: strings.TrimSuffix(a.cfg.PublicURL.String(), "/"), MailDomain: mailDomain(a.cfg),
+		VendorName: vendorName(a.cfg), Notify: a.mailer.Notify})
 }
 
 // reportsTop returns the reports with topN values a dimension (`candor stats --top`).

@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candor-dev/candor/internal/antibot"
 	"github.com/candor-dev/candor/internal/testkit/canary"
 	"github.com/candor-dev/candor/internal/testkit/mailpit"
 )
@@ -50,19 +49,10 @@ func (s *server) linkPath(t *testing.T, text, prefix string) string {
 // out the time trap.
 func (b *browser) solvedSubscribeForm(email, name string) url.Values {
 	b.t.Helper()
-	r := b.get("/antibot/challenge?form=subscribe")
-	want(b.t, r, http.StatusOK)
-	var ch antibot.Challenge
-	if err := json.Unmarshal([]byte(r.body), &ch); err != nil {
-		b.t.Fatal(err)
-	}
-	nonce, err := antibot.Solve(ch.PoW)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	time.Sleep(time.Duration(ch.MinWaitMS)*time.Millisecond + 50*time.Millisecond)
-	return url.Values{"email": {email}, "name": {name}, antibot.FieldTime: {ch.TimeToken},
-		antibot.FieldChallenge: {ch.PoW}, antibot.FieldNonce: {nonce}}
+	v := b.solved("subscribe")
+	v.Set("email", email)
+	v.Set("name", name)
+	return v
 }
 
 func (in *install) count(t *testing.T, query string) int {

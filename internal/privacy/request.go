@@ -82,17 +82,11 @@ func NewService(store Store, sealer Sealer, auditor Auditor) *Service {
 // SetClock replaces the clock (tests).
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
-// staffPermissions are what a staff member needs to answer a data request: every
-// domain that holds personal data (owner and admin by default; docs/privacy-requests.md).
-var staffPermissions = []staff.Permission{staff.ReadInbox, staff.ManageSubscribers, staff.ManageShop, staff.ViewOutbox}
-
+// requireStaff checks that a staff member may answer data requests: the one permission
+// privacy.requests (owner and admin by default; docs/roles.md), since the answer spans
+// every domain that holds personal data.
 func requireStaff(actor staff.Principal) error {
-	for _, p := range staffPermissions {
-		if err := actor.Require(p); err != nil {
-			return err
-		}
-	}
-	return nil
+	return actor.Require(staff.HandleRequests)
 }
 
 // SelfActor is the audit actor of a self-service request, made by the person after

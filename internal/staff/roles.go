@@ -50,12 +50,13 @@ const (
 	ViewStats         Permission = "stats.view"         // aggregate visitor statistics
 	ManageShop        Permission = "shop.manage"        // products, orders, customers
 	ViewOutbox        Permission = "mail.outbox"        // the local mail outbox
+	HandleRequests    Permission = "privacy.requests"   // find, export and erase one person's data across every domain
 )
 
 // matrix is the documented permission matrix (docs/roles.md mirrors it; a test pins it).
 var matrix = map[Role][]Permission{
-	Owner:     {ManageStaff, ViewAudit, ManageSettings, ReadInbox, ManageSubscribers, ManageCampaigns, ViewStats, ManageShop, ViewOutbox},
-	Admin:     {ManageSettings, ReadInbox, ManageSubscribers, ManageCampaigns, ViewStats, ManageShop, ViewOutbox},
+	Owner:     {ManageStaff, ViewAudit, ManageSettings, ReadInbox, ManageSubscribers, ManageCampaigns, ViewStats, ManageShop, ViewOutbox, HandleRequests},
+	Admin:     {ManageSettings, ReadInbox, ManageSubscribers, ManageCampaigns, ViewStats, ManageShop, ViewOutbox, HandleRequests},
 	Support:   {ReadInbox, ManageSubscribers},
 	Marketing: {ManageSubscribers, ManageCampaigns},
 	Analyst:   {ViewStats},

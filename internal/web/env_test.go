@@ -28,6 +28,7 @@ import (
 	"github.com/candor-dev/candor/internal/payment"
 	"github.com/candor-dev/candor/internal/payment/sandbox"
 	"github.com/candor-dev/candor/internal/pii"
+	"github.com/candor-dev/candor/internal/privacy"
 	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
@@ -115,7 +116,10 @@ func newEnvWith(t *testing.T, proc payment.Processor, args ...string) *env {
 		Shop: shopSvc, Sandbox: box,
 		Newsletter: nl, Campaigns: nl.Campaigns(nlStore), Antibot: guard,
 		Contact: contact.NewService(sqldb.ContactStore{DB: db}, sealer, auditLog, nil, contact.Options{PublicURL: cfg.PublicURL.String(), MailDomain: "example.com"}), Outbox: mail.NewOutboxAdmin(sqldb.OutboxAdminStore{DB: db}, sealer, auditLog),
-		Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Log:     slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Privacy: privacy.NewService(sqldb.SubjectStore{DB: db}, sealer, auditLog),
+		MyData: privacy.NewLinks(sqldb.SubjectStore{DB: db}, sealer, auditLog, privacy.LinkOptions{
+			PublicURL: strings.TrimSuffix(cfg.PublicURL.String(), "/"), MailDomain: "example.com", VendorName: "Example"}),
 	})
 	if err != nil {
 		t.Fatal(err)

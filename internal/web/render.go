@@ -53,6 +53,7 @@ var navigation = []navItem{
 	{Key: "stats", Label: "Statistics", Href: "/admin/stats", Perm: staff.ViewStats},
 	{Key: "shop", Label: "Shop", Href: "/admin/shop", Perm: staff.ManageShop},
 	{Key: "outbox", Label: "Outbox", Href: "/admin/outbox", Perm: staff.ViewOutbox},
+	{Key: "data-requests", Label: "Data requests", Href: "/admin/data-requests", Perm: staff.HandleRequests},
 	{Key: "staff", Label: "Staff", Href: "/admin/staff", Perm: staff.ManageStaff},
 	{Key: "audit", Label: "Audit log", Href: "/admin/audit", Perm: staff.ViewAudit},
 	{Key: "account", Label: "My account", Href: "/admin/account"},

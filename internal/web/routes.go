@@ -93,6 +93,16 @@ func (s *Server) routes() []route {
 		{Pattern: "OPTIONS /contact", Access: anyone, Handler: s.forms.preflight},
 		{Pattern: "GET /contact/thanks", Access: anyone, Handler: s.forms.contactThanks},
 
+		// Public: a person's own data (docs/privacy-requests.md). The form mails a sealed
+		// link valid one hour; the view, export and erasure need it. 404 without the
+		// privacy service.
+		{Pattern: "GET /my-data", Access: anyone, Handler: s.privacyOnly(s.myData.myDataPage)},
+		{Pattern: "POST /my-data", Access: anyone, Handler: s.privacyOnly(s.myData.myDataRequest)},
+		{Pattern: "GET /my-data/sent", Access: anyone, Handler: s.privacyOnly(s.myData.myDataSent)},
+		{Pattern: "GET /my-data/view", Access: anyone, Handler: s.privacyOnly(s.myData.myDataView)},
+		{Pattern: "POST /my-data/view/export", Access: anyone, Handler: s.privacyOnly(s.myData.myDataExport)},
+		{Pattern: "POST /my-data/view/erase", Access: anyone, Handler: s.privacyOnly(s.myData.myDataErase)},
+
 		// Any signed-in member: their own account.
 		{Pattern: "POST /admin/logout", Access: setup, Handler: s.accountPages.logout},
 		{Pattern: "GET /admin/{$}", Access: signedIn, Handler: s.accountPages.home},
@@ -196,6 +206,14 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /admin/outbox/{id}", Access: can(staff.ViewOutbox), Handler: s.outboxPages.outboxDetail},
 		{Pattern: "POST /admin/outbox/{id}/requeue", Access: can(staff.ViewOutbox), Handler: s.outboxPages.outboxRequeue},
 
+		// Data requests: one person's data across every domain, its export and erasure,
+		// and the recorded requests with their deadlines (owners and admins). The address
+		// travels in POST bodies only; every step is a recorded, audited request.
+		{Pattern: "GET /admin/data-requests", Access: can(staff.HandleRequests), Handler: s.privacyOnly(s.dataRequests.dataRequestsPage)},
+		{Pattern: "POST /admin/data-requests/find", Access: can(staff.HandleRequests), Handler: s.privacyOnly(s.dataRequests.dataRequestFind)},
+		{Pattern: "POST /admin/data-requests/export", Access: can(staff.HandleRequests), Handler: s.privacyOnly(s.dataRequests.dataRequestExport)},
+		{Pattern: "POST /admin/data-requests/erase", Access: can(staff.HandleRequests), Handler: s.privacyOnly(s.dataRequests.dataRequestErase)},
+
 		// Staff management and the audit log: owners.
 		{Pattern: "GET /admin/staff", Access: can(staff.ManageStaff), Handler: s.staffPages.staffList},
 		{Pattern: "POST /admin/staff", Access: can(staff.ManageStaff), Handler: s.staffPages.staffAdd},
@@ -204,6 +222,18 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /admin/settings/require-2fa", Access: can(staff.ManageStaff), Handler: s.staffPages.setRequire2FA},
 		{Pattern: "GET /admin/audit", Access: can(staff.ViewAudit), Handler: s.auditPages.auditPage},
 		{Pattern: "GET /api/v1/audit", Access: can(staff.ViewAudit), API: true, Handler: s.auditPages.apiAudit},
+	}
+}
+
+// privacyOnly answers 404 when the server was built without the privacy service
+// (tests that do not need it).
+func (s *Server) privacyOnly(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.myData.privacy == nil || s.myData.links == nil {
+			http.NotFound(w, r)
+			return
+		}
+		h(w, r)
 	}
 }
 

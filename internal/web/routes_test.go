@@ -64,6 +64,12 @@ var wantRoutes = []struct {
 	{"POST /contact", "public", "all"},
 	{"OPTIONS /contact", "public", "all"},
 	{"GET /contact/thanks", "public", "all"},
+	{"GET /my-data", "public", "all"},
+	{"POST /my-data", "public", "all"},
+	{"GET /my-data/sent", "public", "all"},
+	{"GET /my-data/view", "public", "all"},
+	{"POST /my-data/view/export", "public", "all"},
+	{"POST /my-data/view/erase", "public", "all"},
 
 	{"POST /admin/logout", "setup", "all"},
 	{"GET /admin/{$}", "member", "all"},
@@ -153,6 +159,11 @@ var wantRoutes = []struct {
 	{"GET /admin/outbox", "perm mail.outbox", "owner admin"},
 	{"GET /admin/outbox/{id}", "perm mail.outbox", "owner admin"},
 	{"POST /admin/outbox/{id}/requeue", "perm mail.outbox", "owner admin"},
+	// Data requests: the posts, sent empty, are refused as invalid and change nothing.
+	{"GET /admin/data-requests", "perm privacy.requests", "owner admin"},
+	{"POST /admin/data-requests/find", "perm privacy.requests", "owner admin"},
+	{"POST /admin/data-requests/export", "perm privacy.requests", "owner admin"},
+	{"POST /admin/data-requests/erase", "perm privacy.requests", "owner admin"},
 
 	{"GET /admin/staff", "perm staff.manage", "owner"},
 	{"POST /admin/staff", "perm staff.manage", "owner"},
@@ -206,6 +217,9 @@ func (e *env) routePath(pattern string, id int64) (method, path string) {
 		"/static/{file}", css,
 		"/admin/stats/export.csv", "/admin/stats/export.csv?site=shop",
 	).Replace(path)
+	if pattern == "GET /my-data/view" {
+		path += "?t=no-such-token"
+	}
 	return method, path
 }
 
@@ -272,7 +286,7 @@ func TestRouteTable(t *testing.T) {
 				if method == http.MethodGet {
 					// Public pages answer anyone: 200, or 404 for a made-up link token.
 					r := anon.get(path)
-					if r.StatusCode != http.StatusOK && !(strings.Contains(w.pattern, "{token}") && r.StatusCode == http.StatusNotFound) {
+					if r.StatusCode != http.StatusOK && !((strings.Contains(w.pattern, "{token}") || strings.HasPrefix(w.pattern, "GET /my-data/view")) && r.StatusCode == http.StatusNotFound) {
 						t.Errorf("%s as anonymous = %d; want 200\n%.300s", w.pattern, r.StatusCode, r.body)
 					}
 				}

@@ -18,6 +18,7 @@ import (
 	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/payment"
 	"github.com/candor-dev/candor/internal/payment/sandbox"
+	"github.com/candor-dev/candor/internal/privacy"
 	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/staff"
 )
@@ -51,6 +52,8 @@ type Deps struct {
 	Shop       *shop.Service         // the shop (nil: no shop pages)
 	Sandbox    *sandbox.Sandbox      // the built-in test processor, in test mode only (its 3-D Secure page)
 	Webhooks   payment.WebhookParser // the processor's signed webhooks (nil: POST /webhooks/stripe answers 404)
+	Privacy    *privacy.Service      // one person's data: /my-data and the admin's Data requests
+	MyData     *privacy.Links        // the sealed, expiring links /my-data mails
 	Log        *slog.Logger
 	Metrics    *Metrics
 	Version    string
@@ -81,6 +84,8 @@ type Server struct {
 	staffPages      *staffPages
 	auditPages      *auditPages
 	metricsGate     *metricsGate
+	myData          *myDataPages
+	dataRequests    *dataRequestPages
 }
 
 // NewServer builds the handler with every route and middleware in place.
@@ -110,11 +115,13 @@ func NewServer(d Deps) (*Server, error) {
 			live: d.Live, statsMail: d.StatsMail, statsGoals: d.StatsGoals, shop: d.Shop,
 			statsAPILimit:     limiter.New[string](statsAPIBurst, statsAPIEvery, 10_000),
 			statsAPIAddrLimit: limiter.New[addrKey](2*statsAPIBurst, statsAPIEvery/2, 10_000)},
-		shopAdmin:   &shopAdmin{pages: p, shop: d.Shop},
-		outboxPages: &outboxPages{pages: p, outbox: d.Outbox},
-		staffPages:  &staffPages{pages: p, staff: d.Staff, audit: d.Audit},
-		auditPages:  &auditPages{pages: p, audit: d.Audit},
-		metricsGate: &metricsGate{pages: p, metrics: d.Metrics},
+		shopAdmin:    &shopAdmin{pages: p, shop: d.Shop},
+		outboxPages:  &outboxPages{pages: p, outbox: d.Outbox},
+		staffPages:   &staffPages{pages: p, staff: d.Staff, audit: d.Audit},
+		auditPages:   &auditPages{pages: p, audit: d.Audit},
+		myData:       &myDataPages{pages: p, metrics: d.Metrics, antibot: d.Antibot, privacy: d.Privacy, links: d.MyData},
+		dataRequests: &dataRequestPages{pages: p, privacy: d.Privacy},
+		metricsGate:  &metricsGate{pages: p, metrics: d.Metrics},
 	}
 	script, err := staticFiles.ReadFile("static/antibot.js")
 	if err != nil {
@@ -145,7 +152,7 @@ func NewServer(d Deps) (*Server, error) {
 	}
 	strictMux, publicMux := strict.Handler(mux), public.Handler(mux)
 	byOrigin := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isStaffPath(r.URL.Path) {
+		if isStaffPath(r.URL.Path) || isSelfServicePath(r.URL.Path) {
 			strictMux.ServeHTTP(w, r)
 			return
 		}
@@ -166,6 +173,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.handler.ServeHTTP(w, r)
 }
+
+// isSelfServicePath reports whether a path is one of the /my-data pages, which no other
+// origin (not even the vendor's site) may post to: they export and erase a person's data.
+func isSelfServicePath(p string) bool { return p == "/my-data" || strings.HasPrefix(p, "/my-data/") }
 
 // isStaffPath reports whether a path belongs to the staff side (admin pages and API),
 // where no other origin is ever trusted.

@@ -19,7 +19,13 @@ import (
 // antibot.js would solve them in a browser.
 func (e *env) solvedFields() url.Values {
 	e.t.Helper()
-	ch, err := e.srv.forms.antibot.Issue(antibot.FormSubscribe)
+	return e.solvedFor(antibot.FormSubscribe)
+}
+
+// solvedFor returns the hidden anti-bot fields of any form, solved.
+func (e *env) solvedFor(form string) url.Values {
+	e.t.Helper()
+	ch, err := e.srv.forms.antibot.Issue(form)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -43,8 +49,15 @@ func (e *env) count(query string, args ...any) int {
 // confirmationLink opens the newest confirmation mail in the outbox and returns its link path.
 func (e *env) confirmationLink() string {
 	e.t.Helper()
+	return e.outboxLink("newsletter.confirm", "/subscribe/confirm/")
+}
+
+// outboxLink opens the newest mail of purpose in the outbox and returns its first
+// link whose path starts with prefix.
+func (e *env) outboxLink(purpose, prefix string) string {
+	e.t.Helper()
 	var q mail.Queued
-	err := e.db.QueryRow(context.Background(), "SELECT to_sealed, content_sealed FROM mail_outbox WHERE purpose = 'newsletter.confirm' ORDER BY id DESC LIMIT 1").
+	err := e.db.QueryRow(context.Background(), "SELECT to_sealed, content_sealed FROM mail_outbox WHERE purpose = ? ORDER BY id DESC LIMIT 1", purpose).
 		Scan(&q.ToSealed, &q.ContentSealed)
 	if err != nil {
 		e.t.Fatal(err)
@@ -53,7 +66,7 @@ func (e *env) confirmationLink() string {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	i := strings.Index(c.Text, "/subscribe/confirm/")
+	i := strings.Index(c.Text, prefix)
 	if i < 0 {
 		e.t.Fatalf("no link in %q", c.Text)
 	}
