@@ -89,6 +89,7 @@ func (s *checkout) buyPost(w http.ResponseWriter, r *http.Request) {
 		s.renderBuy(w, r, status(err), page{Error: errs.PublicOf(err), Field: fieldOf(err), Form: kept})
 		return
 	}
+	s.setCheckoutCookie(w, o.Ref)
 	http.Redirect(w, r, "/checkout/"+o.Ref+"/pay", http.StatusSeeOther)
 }
 
