@@ -22,6 +22,7 @@ type checkout struct {
 	findLimit *limiter.Limiter[string] // "find my orders" mails per email address
 	sandbox   *sandbox.Sandbox         // the test processor's 3-D Secure page (test mode only)
 	webhooks  payment.WebhookParser    // nil: POST /webhooks/stripe answers 404
+	later     *afterwork               // the order look-ups and their mails, after the answer
 }
 
 // checkoutFields are the fields of the checkout form kept after an error. No card

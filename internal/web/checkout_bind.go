@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/candor-dev/candor/internal/errs"
@@ -64,7 +65,7 @@ func (s *checkout) mailLinks(w http.ResponseWriter, r *http.Request) {
 	if !s.shopLimit.Allow(ClientIP(r.Context())) || !s.findLimit.Allow("ref:"+ref) {
 		err = errs.E(errs.RateLimited, "Too many requests; please try again in an hour.")
 	} else {
-		err = s.shop.MailOrderLinks(r.Context(), ref)
+		s.later.do(r, "mail order links", func(ctx context.Context) error { return s.shop.MailOrderLinks(ctx, ref) })
 	}
 	if err != nil {
 		s.fail(w, r, err)
