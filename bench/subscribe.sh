@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Measures sustained durable sign-ups per second through POST /subscribe on SQLite
+# Measures sustained sign-ups per second through POST /subscribe on SQLite (the storage
+# runs after the answer: docs/newsletter.md)
 # (or CANDOR_DB=postgres://…): a fresh server on 127.0.0.1 with --antibot-difficulty 1
 # (the proof-of-work is the visitor's browser's cost; the server still verifies every
 # token and solution) and --trusted-proxy so the generator can vary the client IP.

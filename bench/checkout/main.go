@@ -16,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"strings"
@@ -33,6 +34,7 @@ func main() {
 	c := flag.Int("c", 1, "concurrent buyers")
 	flag.Parse()
 	client := loadgen.NoRedirects()
+	client.Jar, _ = cookiejar.New(nil) // the checkout cookie binds the pay page to the buyer
 	var mu sync.Mutex
 	var buy, pay, both []time.Duration
 	failures := 0

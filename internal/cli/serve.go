@@ -86,8 +86,9 @@ func runServe(ctx context.Context, inv *invocation) error {
 			a.log.Error("the last statistics flush failed", "error", err)
 		}
 	}()
-	// In-flight sends and the last statistics flush finish before the database closes.
-	defer func() { cancel(); <-mailDone; <-statsDone }()
+	// The forms' after-answer work, in-flight sends and the last statistics flush finish
+	// before the database closes.
+	defer func() { srv.Wait(); cancel(); <-mailDone; <-statsDone }()
 	return serveUntilDone(ctx, a, inv, hs, ln)
 }
 

@@ -91,5 +91,14 @@ func TestHostedCheckoutAndWebhooks(t *testing.T) {
 	if n := in.count(t, "SELECT COUNT(*) FROM mail_outbox WHERE purpose = 'shop.receipt'"); n != 1 {
 		t.Errorf("%d receipts", n)
 	}
+	// Back from the card company's page: the buyer's browser (its checkout cookie) lands
+	// on the order page; the same return URL in any other browser opens nothing.
+	back := "/checkout/" + ref + "/return?session_id=cs_e2e"
+	if r := u.b.get(back); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), s.url+"/orders/"+ref+"?") {
+		t.Errorf("the buyer's return: %d → %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	if r := s.browser().get(back); r.StatusCode != http.StatusOK || r.Header.Get("Location") != "" || strings.Contains(r.body, "/orders/"+ref) {
+		t.Errorf("a bare reference's return page: %d → %q", r.StatusCode, r.Header.Get("Location"))
+	}
 	s.stop()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/candor-dev/candor/internal/errs"
@@ -94,10 +95,29 @@ func principal(r *http.Request) staff.Principal {
 	return m.Principal()
 }
 
-// safeNext keeps a post-sign-in redirect on this site's admin.
+// safeNext keeps a post-sign-in redirect on this site's admin: the path is cleaned
+// (path.Clean, so "/admin/../x" cannot leave /admin) and must then still be under
+// /admin/; an empty segment ("//"), a backslash, a control character or an encoded
+// slash, backslash or dot in the path is refused outright. Anything else is "/admin/".
 func safeNext(next string) string {
-	if strings.HasPrefix(next, "/admin/") && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\") {
-		return next
+	const home = "/admin/"
+	p, query, hasQuery := strings.Cut(next, "?")
+	if !strings.HasPrefix(p, home) || strings.Contains(p, "//") ||
+		strings.ContainsFunc(next, func(c rune) bool { return c == '\\' || c < 0x20 || c == 0x7f }) {
+		return home
 	}
-	return "/admin/"
+	if l := strings.ToLower(p); strings.Contains(l, "%2f") || strings.Contains(l, "%5c") || strings.Contains(l, "%2e") {
+		return home
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	if !strings.HasPrefix(clean, home) {
+		return home
+	}
+	if hasQuery {
+		clean += "?" + query
+	}
+	return clean
 }

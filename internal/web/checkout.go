@@ -22,6 +22,7 @@ type checkout struct {
 	findLimit *limiter.Limiter[string] // "find my orders" mails per email address
 	sandbox   *sandbox.Sandbox         // the test processor's 3-D Secure page (test mode only)
 	webhooks  payment.WebhookParser    // nil: POST /webhooks/stripe answers 404
+	later     *afterwork               // the order look-ups and their mails, after the answer
 }
 
 // checkoutFields are the fields of the checkout form kept after an error. No card
@@ -89,6 +90,7 @@ func (s *checkout) buyPost(w http.ResponseWriter, r *http.Request) {
 		s.renderBuy(w, r, status(err), page{Error: errs.PublicOf(err), Field: fieldOf(err), Form: kept})
 		return
 	}
+	s.setCheckoutCookie(w, o.Ref)
 	http.Redirect(w, r, "/checkout/"+o.Ref+"/pay", http.StatusSeeOther)
 }
 

@@ -59,6 +59,7 @@ func shopFixture(t *testing.T, e *env) (pending, paid shop.Order) {
 		"POST /checkout/{ref}/hosted":       "/checkout/" + pending.Ref + "/hosted",
 		"GET /checkout/{ref}/return":        "/checkout/" + pending.Ref + "/return",
 		"POST /checkout/{ref}/authenticate": "/checkout/" + pending.Ref + "/authenticate",
+		"POST /checkout/{ref}/links":        "/checkout/" + pending.Ref + "/links",
 		"GET /orders/{ref}":                 orderURL.RequestURI(),
 		"GET /orders/{ref}/downloads/{id}":  dl.RequestURI(),
 	}
@@ -162,7 +163,7 @@ func TestPanicDuringPaymentLeaksNoCard(t *testing.T) {
 	e.canary(testCard, "4242 4242 4242 4242")
 	pending, _ := shopFixture(t, e)
 	armed.Store(true)
-	r := e.client().post("/checkout/"+pending.Ref+"/pay", url.Values{"card_number": {"4242 4242 4242 4242"}, "card_exp": {"12/34"}, "card_cvc": {testCVC}})
+	r := e.client().holdCheckout(pending.Ref).post("/checkout/"+pending.Ref+"/pay", url.Values{"card_number": {"4242 4242 4242 4242"}, "card_exp": {"12/34"}, "card_cvc": {testCVC}})
 	want(t, r, http.StatusInternalServerError)
 	if strings.Contains(r.body, "4242") || strings.Contains(r.body, testCVC) {
 		t.Fatalf("the error page shows the card:\n%s", r.body)

@@ -223,6 +223,7 @@ func (c *client) do(req *http.Request) resp {
 	for _, ck := range res.Cookies() {
 		c.e.canary(ck.Value)
 	}
+	c.e.srv.Wait() // the work the answer queued is done before the test looks at its effects
 	return resp{res, string(b)}
 }
 

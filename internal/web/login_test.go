@@ -265,21 +265,33 @@ func TestRequire2FAGate(t *testing.T) {
 // the next parameter).
 func TestSignInNextStaysOnSite(t *testing.T) {
 	for next, want := range map[string]string{
-		"/admin/staff":              "/admin/staff",
-		"/admin/audit?actor=cli":    "/admin/audit?actor=cli",
-		"":                          "/admin/",
-		"/":                         "/admin/",
-		"https://evil.example/":     "/admin/",
-		"//evil.example/admin/":     "/admin/",
-		"/\\evil.example":           "/admin/",
-		"/admin/\\\\evil.example":   "/admin/",
-		"javascript:alert(1)":       "/admin/",
-		"/adminx":                   "/admin/",
-		"http:/admin/":              "/admin/",
-		" /admin/":                  "/admin/",
-		"/api/v1/me":                "/admin/",
-		"%2F%2Fevil.example":        "/admin/",
-		"/admin/..//evil.example/x": "/admin/..//evil.example/x", // a path on this site; Redirect cleans it
+		"/admin/staff":            "/admin/staff",
+		"/admin/audit?actor=cli":  "/admin/audit?actor=cli",
+		"":                        "/admin/",
+		"/":                       "/admin/",
+		"https://evil.example/":   "/admin/",
+		"//evil.example/admin/":   "/admin/",
+		"/\\evil.example":         "/admin/",
+		"/admin/\\\\evil.example": "/admin/",
+		"javascript:alert(1)":     "/admin/",
+		"/adminx":                 "/admin/",
+		"http:/admin/":            "/admin/",
+		" /admin/":                "/admin/",
+		"/api/v1/me":              "/admin/",
+		"%2F%2Fevil.example":      "/admin/",
+		// issue 12: next= is normalised and must stay under /admin/ once cleaned.
+		"/admin/../x":               "/admin/",
+		"/admin/..//evil.example/x": "/admin/",
+		"/admin/./staff":            "/admin/staff",
+		"/admin/staff/../audit":     "/admin/audit",
+		"/admin/%2e%2e/x":           "/admin/",
+		"/admin/%2F%2Fevil.example": "/admin/",
+		"/admin/%5cevil.example":    "/admin/",
+		"/admin//evil.example":      "/admin/",
+		"/admin/staff?x=/../y":      "/admin/staff?x=/../y",
+		"/admin/inbox/":             "/admin/inbox/",
+		"/admin/\x00":               "/admin/",
+		"/admin/a\nb":               "/admin/",
 	} {
 		if got := safeNext(next); got != want {
 			t.Errorf("safeNext(%q) = %q; want %q", next, got, want)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/payment"
+	"github.com/candor-dev/candor/internal/pii"
 )
 
 // orderFindMessage is the one answer of "find my orders", whether or not the address
@@ -93,8 +95,9 @@ func (s *checkout) findOrders(w http.ResponseWriter, r *http.Request) {
 	if err == nil && email != "" {
 		if !s.shopLimit.Allow(ClientIP(r.Context())) || !s.findLimit.Allow(s.shop.EmailKey(email)) {
 			err = errs.E(errs.RateLimited, "Too many requests; please try again in an hour.")
-		} else {
-			err = s.shop.FindOrders(r.Context(), email)
+		} else if _, err = pii.NewEmail(email); err == nil {
+			// After the answer: a buyer (a look-up and a mail) must not answer later.
+			s.later.do(r, "find my orders", func(ctx context.Context) error { return s.shop.FindOrders(ctx, email) })
 		}
 	}
 	if err != nil {

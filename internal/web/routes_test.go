@@ -43,6 +43,8 @@ var wantRoutes = []struct {
 	{"POST /checkout/{ref}/hosted", "public", "all"},
 	{"GET /checkout/{ref}/return", "public", "all"},
 	{"POST /checkout/{ref}/authenticate", "public", "all"},
+	{"POST /checkout/{ref}/links", "public", "all"},
+	{"GET /checkout/links/sent", "public", "all"},
 	{"GET /orders/find", "public", "all"},
 	{"POST /orders/find", "public", "all"},
 	{"GET /orders/find/sent", "public", "all"},

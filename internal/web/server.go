@@ -67,6 +67,7 @@ type Server struct {
 	staff     *staff.Service // the guard's sessions and permissions
 	shop      *shop.Service  // nil: every shop route answers 404 (shopOnly)
 	handler   http.Handler   // the middleware chain and the mux
+	later     *afterwork     // the public forms' address-dependent work, after the answer
 
 	antibotScript, antibotChallenge, trackerScript http.HandlerFunc
 
@@ -98,13 +99,14 @@ func NewServer(d Deps) (*Server, error) {
 		d.Metrics = NewMetrics()
 	}
 	obs := &observer{pages: p, metrics: d.Metrics}
+	later := newAfterwork(d.Log)
 	s := &Server{
-		observer: obs, staff: d.Staff, shop: d.Shop,
+		observer: obs, staff: d.Staff, shop: d.Shop, later: later,
 		probes: &probes{health: d.Health},
-		forms:  &publicForms{pages: p, metrics: d.Metrics, antibot: d.Antibot, newsletter: d.Newsletter, contact: d.Contact},
+		forms:  &publicForms{pages: p, metrics: d.Metrics, antibot: d.Antibot, newsletter: d.Newsletter, contact: d.Contact, later: later},
 		collector: &collector{observer: obs, stats: d.Stats, sites: d.Sites,
 			collectLimit: newCollectLimit(d.Config.StatsIPLimit)},
-		checkout: &checkout{pages: p, shop: d.Shop, sandbox: d.Sandbox, webhooks: d.Webhooks,
+		checkout: &checkout{pages: p, shop: d.Shop, sandbox: d.Sandbox, webhooks: d.Webhooks, later: later,
 			shopLimit: limiter.New[string](20, 3*time.Second, 10_000), cardLimit: limiter.New[string](8, time.Minute, 10_000),
 			findLimit: limiter.New[string](3, 20*time.Minute, 10_000)},
 		accountPages:    &accountPages{pages: p, staff: d.Staff},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -20,6 +21,7 @@ type publicForms struct {
 	antibot    *antibot.Guard
 	newsletter *newsletter.Service
 	contact    *contact.Service
+	later      *afterwork // the sign-up's storage and mail, after the answer
 }
 
 // subscribeMessage is the one answer to every accepted sign-up, known address or not.
@@ -99,10 +101,8 @@ func (s *publicForms) subscribe(w http.ResponseWriter, r *http.Request) {
 	}
 	s.metrics.countForm(antibot.FormSubscribe, string(verdict.Outcome))
 	if verdict.Outcome != antibot.Honeypot {
-		if err := s.newsletter.Join(r.Context(), signup); err != nil {
-			s.publicFail(w, r, f, err)
-			return
-		}
+		// After the answer: a known address (no new mail) must not answer sooner.
+		s.later.do(r, "sign-up", func(ctx context.Context) error { return s.newsletter.Join(ctx, signup) })
 	}
 	publicAccepted(w, r, f, subscribeMessage, s.cfg.ThanksURL, "/subscribe/thanks")
 }
