@@ -93,7 +93,7 @@ func (a *app) privacyInputs() promises.Inputs {
 			privacy.RuleContactClosed: cfg.RetentionClosed, privacy.RuleContactIdle: cfg.RetentionInactive,
 			privacy.RuleCheckout: cfg.CheckoutRetention, privacy.RuleOrder: cfg.OrderRetention,
 			privacy.RuleStaffAccount: cfg.StaffRetention, privacy.RuleStaffSession: cfg.SessionIdle,
-			privacy.RuleStats: cfg.StatsRetention,
+			privacy.RuleStats: cfg.StatsRetention, privacy.RuleDataRequest: privacy.DataRequestRetention,
 		},
 		Grace:      retentionGrace,
 		Files:      a.dataFiles(),

@@ -74,14 +74,6 @@ func TestAuditPrivacyFindsEachPlantedFinding(t *testing.T) {
 			in.canary(strings.TrimSpace(string(keys)))
 			return environ("CANDOR_KEYS", string(keys)), []string{"--addr", "0.0.0.0:8080"}
 		}},
-		{"card processor over plain http", "egress", func(*testing.T, *install, *sql.DB) (func(string) string, []string) {
-			return nil, []string{"--payment", "hosted", "--stripe-key", "sk_test_audit", "--stripe-webhook-secret", "whsec_audit",
-				"--stripe-api", "http://stripe.example.com:12111"}
-		}},
-		{"card processor through a proxy from the environment", "egress", func(*testing.T, *install, *sql.DB) (func(string) string, []string) {
-			return environ("HTTPS_PROXY", "http://proxy.example:3128"), []string{"--payment", "hosted", "--stripe-key", "sk_test_audit",
-				"--stripe-webhook-secret", "whsec_audit"}
-		}},
 		{"an overdue row", "retention", func(t *testing.T, _ *install, db *sql.DB) (func(string) string, []string) {
 			exec(t, db, "INSERT INTO shop_payment_events (event_id, type, received_at) VALUES ('evt_audit', 'charge.succeeded', 1000)")
 			return nil, nil
@@ -149,6 +141,54 @@ func TestAuditPrivacyFindsEachPlantedFinding(t *testing.T) {
 				t.Fatalf("red checks %v; want %s among them", red, c.check)
 			}
 		})
+	}
+}
+
+// Promise: "will not be shared with our partners or third parties": the egress check
+// lists the outbound destinations internal/egress allows for the configuration (the
+// mail relay, the card processor, the --egress-proxy), by host only, never the
+// credentials in their URLs; with none configured it says Candor connects nowhere. (A
+// destination outside the allowlist cannot be configured: config refuses a plain-http
+// processor off loopback, and egress ignores the proxy variables of the environment,
+// which therefore do not appear.)
+func TestAuditPrivacyListsEgressDestinations(t *testing.T) {
+	in := auditInstall(t)
+	egressOf := func(env func(string) string, args ...string) string {
+		t.Helper()
+		rep, err := in.privacyReport(t, env, args...)
+		if err != nil {
+			t.Fatalf("audit privacy with %v: %v, red %+v", args, err, rep.Red())
+		}
+		for _, r := range rep.Results {
+			if r.ID == "egress" {
+				if r.Status != promises.StatusOK {
+					t.Errorf("egress: %s %s", r.Status, r.Message)
+				}
+				return r.Message
+			}
+		}
+		t.Fatal("the report has no egress check")
+		return ""
+	}
+	if msg := egressOf(nil); msg != "0 destinations allowed: Candor connects nowhere" {
+		t.Errorf("egress with nothing configured: %q", msg)
+	}
+	const relayPW, proxyPW = "relay-secret-pw-7731", "proxy-secret-pw-2208"
+	in.canary(relayPW, proxyPW)
+	msg := egressOf(environ("HTTPS_PROXY", "http://env-proxy.audit.example:3128", "ALL_PROXY", "http://env-proxy.audit.example:3128"),
+		"--smtp", "smtp://audit:"+relayPW+"@relay.audit.example:2525",
+		"--egress-proxy", "http://audit:"+proxyPW+"@proxy.audit.example:3128",
+		"--payment", "hosted", "--stripe-key", "sk_test_audit", "--stripe-webhook-secret", "whsec_audit")
+	for _, want := range []string{"3 destinations allowed", "mail relay relay.audit.example:2525", "card processor API api.stripe.com:443",
+		"proxy (--egress-proxy) proxy.audit.example:3128"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("egress %q lacks %q", msg, want)
+		}
+	}
+	for _, leak := range []string{relayPW, proxyPW, "env-proxy"} {
+		if strings.Contains(msg, leak) {
+			t.Errorf("egress %q names %q", msg, leak)
+		}
 	}
 }
 

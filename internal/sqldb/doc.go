@@ -28,7 +28,9 @@
 //     Dialect.query. The only statements outside queries/ are the two of resealing
 //     (sealed.go, resealBatch: the SELECT of the sealed values and the UPDATE of one),
 //     which must name the table, key and column of an entry of SealedColumns, a list
-//     in code.
+//     in code, and the privacy checks' reading of one column's values (promises.go,
+//     columnValuesSQL), which names a table and column only once they are found in
+//     the schema's own listing (the schema-columns query, DB.Columns).
 //     Conditions given to filter.add and the connection's _pragma options (db.go) are
 //     fragments and settings, not statements.
 //   - Times are stored as BIGINT Unix milliseconds in UTC (columns named *_at), so the

@@ -20,7 +20,7 @@ type PromiseStore struct {
 
 // LastResults returns the stored result of every check that has run, by check id.
 func (s PromiseStore) LastResults(ctx context.Context) ([]promises.Result, error) {
-	rows, err := s.DB.Query(ctx, "SELECT check_id, status, message, details, ran_at FROM privacy_checks ORDER BY check_id")
+	rows, err := s.DB.Query(ctx, query("privacy-check-results"))
 	if err != nil {
 		return nil, err
 	}
@@ -55,11 +55,7 @@ func (s PromiseStore) SaveResults(ctx context.Context, rs []promises.Result) err
 				details = []byte("[]")
 			}
 			at := r.RanAt.UnixMilli()
-			if _, err := tx.Exec(ctx, `INSERT INTO privacy_checks (check_id, status, message, details, ran_at, changed_at)
-				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (check_id) DO UPDATE SET
-				changed_at = CASE WHEN privacy_checks.status = excluded.status THEN privacy_checks.changed_at ELSE excluded.changed_at END,
-				status = excluded.status, message = excluded.message, details = excluded.details, ran_at = excluded.ran_at`,
-				r.ID, string(r.Status), r.Message, string(details), at, at); err != nil {
+			if _, err := tx.Exec(ctx, query("save-privacy-check"), r.ID, string(r.Status), r.Message, string(details), at, at); err != nil {
 				return err
 			}
 		}
@@ -71,7 +67,7 @@ func (s PromiseStore) SaveResults(ctx context.Context, rs []promises.Result) err
 // owner's sealed address, and returns how many.
 func (s PromiseStore) QueueToOwners(ctx context.Context, compose func(emailSealed string) (mail.Queued, error)) (int, error) {
 	var sealed []string
-	if err := s.DB.each(ctx, "SELECT email_sealed FROM staff WHERE role = 'owner' AND disabled_at IS NULL ORDER BY id", nil, func(v []byte) error {
+	if err := s.DB.each(ctx, query("active-owner-emails"), nil, func(v []byte) error {
 		sealed = append(sealed, string(v))
 		return nil
 	}); err != nil {
@@ -102,27 +98,35 @@ func (s PromiseStore) QueueToOwners(ctx context.Context, compose func(emailSeale
 // QueuedBefore counts transactional mails (sealed recipient and text) still queued or
 // being sent that were queued before the time.
 func (s PromiseStore) QueuedBefore(ctx context.Context, before time.Time) (n int64, err error) {
-	err = s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM mail_outbox WHERE campaign_id IS NULL
-		AND status IN ('queued', 'sending') AND created_at < ?`, toMillis(before)).Scan(&n)
+	err = s.DB.QueryRow(ctx, query("transactional-queued-before"), toMillis(before)).Scan(&n)
 	return n, translate(err)
 }
 
 // Values calls fn with every non-empty value of table.column as bytes, streaming. The
-// names must be those of a column of the schema.
+// names must be those of a column of the schema (the schema-columns query).
 func (s PromiseStore) Values(ctx context.Context, table, column string, fn func([]byte) error) error {
 	cols, err := s.DB.Columns(ctx)
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(cols, Column{Table: table, Name: column}) {
+	c := Column{Table: table, Name: column}
+	if !slices.Contains(cols, c) {
 		return errs.E(errs.Invalid, "No such column: "+table+"."+column+".")
 	}
-	return s.DB.each(ctx, "SELECT "+column+" FROM "+table+" WHERE "+column+" IS NOT NULL", nil, func(v []byte) error {
+	return s.DB.each(ctx, columnValuesSQL(c), nil, func(v []byte) error {
 		if len(v) == 0 {
 			return nil
 		}
 		return fn(v)
 	})
+}
+
+// columnValuesSQL is the one statement of the privacy checks outside queries/ (see
+// doc.go): it must name a table and column, and identifiers cannot be bound arguments.
+// c must be an entry of DB.Columns, a listing of the schema itself (as resealing's
+// statements name only entries of SealedColumns), so no input reaches the text.
+func columnValuesSQL(c Column) string {
+	return "SELECT " + c.Name + " FROM " + c.Table + " WHERE " + c.Name + " IS NOT NULL"
 }
 
 // each streams the one column of a query's rows as bytes.
@@ -146,13 +150,7 @@ func (db *DB) each(ctx context.Context, query string, args []any, fn func([]byte
 
 // TextColumns lists the columns of the tables whose type holds text or bytes.
 func (s PromiseStore) TextColumns(ctx context.Context, tables []string) ([][2]string, error) {
-	q := `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()
-		AND data_type IN ('text', 'bytea', 'character varying') ORDER BY table_name, column_name`
-	if s.DB.Dialect == SQLite {
-		q = `SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
-			WHERE m.type = 'table' AND upper(p.type) IN ('TEXT', 'BLOB') ORDER BY m.name, p.name`
-	}
-	rows, err := s.DB.Query(ctx, q)
+	rows, err := s.DB.Query(ctx, s.DB.Dialect.query("schema-text-columns"))
 	if err != nil {
 		return nil, err
 	}

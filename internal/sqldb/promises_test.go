@@ -34,6 +34,11 @@ func TestOverdueMatchesTheRetentionJob(t *testing.T) {
 	s.exec("INSERT INTO shop_payment_events (event_id, type, received_at) VALUES ('evt_old', 'x', ?)", old.UnixMilli())
 	site := s.insert("INSERT INTO sites (name, domain, created_at) VALUES ('w', 'w.example', 0)")
 	s.exec("INSERT INTO stat_cells (site_id, span, day, dim, cells) VALUES (?, 1, ?, 'page', ?)", site, old.UnixMilli(), []byte{1})
+	// Data requests: answered long ago, never answered, answered lately (kept).
+	for _, done := range []int64{old.UnixMilli(), 0, recent.UnixMilli()} {
+		s.exec("INSERT INTO data_requests (kind, channel, email_index, email_sealed, received_at, deadline_at, done_at) VALUES ('access', 'staff', 'i', 's', ?, ?, ?)",
+			old.UnixMilli(), old.UnixMilli(), done)
+	}
 
 	inbox := sqldb.ContactStore{DB: db}
 	steps := []struct {
@@ -55,6 +60,7 @@ func TestOverdueMatchesTheRetentionJob(t *testing.T) {
 		}},
 		{privacy.RuleStaffAccount, 1, func() (int64, error) { return r.PurgeDisabledStaff(ctx, cut) }},
 		{privacy.RuleStats, 1, func() (int64, error) { return r.PurgeStats(ctx, cut) }},
+		{privacy.RuleDataRequest, 2, func() (int64, error) { return r.PurgeDataRequests(ctx, cut) }},
 	}
 	for _, st := range steps {
 		if n, err := p.Overdue(ctx, st.rule, cut); err != nil || n != st.want {

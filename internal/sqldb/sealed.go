@@ -63,9 +63,10 @@ func (db *DB) Reseal(ctx context.Context, r Resealer) (int, error) {
 	return total, nil
 }
 
-// resealBatch reseals up to 500 stale values of one column. Its two statements are the
-// only SQL of the package outside queries/: they name the table and columns of c, which
-// come from SealedColumns, a list in code (identifiers cannot be bound arguments).
+// resealBatch reseals up to 500 stale values of one column. Its two statements are
+// outside queries/ (as is columnValuesSQL; doc.go): they name the table and columns of
+// c, which come from SealedColumns, a list in code (identifiers cannot be bound
+// arguments).
 func (db *DB) resealBatch(ctx context.Context, r Resealer, c SealedColumn) (int, error) {
 	type row struct {
 		key    int64
