@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/candor-dev/candor/internal/analytics"
 	"github.com/candor-dev/candor/internal/analytics/geo"
@@ -19,6 +20,7 @@ import (
 	"github.com/candor-dev/candor/internal/mail/smtp"
 	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/pii"
+	"github.com/candor-dev/candor/internal/privacy"
 	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
@@ -57,6 +59,7 @@ type app struct {
 	city    *geo.DB               // --geoip-city, with appNeeds.collect only; nil without the setting
 	collect *analytics.Aggregator // with appNeeds.collect only
 	antibot *antibot.Guard        // with appNeeds.web only
+	notice  *privacy.Published    // the public privacy notice, with appNeeds.web only
 }
 
 // appNeeds says what a command needs beyond storage, keys and the domains.
@@ -166,6 +169,9 @@ func openApp(ctx context.Context, inv *invocation, needs appNeeds) (_ *app, err 
 		if a.antibot, err = antibot.New(antibot.Config{MAC: a.sealer.Index, Difficulty: cfg.AntibotDifficulty}); err != nil {
 			return nil, err
 		}
+		if a.notice, err = openPrivacyNotice(cfg, time.Now()); err != nil {
+			return nil, err
+		}
 	}
 	return a, nil
 }
@@ -177,7 +183,7 @@ func (a *app) webDeps() web.Deps {
 		Config: a.cfg, Health: a.db, Staff: a.staff, Audit: a.audit, Log: a.log, Version: Version(),
 		Newsletter: a.newsletter, Campaigns: a.campaigns, Contact: a.contact, Outbox: a.outbox, Antibot: a.antibot,
 		Sites: a.sites, SiteList: a.sites, Reports: a.reports, StatsAPI: a.tokens, StatsMail: a.weekly, StatsGoals: a.goals,
-		Shop: a.shop, Sandbox: a.payment.sandbox, Webhooks: a.payment.webhooks,
+		Shop: a.shop, Sandbox: a.payment.sandbox, Webhooks: a.payment.webhooks, Privacy: a.notice,
 	}
 	if a.collect != nil { // a nil *Aggregator in an interface would not be nil
 		d.Stats, d.Live = a.collect, a.collect

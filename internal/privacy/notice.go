@@ -116,7 +116,7 @@ func Notice(in NoticeInput) NoticeFacts {
 	n := NoticeFacts{
 		Vendor: in.Vendor, PostalAddress: cfg["postal-address"],
 		Storage: StorageFacts{Database: databaseKind(cfg["db"]),
-			Sealed: "addresses, names and texts are encrypted in the database with a key kept apart from it"},
+			Sealed: "addresses, names and texts are encrypted in the database with this installation's own key"},
 		Retention:      periods(cfg),
 		OutsideParties: slices.Clone(in.Outside),
 		Payment:        payment(cfg),

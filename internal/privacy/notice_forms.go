@@ -3,6 +3,7 @@ package privacy
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/candor-dev/candor/internal/staff"
@@ -37,11 +38,12 @@ func (f noticeForm) facts() FormFacts {
 		if !fl.Personal || !slices.Contains(f.tables, fl.Table) {
 			continue
 		}
-		what := fl.What
-		if fl.Sealed {
-			what += " (encrypted)"
+		if what := fl.What; !linksRows(fl) {
+			if fl.Sealed {
+				what += " (encrypted)"
+			}
+			out.Collects = append(out.Collects, what)
 		}
-		out.Collects = append(out.Collects, what)
 		if !slices.Contains(out.Purposes, fl.Purpose) {
 			out.Purposes = append(out.Purposes, fl.Purpose)
 		}
@@ -66,6 +68,12 @@ func (f noticeForm) facts() FormFacts {
 		}
 	}
 	return out
+}
+
+// linksRows reports whether a column only links rows or dates them (an id, a time): it
+// counts for purposes, retention and readers, but says nothing a person gave.
+func linksRows(f Field) bool {
+	return !f.Sealed && (strings.HasSuffix(f.Column, "_id") || strings.HasSuffix(f.Column, "_at") || f.Column == "at")
 }
 
 // periods is every retention rule with the period the configuration sets (the

@@ -18,6 +18,7 @@ import (
 	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/payment"
 	"github.com/candor-dev/candor/internal/payment/sandbox"
+	"github.com/candor-dev/candor/internal/privacy"
 	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/staff"
 )
@@ -51,6 +52,7 @@ type Deps struct {
 	Shop       *shop.Service         // the shop (nil: no shop pages)
 	Sandbox    *sandbox.Sandbox      // the built-in test processor, in test mode only (its 3-D Secure page)
 	Webhooks   payment.WebhookParser // the processor's signed webhooks (nil: POST /webhooks/stripe answers 404)
+	Privacy    *privacy.Published    // the public privacy notice (nil: /privacy answers 404)
 	Log        *slog.Logger
 	Metrics    *Metrics
 	Version    string
@@ -80,6 +82,7 @@ type Server struct {
 	outboxPages     *outboxPages
 	staffPages      *staffPages
 	auditPages      *auditPages
+	privacyNotice   *privacyNotice
 }
 
 // NewServer builds the handler with every route and middleware in place.
@@ -113,6 +116,9 @@ func NewServer(d Deps) (*Server, error) {
 		outboxPages: &outboxPages{pages: p, outbox: d.Outbox},
 		staffPages:  &staffPages{pages: p, staff: d.Staff, audit: d.Audit},
 		auditPages:  &auditPages{pages: p, audit: d.Audit},
+	}
+	if s.privacyNotice, err = newPrivacyNotice(p, d.Privacy); err != nil {
+		return nil, err
 	}
 	script, err := staticFiles.ReadFile("static/antibot.js")
 	if err != nil {
