@@ -1,10 +1,13 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
+	"os"
 	"time"
 
+	"github.com/candor-dev/candor/internal/config"
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/privacy"
@@ -16,6 +19,27 @@ type privacyNotice struct {
 	*pages
 	notice *privacy.Published // nil: both answer 404
 	intro  template.HTML      // the vendor's Markdown, rendered once with the campaigns' safe renderer
+}
+
+// PublishPrivacyNotice generates the public privacy notice from the inventory and cfg
+// (the vendor's name and outside, egress.Listing(cfg), come from the caller), reads the
+// vendor's --privacy-intro, and versions the generated part in the data directory: the
+// date is kept while the facts stay the same, and becomes now's day when they change.
+func PublishPrivacyNotice(cfg config.Config, vendor string, outside []string, now time.Time) (*privacy.Published, error) {
+	var intro string
+	if cfg.PrivacyIntro != "" {
+		b, err := os.ReadFile(cfg.PrivacyIntro)
+		if err != nil {
+			return nil, fmt.Errorf("setting --privacy-intro (CANDOR_PRIVACY_INTRO): %w", err)
+		}
+		intro = string(b)
+	}
+	facts := privacy.Notice(privacy.NoticeInput{Settings: cfg.ListingByName(), Vendor: vendor, Outside: outside})
+	p, err := privacy.Publish(facts, intro, privacy.VersionFileIn(cfg.DataDir), now)
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 // newPrivacyNotice renders the vendor's introduction once.

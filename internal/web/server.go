@@ -101,7 +101,7 @@ func NewServer(d Deps) (*Server, error) {
 		forms:  &publicForms{pages: p, metrics: d.Metrics, antibot: d.Antibot, newsletter: d.Newsletter, contact: d.Contact},
 		collector: &collector{observer: obs, stats: d.Stats, sites: d.Sites,
 			collectLimit: newCollectLimit(d.Config.StatsIPLimit)},
-		checkout: &checkout{pages: p, shop: d.Shop, sandbox: d.Sandbox, webhooks: d.Webhooks,
+		checkout: &checkout{pages: p, shop: d.Shop, newsletter: d.Newsletter, sandbox: d.Sandbox, webhooks: d.Webhooks,
 			shopLimit: limiter.New[string](20, 3*time.Second, 10_000), cardLimit: limiter.New[string](8, time.Minute, 10_000),
 			findLimit: limiter.New[string](3, 20*time.Minute, 10_000)},
 		accountPages:    &accountPages{pages: p, staff: d.Staff},
