@@ -148,3 +148,24 @@ func TestPrivacyNoticeFollowsTheConfiguration(t *testing.T) {
 		}
 	})
 }
+
+// Promise (issue 10 §2): every public page Candor serves links the privacy notice, error
+// pages included.
+func TestPublicPagesLinkThePrivacyNotice(t *testing.T) {
+	e := newEnv(t)
+	shopFixture(t, e)
+	link := []string{`<a href="/privacy">Privacy</a>`}
+	var rows []scenario
+	for _, p := range []struct {
+		url    string
+		status int
+	}{
+		{"/", 200}, {"/subscribe", 200}, {"/subscribe/thanks", 200}, {"/contact", 200}, {"/contact/thanks", 200},
+		{"/subscribe/confirm/not-a-token", 404}, {"/unsubscribe/not-a-token", 404}, {"/preferences/not-a-token", 404},
+		{"/shop", 200}, {"/buy/tool/std", 200}, {"/orders/find", 200}, {"/orders/find/sent", 200},
+		{e.shopPaths["GET /checkout/{ref}/pay"], 200}, {e.shopPaths["GET /orders/{ref}"], 200}, {"/privacy", 200},
+	} {
+		rows = append(rows, scenario{Name: "footer of " + p.url, URL: p.url, Status: p.status, Contains: link})
+	}
+	e.scenarios(t, rows)
+}
