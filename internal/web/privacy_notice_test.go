@@ -98,7 +98,7 @@ func TestPrivacyNoticeFollowsTheConfiguration(t *testing.T) {
 		{"city database", []string{"--geoip-city", "/srv/geo/city.mmdb"}, func(n privacyJSON) bool { return n.Facts.Statistics.CityDatabase },
 			[]string{"regions and cities"}, []string{"/srv/geo"}},
 		{"stats retention", []string{"--stats-retention", "17520h"}, func(n privacyJSON) bool { return n.Facts.Statistics.Period == "2 years" },
-			[]string{"Statistics are kept: 2 years"}, nil},
+			[]string{"Statistics are deleted 2 years after the day they count"}, nil},
 		{"backups", []string{"--backup-dir", t.TempDir(), "--backup-recipient", id.Recipient().String(), "--backup-every", "12h", "--backup-keep", "4"},
 			func(n privacyJSON) bool {
 				return n.Facts.Backups != nil && n.Facts.Backups.ErasedAfter == "2 days" && n.Facts.Backups.Keep == 4
