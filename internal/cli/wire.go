@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/candor-dev/candor/internal/analytics"
 	"github.com/candor-dev/candor/internal/analytics/geo"
@@ -60,6 +61,7 @@ type app struct {
 	city    *geo.DB               // --geoip-city, with appNeeds.collect only; nil without the setting
 	collect *analytics.Aggregator // with appNeeds.collect only
 	antibot *antibot.Guard        // with appNeeds.web only
+	notice  *privacy.Published    // the public privacy notice, with appNeeds.web only
 }
 
 // appNeeds says what a command needs beyond storage, keys and the domains.
@@ -170,6 +172,9 @@ func openApp(ctx context.Context, inv *invocation, needs appNeeds) (_ *app, err 
 		if a.antibot, err = antibot.New(antibot.Config{MAC: a.sealer.Index, Difficulty: cfg.AntibotDifficulty}); err != nil {
 			return nil, err
 		}
+		if a.notice, err = openPrivacyNotice(cfg, time.Now()); err != nil {
+			return nil, err
+		}
 	}
 	return a, nil
 }
@@ -182,7 +187,7 @@ func (a *app) webDeps() web.Deps {
 		Newsletter: a.newsletter, Campaigns: a.campaigns, Contact: a.contact, Outbox: a.outbox, Antibot: a.antibot,
 		Sites: a.sites, SiteList: a.sites, Reports: a.reports, StatsAPI: a.tokens, StatsMail: a.weekly, StatsGoals: a.goals,
 		Shop: a.shop, Sandbox: a.payment.sandbox, Webhooks: a.payment.webhooks,
-		Privacy: privacy.NewService(sqldb.SubjectStore{DB: a.db}, a.sealer, a.audit), MyData: a.myDataLinks(),
+		Privacy: privacy.NewService(sqldb.SubjectStore{DB: a.db}, a.sealer, a.audit), MyData: a.myDataLinks(), Notice: a.notice,
 	}
 	if a.collect != nil { // a nil *Aggregator in an interface would not be nil
 		d.Stats, d.Live = a.collect, a.collect

@@ -38,6 +38,7 @@ type Config struct {
 	DKIMSelector     string
 	DKIMKey          string // PEM private key (RSA or Ed25519)
 	PostalAddress    string // the vendor's postal address for campaign footers
+	PrivacyIntro     string // Markdown file of the vendor's words above the generated /privacy; "": none
 
 	AntibotDifficulty int // proof-of-work bits a public form's browser must find
 

@@ -34,6 +34,15 @@ func (c Config) Listing() []Entry {
 	return out
 }
 
+// ListingByName is Listing as a map from setting name to its listed (redacted) value.
+func (c Config) ListingByName() map[string]string {
+	m := map[string]string{}
+	for _, e := range c.Listing() {
+		m[e.Name] = e.Value
+	}
+	return m
+}
+
 // values is every setting's effective value, as text, by name (TestListingCoversEverySetting).
 func (c Config) values() map[string]string {
 	m := map[string]string{
@@ -46,7 +55,7 @@ func (c Config) values() map[string]string {
 		"max-body": itoa(c.MaxBodyBytes), "smtp": urlText(c.SMTP), "smtp-allow-private": boolText(c.SMTPAllowPrivate), "smtp-ca-file": c.SMTPCAFile,
 		"smtp-rate": strconv.FormatFloat(c.SMTPRate, 'f', -1, 64), "mail-from": c.MailFrom.String(),
 		"dkim-domain": c.DKIMDomain, "dkim-selector": c.DKIMSelector, "dkim-key": c.DKIMKey,
-		"postal-address": c.PostalAddress, "antibot-difficulty": strconv.Itoa(c.AntibotDifficulty), "stats-respect-dnt": boolText(c.StatsRespectDNT), "pending-ttl": c.PendingTTL.String(),
+		"postal-address": c.PostalAddress, "privacy-intro": c.PrivacyIntro, "antibot-difficulty": strconv.Itoa(c.AntibotDifficulty), "stats-respect-dnt": boolText(c.StatsRespectDNT), "pending-ttl": c.PendingTTL.String(),
 		"confirm-interval": c.ConfirmInterval.String(), "subscribe-thanks-url": c.ThanksURL,
 		"contact-thanks-url": c.ContactThanksURL, "contact-reply-to": c.ContactReplyTo,
 		"contact-imap": urlText(c.ContactIMAP), "contact-imap-ca-file": c.ContactIMAPCAFile, "contact-imap-every": c.ContactIMAPEvery.String(),

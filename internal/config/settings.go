@@ -137,6 +137,10 @@ var settings = []setting{
 		c.PostalAddress = v
 		return nil
 	}},
+	{name: "privacy-intro", help: "Markdown file of the vendor's own words shown above the generated privacy notice (/privacy)", set: func(c *Config, v string) error {
+		c.PrivacyIntro = v
+		return nil
+	}},
 	{name: "antibot-difficulty", def: "15", help: "proof-of-work difficulty of the public forms in bits (each +1 doubles a browser's work; 15 ≈ 1 s on a phone)", set: func(c *Config, v string) (err error) {
 		c.AntibotDifficulty, err = strconv.Atoi(v)
 		if err == nil && (c.AntibotDifficulty < 1 || c.AntibotDifficulty > 24) {

@@ -313,7 +313,7 @@ func TestReplyThreading(t *testing.T) {
 		t.Fatalf("%d replies", len(replies))
 	}
 	r1, r2 := replies[0], replies[1]
-	if r1.to != "ada@example.org" || r1.content.Subject != "Re: Licence question" || r1.content.Text != "Yes, you can.\nRegards" {
+	if r1.to != "ada@example.org" || r1.content.Subject != "Re: Licence question" || r1.content.Text != "Yes, you can.\nRegards\n\n-- \nPrivacy: https://candor.example/privacy\n" { // the privacy notice's footer line
 		t.Errorf("reply 1: %q %q %q", r1.to, r1.content.Subject, r1.content.Text)
 	}
 	if h := r1.content.Headers; h["In-Reply-To"] != thread || h["References"] != thread || h["Reply-To"] != "help@example.com" {

@@ -56,7 +56,7 @@ func (s *Service) Reply(ctx context.Context, actor staff.Principal, id int64, te
 	now := s.now().UTC()
 	q, err := mail.Compose(s.sealer, mail.Draft{
 		Purpose: "contact.reply", To: c.Email,
-		Content: mail.Content{Subject: subj, Text: text, Headers: headers},
+		Content: mail.Content{Subject: subj, Text: mail.WithPrivacyFooter(text, s.opts.PublicURL), Headers: headers},
 	}, s.opts.MailDomain, now)
 	if err != nil {
 		return err

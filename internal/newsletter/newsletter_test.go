@@ -87,6 +87,9 @@ func TestSubscribeConfirmUnsubscribe(t *testing.T) {
 	if to != "ana@example.com" || strings.Contains(c.Text, "Ana\n") {
 		t.Fatalf("confirmation to %q, text %q", to, c.Text)
 	}
+	if !strings.HasSuffix(c.Text, "\n-- \nPrivacy: https://candor.example/privacy\n") { // issue 10 §2: every mail footer
+		t.Errorf("the confirmation mail does not end with the privacy notice's line: %q", c.Text)
+	}
 	tok := linkToken(t, c.Text, "https://candor.example/subscribe/confirm/")
 	if err := e.svc.CheckConfirm(ctx, tok); err != nil {
 		t.Fatal(err)

@@ -87,7 +87,7 @@ var mailTemplate = template.Must(template.New("mail").Parse(`<!doctype html>
 {{.Body}}
 <hr style="border:0;border-top:1px solid #dde1e6;margin:32px 0 16px">
 <p style="font-size:13px;color:#5b6470">You receive this because you subscribed to {{.Vendor}}.{{if .Postal}}<br>{{.Postal}}{{end}}<br>
-{{if .Unsubscribe}}<a href="{{.Unsubscribe}}" style="color:#2453c7">Unsubscribe</a> · <a href="{{.Preferences}}" style="color:#2453c7">Choose lists</a>{{else}}(Test message: no unsubscribe link){{end}}</p>
+{{if .Unsubscribe}}<a href="{{.Unsubscribe}}" style="color:#2453c7">Unsubscribe</a> · <a href="{{.Preferences}}" style="color:#2453c7">Choose lists</a>{{else}}(Test message: no unsubscribe link){{end}} · <a href="{{.Privacy}}" style="color:#2453c7">Privacy</a></p>
 </div></body></html>`))
 
 // compose wraps a rendered body with the footer and, for a real recipient, the
@@ -101,6 +101,8 @@ func (s *Service) compose(r rendered, unsubToken string) (mail.Content, error) {
 	if s.opts.PostalAddress != "" {
 		textFooter.WriteString(s.opts.PostalAddress + "\n")
 	}
+	data["Privacy"] = s.opts.PublicURL + "/privacy"
+	textFooter.WriteString(mail.PrivacyLine(s.opts.PublicURL) + "\n")
 	c := mail.Content{Subject: r.subject}
 	if unsubToken != "" {
 		unsub := s.opts.PublicURL + "/unsubscribe/" + unsubToken

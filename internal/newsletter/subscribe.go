@@ -178,7 +178,7 @@ func (s *Service) confirmationMail(id int64, to pii.Email, lists []int64, signup
 		s.opts.VendorName, link, int(s.opts.PendingTTL.Hours()/24+0.5))
 	q, err := mail.Compose(s.sealer, mail.Draft{
 		Purpose: "newsletter.confirm", SubscriberID: id, To: to,
-		Content: mail.Content{Subject: "Please confirm your subscription to " + s.opts.VendorName, Text: text},
+		Content: mail.Content{Subject: "Please confirm your subscription to " + s.opts.VendorName, Text: mail.WithPrivacyFooter(text, s.opts.PublicURL)},
 	}, s.opts.MailDomain, s.now())
 	return &q, err
 }

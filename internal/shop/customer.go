@@ -106,7 +106,7 @@ func (s *Service) FindOrders(ctx context.Context, email string) error {
 	}
 	b.WriteString("If you did not ask for this mail, you can ignore it: the links only show orders to whoever holds this mailbox.\n")
 	q, err := mail.Compose(s.sealer, mail.Draft{Purpose: "shop.find-orders", To: addr,
-		Content: mail.Content{Subject: "Your orders", Text: b.String()}}, s.opts.MailDomain, s.now())
+		Content: mail.Content{Subject: "Your orders", Text: mail.WithPrivacyFooter(b.String(), s.opts.PublicURL)}}, s.opts.MailDomain, s.now())
 	if err != nil {
 		return err
 	}

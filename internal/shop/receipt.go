@@ -68,7 +68,8 @@ func (s *Service) receipt(o Order, licences []Licence, downloads []Download, pur
 	if o.TestMode() {
 		subject = "[TEST MODE] " + subject
 	}
-	return mail.Compose(s.sealer, mail.Draft{Purpose: purpose, To: to, Content: mail.Content{Subject: oneLine(subject), Text: b.String()}}, s.opts.MailDomain, s.now())
+	text := mail.WithPrivacyFooter(b.String(), s.opts.PublicURL)
+	return mail.Compose(s.sealer, mail.Draft{Purpose: purpose, To: to, Content: mail.Content{Subject: oneLine(subject), Text: text}}, s.opts.MailDomain, s.now())
 }
 
 // InvoiceLine is one line of an invoice.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/limiter"
+	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/payment"
 	"github.com/candor-dev/candor/internal/payment/sandbox"
 	"github.com/candor-dev/candor/internal/shop"
@@ -23,12 +24,14 @@ type checkout struct {
 	sandbox   *sandbox.Sandbox         // the test processor's 3-D Secure page (test mode only)
 	webhooks  payment.WebhookParser    // nil: POST /webhooks/stripe answers 404
 	later     *afterwork               // the order look-ups and their mails, after the answer
+
+	newsletter *newsletter.Service // the checkout's newsletter opt-in, double opt-in (checkout_optin.go)
 }
 
 // checkoutFields are the fields of the checkout form kept after an error. No card
 // field is ever among them: card fields live on the payment page and are never
 // rendered back.
-var checkoutFields = []string{"name", "email", "country", "quantity", "currency", "coupon"}
+var checkoutFields = []string{"name", "email", "country", "quantity", "currency", "coupon", "newsletter"}
 
 // buyData feeds templates/buy.html.
 type buyData struct {
@@ -38,6 +41,8 @@ type buyData struct {
 	Countries []country
 	TestMode  bool
 	Inclusive bool
+
+	ConsentText string // the newsletter consent sentence next to the opt-in box
 }
 
 // shopPage is GET /shop: the catalogue, with a buy link per edition.
@@ -91,6 +96,7 @@ func (s *checkout) buyPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setCheckoutCookie(w, o.Ref)
+	s.optIn(r, f.get)
 	http.Redirect(w, r, "/checkout/"+o.Ref+"/pay", http.StatusSeeOther)
 }
 
@@ -110,7 +116,8 @@ func (s *checkout) renderBuy(w http.ResponseWriter, r *http.Request, st int, p p
 	if p.Form["quantity"] == "" {
 		in.Quantity = 1
 	}
-	data := buyData{Countries: countries(), TestMode: s.shop.TestMode(), Inclusive: s.shop.PricesIncludeTax()}
+	data := buyData{Countries: countries(), TestMode: s.shop.TestMode(), Inclusive: s.shop.PricesIncludeTax(),
+		ConsentText: newsletter.ConsentText}
 	q, prod, ed, err := s.shop.Quote(r.Context(), in)
 	switch {
 	case errs.CodeOf(err) == errs.NotFound || prod.ID == 0 || ed.ID == 0:

@@ -113,7 +113,7 @@ func newEnvWith(t *testing.T, proc payment.Processor, args ...string) *env {
 	})
 	srv, err := NewServer(Deps{
 		Config: cfg, Health: db, Staff: svc, Audit: auditLog, Version: "test",
-		Shop: shopSvc, Sandbox: box,
+		Shop: shopSvc, Sandbox: box, Notice: testNotice(t, cfg),
 		Newsletter: nl, Campaigns: nl.Campaigns(nlStore), Antibot: guard,
 		Contact: contact.NewService(sqldb.ContactStore{DB: db}, sealer, auditLog, nil, contact.Options{PublicURL: cfg.PublicURL.String(), MailDomain: "example.com"}), Outbox: mail.NewOutboxAdmin(sqldb.OutboxAdminStore{DB: db}, sealer, auditLog),
 		Log:     slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),

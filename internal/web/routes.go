@@ -77,6 +77,11 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /licences/revoked", Access: anyone, Handler: s.shopOnly(s.checkout.revokedLicences)},
 		{Pattern: "POST /webhooks/stripe", Access: anyone, Handler: s.shopOnly(s.checkout.stripeWebhook)},
 
+		// Public: the privacy notice, generated from the inventory and the configuration
+		// (docs/privacy-page.md); linked from every public page, mail footer and checkout.
+		{Pattern: "GET /privacy", Access: anyone, Handler: s.privacyNotice.page},
+		{Pattern: "GET /privacy.json", Access: anyone, Handler: s.privacyNotice.json},
+
 		// Public: the newsletter (called from the vendor's website; docs/newsletter.md).
 		{Pattern: "GET /subscribe", Access: anyone, Handler: s.forms.subscribePage},
 		{Pattern: "POST /subscribe", Access: anyone, Handler: s.forms.subscribe},

@@ -52,6 +52,8 @@ var wantRoutes = []struct {
 	{"GET /orders/{ref}/downloads/{id}", "public", "all"},
 	{"GET /licences/revoked", "public", "all"},
 	{"POST /webhooks/stripe", "public", "all"},
+	{"GET /privacy", "public", "all"},
+	{"GET /privacy.json", "public", "all"},
 	{"GET /subscribe", "public", "all"},
 	{"POST /subscribe", "public", "all"},
 	{"OPTIONS /subscribe", "public", "all"},

@@ -54,6 +54,7 @@ type Deps struct {
 	Webhooks   payment.WebhookParser // the processor's signed webhooks (nil: POST /webhooks/stripe answers 404)
 	Privacy    *privacy.Service      // one person's data: /my-data and the admin's Data requests
 	MyData     *privacy.Links        // the sealed, expiring links /my-data mails
+	Notice     *privacy.Published    // the public privacy notice (nil: /privacy answers 404)
 	Log        *slog.Logger
 	Metrics    *Metrics
 	Version    string
@@ -87,6 +88,7 @@ type Server struct {
 	metricsGate     *metricsGate
 	myData          *myDataPages
 	dataRequests    *dataRequestPages
+	privacyNotice   *privacyNotice
 }
 
 // NewServer builds the handler with every route and middleware in place.
@@ -106,7 +108,7 @@ func NewServer(d Deps) (*Server, error) {
 		forms:  &publicForms{pages: p, metrics: d.Metrics, antibot: d.Antibot, newsletter: d.Newsletter, contact: d.Contact, later: later},
 		collector: &collector{observer: obs, stats: d.Stats, sites: d.Sites,
 			collectLimit: newCollectLimit(d.Config.StatsIPLimit)},
-		checkout: &checkout{pages: p, shop: d.Shop, sandbox: d.Sandbox, webhooks: d.Webhooks, later: later,
+		checkout: &checkout{pages: p, shop: d.Shop, sandbox: d.Sandbox, webhooks: d.Webhooks, later: later, newsletter: d.Newsletter,
 			shopLimit: limiter.New[string](20, 3*time.Second, 10_000), cardLimit: limiter.New[string](8, time.Minute, 10_000),
 			findLimit: limiter.New[string](3, 20*time.Minute, 10_000)},
 		accountPages:    &accountPages{pages: p, staff: d.Staff},
@@ -124,6 +126,9 @@ func NewServer(d Deps) (*Server, error) {
 		myData:       &myDataPages{pages: p, metrics: d.Metrics, antibot: d.Antibot, privacy: d.Privacy, links: d.MyData},
 		dataRequests: &dataRequestPages{pages: p, privacy: d.Privacy},
 		metricsGate:  &metricsGate{pages: p, metrics: d.Metrics},
+	}
+	if s.privacyNotice, err = newPrivacyNotice(p, d.Notice); err != nil {
+		return nil, err
 	}
 	script, err := staticFiles.ReadFile("static/antibot.js")
 	if err != nil {
