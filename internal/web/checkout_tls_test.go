@@ -17,6 +17,7 @@ func TestCardFormRefusedOverPlainHTTP(t *testing.T) {
 	pay := "/checkout/" + pending.Ref + "/pay"
 	card := "card_number=" + testCard + "&card_exp=12/34&card_cvc=" + testCVC
 	remote := "203.0.113.7:5000"
+	buyer := checkoutCookie + "=" + e.shop.CheckoutPass(pending.Ref)
 	cases := []struct {
 		name, remote, method, body string
 		hdr                        map[string]string
@@ -36,7 +37,11 @@ func TestCardFormRefusedOverPlainHTTP(t *testing.T) {
 		if strings.HasPrefix(c.name, "the return page") {
 			target = "/checkout/" + pending.Ref + "/return"
 		}
-		w := e.serveFrom(c.remote, c.method, target, c.body, c.hdr)
+		hdr := map[string]string{"Cookie": buyer} // the buyer's own checkout: only the transport decides
+		for k, v := range c.hdr {
+			hdr[k] = v
+		}
+		w := e.serveFrom(c.remote, c.method, target, c.body, hdr)
 		body := w.Body.String()
 		switch {
 		case c.ok && (w.Code != http.StatusOK || !strings.Contains(body, `name="card_number"`)):
@@ -53,6 +58,7 @@ func TestCardFormRefusedOverPlainHTTP(t *testing.T) {
 	// Candor's own TLS listener (r.TLS set) from a remote peer.
 	r := httptest.NewRequest(http.MethodGet, pay, nil)
 	r.RemoteAddr, r.TLS = remote, &tls.ConnectionState{Version: tls.VersionTLS13}
+	r.Header.Set("Cookie", buyer)
 	w := httptest.NewRecorder()
 	e.srv.ServeHTTP(w, r)
 	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `name="card_number"`) {
