@@ -115,7 +115,8 @@ func newEnvWith(t *testing.T, proc payment.Processor, args ...string) *env {
 		Shop: shopSvc, Sandbox: box,
 		Newsletter: nl, Campaigns: nl.Campaigns(nlStore), Antibot: guard,
 		Contact: contact.NewService(sqldb.ContactStore{DB: db}, sealer, auditLog, nil, contact.Options{PublicURL: cfg.PublicURL.String(), MailDomain: "example.com"}), Outbox: mail.NewOutboxAdmin(sqldb.OutboxAdminStore{DB: db}, sealer, auditLog),
-		Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Log:      slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Promises: checksOver(cfg.DataDir, db, sealer, auditLog),
 	})
 	if err != nil {
 		t.Fatal(err)

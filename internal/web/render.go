@@ -35,6 +35,7 @@ type page struct {
 	Field  string // the form field at fault
 	Form   map[string]string
 	Demo   bool
+	Alerts map[string]bool // navigation keys marked red (pages.navAlerts)
 	Data   any
 }
 
@@ -53,6 +54,7 @@ var navigation = []navItem{
 	{Key: "stats", Label: "Statistics", Href: "/admin/stats", Perm: staff.ViewStats},
 	{Key: "shop", Label: "Shop", Href: "/admin/shop", Perm: staff.ManageShop},
 	{Key: "outbox", Label: "Outbox", Href: "/admin/outbox", Perm: staff.ViewOutbox},
+	{Key: "promises", Label: "Promises", Href: "/admin/promises", Perm: staff.ManageSettings},
 	{Key: "staff", Label: "Staff", Href: "/admin/staff", Perm: staff.ManageStaff},
 	{Key: "audit", Label: "Audit log", Href: "/admin/audit", Perm: staff.ViewAudit},
 	{Key: "account", Label: "My account", Href: "/admin/account"},
@@ -130,6 +132,9 @@ func parseTemplates(a assets) (map[string]*template.Template, error) {
 func (s *pages) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	if m, ok := member(r.Context()); ok && p.Me == nil {
 		p.Me = &m
+	}
+	if p.Me != nil && s.navAlerts != nil {
+		p.Alerts = s.navAlerts(r.Context(), *p.Me)
 	}
 	p.Demo = s.cfg.Demo
 	t, ok := s.templates[name]

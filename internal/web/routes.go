@@ -193,6 +193,11 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /admin/outbox/{id}", Access: can(staff.ViewOutbox), Handler: s.outboxPages.outboxDetail},
 		{Pattern: "POST /admin/outbox/{id}/requeue", Access: can(staff.ViewOutbox), Handler: s.outboxPages.outboxRequeue},
 
+		// The Promises page: each promise of the privacy policy and the checks behind it
+		// (owners, admins; docs/privacy-audit.md). Messages and listings hold no personal data.
+		{Pattern: "GET /admin/promises", Access: can(staff.ManageSettings), Handler: s.promisePages.promisesPage},
+		{Pattern: "POST /admin/promises/run", Access: can(staff.ManageSettings), Handler: s.promisePages.promisesRun},
+
 		// Staff management and the audit log: owners.
 		{Pattern: "GET /admin/staff", Access: can(staff.ManageStaff), Handler: s.staffPages.staffList},
 		{Pattern: "POST /admin/staff", Access: can(staff.ManageStaff), Handler: s.staffPages.staffAdd},

@@ -150,6 +150,9 @@ var wantRoutes = []struct {
 	{"GET /admin/outbox", "perm mail.outbox", "owner admin"},
 	{"GET /admin/outbox/{id}", "perm mail.outbox", "owner admin"},
 	{"POST /admin/outbox/{id}/requeue", "perm mail.outbox", "owner admin"},
+	// The Promises page: the post runs every check (nothing planted: all green).
+	{"GET /admin/promises", "perm settings.manage", "owner admin"},
+	{"POST /admin/promises/run", "perm settings.manage", "owner admin"},
 
 	{"GET /admin/staff", "perm staff.manage", "owner"},
 	{"POST /admin/staff", "perm staff.manage", "owner"},

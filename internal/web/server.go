@@ -51,6 +51,7 @@ type Deps struct {
 	Shop       *shop.Service         // the shop (nil: no shop pages)
 	Sandbox    *sandbox.Sandbox      // the built-in test processor, in test mode only (its 3-D Secure page)
 	Webhooks   payment.WebhookParser // the processor's signed webhooks (nil: POST /webhooks/stripe answers 404)
+	Promises   Promises              // the privacy checks for the Promises page (promises.Daily; nil: no checks shown)
 	Log        *slog.Logger
 	Metrics    *Metrics
 	Version    string
@@ -80,6 +81,7 @@ type Server struct {
 	outboxPages     *outboxPages
 	staffPages      *staffPages
 	auditPages      *auditPages
+	promisePages    *promisePages
 }
 
 // NewServer builds the handler with every route and middleware in place.
@@ -114,6 +116,8 @@ func NewServer(d Deps) (*Server, error) {
 		staffPages:  &staffPages{pages: p, staff: d.Staff, audit: d.Audit},
 		auditPages:  &auditPages{pages: p, audit: d.Audit},
 	}
+	s.promisePages = &promisePages{pages: p, checks: d.Promises}
+	p.navAlerts = s.promisePages.navAlerts
 	script, err := staticFiles.ReadFile("static/antibot.js")
 	if err != nil {
 		return nil, err
