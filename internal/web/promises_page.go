@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/candor-dev/candor/internal/promises"
@@ -66,12 +68,13 @@ func stateOf(r promises.Result) promiseState {
 	return stateGrey
 }
 
-// groupByPromise orders the results by promise, in the order the checks first name
-// them; a promise is red when any check behind it is, grey when one has not run.
+// groupByPromise groups the results by promise, in the order the checks first name
+// them, red promises first; a promise is red when any check behind it is, grey when
+// one has not run.
 func groupByPromise(results []promises.Result) promisesData {
 	help := map[string]string{}
 	for _, c := range promises.Checks() {
-		help[c.ID] = c.Help
+		help[c.ID] = strings.ToUpper(c.Help[:1]) + c.Help[1:] // "Red when …"
 	}
 	var d promisesData
 	at := map[string]int{}
@@ -100,6 +103,9 @@ func groupByPromise(results []promises.Result) promisesData {
 			g.State = c.State
 		}
 	}
+	// Red promises first, then those not checked yet: what needs a look comes first.
+	rank := map[promiseState]int{stateRed: 0, stateGrey: 1, stateGreen: 2}
+	slices.SortStableFunc(d.Groups, func(a, b promiseGroup) int { return rank[a.State] - rank[b.State] })
 	return d
 }
 

@@ -53,7 +53,7 @@ func TestPromisesPage(t *testing.T) {
 	})
 	red := scenario{Status: http.StatusOK, URL: "/admin/promises",
 		Contains: []string{"The checks ran just now", "Not kept", `id="check-card-numbers"`, "notes.txt",
-			"status since", `class="nav-alert"`, "Verifies: red when a Luhn-valid run"},
+			"status since", `class="nav-alert"`, "Red when a Luhn-valid run"},
 		NotContains: never}
 	rows := []scenario{
 		{Name: "anonymous is sent to sign in", URL: "/admin/promises", Status: http.StatusSeeOther,
