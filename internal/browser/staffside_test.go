@@ -24,14 +24,7 @@ func TestNewsletterStaffPages(t *testing.T) {
 	check := func(where string) { t.Helper(); rec.check(t, srv.Host, where) }
 	const newPassword = "a calm and quick admin 42"
 
-	b.open("/admin/login")
-	b.fill("#email", srv.Email)
-	b.fill("#password", srv.Password)
-	b.submit(`form[action="/admin/login"] button[type=submit]`)
-	b.fill("#current", srv.Password)
-	b.fill("#password", newPassword)
-	b.fill("#confirm", newPassword)
-	b.submit(`form[action="/admin/account/password"] button[type=submit]`)
+	signInDemoOwner(b, srv, newPassword)
 	check("sign-in")
 
 	// Subscribers: empty, then an import with a preview.

@@ -22,6 +22,7 @@ import (
 	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/pii"
 	"github.com/candor-dev/candor/internal/privacy"
+	"github.com/candor-dev/candor/internal/promises"
 	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
@@ -62,6 +63,8 @@ type app struct {
 	collect *analytics.Aggregator // with appNeeds.collect only
 	antibot *antibot.Guard        // with appNeeds.web only
 	notice  *privacy.Published    // the public privacy notice, with appNeeds.web only
+
+	privacy *promises.Daily // the privacy checks' daily run, and the Promises page's
 }
 
 // appNeeds says what a command needs beyond storage, keys and the domains.
@@ -124,6 +127,7 @@ func openApp(ctx context.Context, inv *invocation, needs appNeeds) (_ *app, err 
 		}),
 	})
 	a.outbox = mail.NewOutboxAdmin(sqldb.OutboxAdminStore{DB: a.db}, a.sealer, a.audit)
+	a.privacy = a.newPrivacyDaily()
 
 	// The domains that write to people.
 	publicURL := strings.TrimSuffix(cfg.PublicURL.String(), "/")
@@ -187,7 +191,7 @@ func (a *app) webDeps() web.Deps {
 		Newsletter: a.newsletter, Campaigns: a.campaigns, Contact: a.contact, Outbox: a.outbox, Antibot: a.antibot,
 		Sites: a.sites, SiteList: a.sites, Reports: a.reports, StatsAPI: a.tokens, StatsMail: a.weekly, StatsGoals: a.goals,
 		Shop: a.shop, Sandbox: a.payment.sandbox, Webhooks: a.payment.webhooks,
-		Privacy: privacy.NewService(sqldb.SubjectStore{DB: a.db}, a.sealer, a.audit), MyData: a.myDataLinks(), Notice: a.notice,
+		Privacy: privacy.NewService(sqldb.SubjectStore{DB: a.db}, a.sealer, a.audit), MyData: a.myDataLinks(), Notice: a.notice, Promises: a.privacy,
 	}
 	if a.collect != nil { // a nil *Aggregator in an interface would not be nil
 		d.Stats, d.Live = a.collect, a.collect

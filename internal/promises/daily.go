@@ -2,7 +2,9 @@ package promises
 
 import (
 	"context"
+	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/candor-dev/candor/internal/errs"
@@ -26,7 +28,8 @@ type OwnerMail interface {
 }
 
 // Daily is the daily run of `candor serve`: every check, the results kept, and a mail
-// with a link (never a detail) to the owners when a check turns red.
+// with a link (never a detail) to the owners when a check turns red. The Promises
+// page's button runs it too (RunNow): one Daily serves both, and runs one at a time.
 type Daily struct {
 	Inputs     func() Inputs // the inputs of one run, read afresh
 	Ledger     Ledger
@@ -34,11 +37,28 @@ type Daily struct {
 	Sealer     mail.Sealer
 	PublicURL  string // without a trailing slash
 	MailDomain string
+	Notify     func()       // wakes the mail worker after the owners' mail is queued (nil: none)
+	Log        *slog.Logger // one line a run: counts and the ids of red checks (nil: none)
+	Audit      Recorder     // records a run asked for on the page (nil: not recorded)
+
+	mu sync.Mutex // one run at a time: two at once could both mail the owners
 }
 
 // Run runs every check, stores the results, queues the owners' mail when a check that
 // was ok (or never ran) is now red, and returns the report and how many mails it queued.
+// A run waits for the one under way, if any, to end.
 func (d *Daily) Run(ctx context.Context) (Report, int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	rep, n, err := d.run(ctx)
+	if n > 0 && d.Notify != nil {
+		d.Notify()
+	}
+	d.logRun(rep, n)
+	return rep, n, err
+}
+
+func (d *Daily) run(ctx context.Context) (Report, int, error) {
 	before, err := d.Ledger.LastResults(ctx)
 	if err != nil {
 		return Report{}, 0, err

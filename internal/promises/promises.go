@@ -28,6 +28,8 @@ type Result struct {
 	Message string    `json:"message"`           // one short line, no personal data
 	Details []string  `json:"details,omitempty"` // the listing behind a finding (places and counts)
 	RanAt   time.Time `json:"ran_at"`
+	// ChangedAt is when the stored status last changed (Latest only; zero in a run's report).
+	ChangedAt time.Time `json:"changed_at,omitzero"`
 }
 
 // Red reports whether the result is a finding or an error.

@@ -29,14 +29,14 @@ func (s PromiseStore) LastResults(ctx context.Context) ([]promises.Result, error
 	for rows.Next() {
 		var r promises.Result
 		var details string
-		var at int64
-		if err := rows.Scan(&r.ID, &r.Status, &r.Message, &details, &at); err != nil {
+		var at, changed int64
+		if err := rows.Scan(&r.ID, &r.Status, &r.Message, &details, &at, &changed); err != nil {
 			return nil, translate(err)
 		}
 		if err := json.Unmarshal([]byte(details), &r.Details); err != nil {
 			return nil, errs.Wrap(errs.Internal, "", err)
 		}
-		r.RanAt = time.UnixMilli(at).UTC()
+		r.RanAt, r.ChangedAt = time.UnixMilli(at).UTC(), time.UnixMilli(changed).UTC()
 		out = append(out, r)
 	}
 	return out, translate(rows.Err())

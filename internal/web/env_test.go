@@ -120,6 +120,7 @@ func newEnvWith(t *testing.T, proc payment.Processor, args ...string) *env {
 		Privacy: privacy.NewService(sqldb.SubjectStore{DB: db}, sealer, auditLog),
 		MyData: privacy.NewLinks(sqldb.SubjectStore{DB: db}, sealer, auditLog, privacy.LinkOptions{
 			PublicURL: strings.TrimSuffix(cfg.PublicURL.String(), "/"), MailDomain: "example.com", VendorName: "Example"}),
+		Promises: checksOver(cfg.DataDir, db, sealer, auditLog),
 	})
 	if err != nil {
 		t.Fatal(err)

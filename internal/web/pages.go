@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/candor-dev/candor/internal/config"
 	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/staff"
 )
 
 // pages is the renderer every area shares: the configuration, the templates and assets,
@@ -19,6 +21,9 @@ type pages struct {
 	log       *slog.Logger
 	assets    assets
 	templates map[string]*template.Template
+	// navAlerts marks navigation items red for the member (the Promises item when a
+	// privacy check is red); nil marks none.
+	navAlerts func(ctx context.Context, m staff.Member) map[string]bool
 }
 
 // newPages loads the embedded assets and parses every template.

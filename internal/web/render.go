@@ -35,6 +35,7 @@ type page struct {
 	Field  string // the form field at fault
 	Form   map[string]string
 	Demo   bool
+	Alerts map[string]bool // navigation keys marked red (pages.navAlerts)
 	Data   any
 }
 
@@ -54,6 +55,7 @@ var navigation = []navItem{
 	{Key: "shop", Label: "Shop", Href: "/admin/shop", Perm: staff.ManageShop},
 	{Key: "outbox", Label: "Outbox", Href: "/admin/outbox", Perm: staff.ViewOutbox},
 	{Key: "data-requests", Label: "Data requests", Href: "/admin/data-requests", Perm: staff.HandleRequests},
+	{Key: "promises", Label: "Promises", Href: "/admin/promises", Perm: staff.ManageSettings},
 	{Key: "staff", Label: "Staff", Href: "/admin/staff", Perm: staff.ManageStaff},
 	{Key: "audit", Label: "Audit log", Href: "/admin/audit", Perm: staff.ViewAudit},
 	{Key: "account", Label: "My account", Href: "/admin/account"},
@@ -131,6 +133,9 @@ func parseTemplates(a assets) (map[string]*template.Template, error) {
 func (s *pages) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	if m, ok := member(r.Context()); ok && p.Me == nil {
 		p.Me = &m
+	}
+	if p.Me != nil && s.navAlerts != nil {
+		p.Alerts = s.navAlerts(r.Context(), *p.Me)
 	}
 	p.Demo = s.cfg.Demo
 	t, ok := s.templates[name]

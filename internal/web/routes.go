@@ -220,6 +220,10 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /admin/data-requests/find", Access: can(staff.HandleRequests), Handler: s.privacyOnly(s.dataRequests.dataRequestFind)},
 		{Pattern: "POST /admin/data-requests/export", Access: can(staff.HandleRequests), Handler: s.privacyOnly(s.dataRequests.dataRequestExport)},
 		{Pattern: "POST /admin/data-requests/erase", Access: can(staff.HandleRequests), Handler: s.privacyOnly(s.dataRequests.dataRequestErase)},
+		// The Promises page: each promise of the privacy policy and the checks behind it
+		// (owners, admins; docs/privacy-audit.md). Messages and listings hold no personal data.
+		{Pattern: "GET /admin/promises", Access: can(staff.ManageSettings), Handler: s.promisePages.promisesPage},
+		{Pattern: "POST /admin/promises/run", Access: can(staff.ManageSettings), Handler: s.promisePages.promisesRun},
 
 		// Staff management and the audit log: owners.
 		{Pattern: "GET /admin/staff", Access: can(staff.ManageStaff), Handler: s.staffPages.staffList},

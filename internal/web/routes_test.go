@@ -168,6 +168,9 @@ var wantRoutes = []struct {
 	{"POST /admin/data-requests/find", "perm privacy.requests", "owner admin"},
 	{"POST /admin/data-requests/export", "perm privacy.requests", "owner admin"},
 	{"POST /admin/data-requests/erase", "perm privacy.requests", "owner admin"},
+	// The Promises page: the post runs every check (nothing planted: all green).
+	{"GET /admin/promises", "perm settings.manage", "owner admin"},
+	{"POST /admin/promises/run", "perm settings.manage", "owner admin"},
 
 	{"GET /admin/staff", "perm staff.manage", "owner"},
 	{"POST /admin/staff", "perm staff.manage", "owner"},

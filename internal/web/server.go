@@ -55,6 +55,7 @@ type Deps struct {
 	Privacy    *privacy.Service      // one person's data: /my-data and the admin's Data requests
 	MyData     *privacy.Links        // the sealed, expiring links /my-data mails
 	Notice     *privacy.Published    // the public privacy notice (nil: /privacy answers 404)
+	Promises   Promises              // the privacy checks for the Promises page (promises.Daily; nil: no checks shown)
 	Log        *slog.Logger
 	Metrics    *Metrics
 	Version    string
@@ -89,6 +90,7 @@ type Server struct {
 	myData          *myDataPages
 	dataRequests    *dataRequestPages
 	privacyNotice   *privacyNotice
+	promisePages    *promisePages
 }
 
 // NewServer builds the handler with every route and middleware in place.
@@ -130,6 +132,8 @@ func NewServer(d Deps) (*Server, error) {
 	if s.privacyNotice, err = newPrivacyNotice(p, d.Notice); err != nil {
 		return nil, err
 	}
+	s.promisePages = &promisePages{pages: p, checks: d.Promises}
+	p.navAlerts = s.promisePages.navAlerts
 	script, err := staticFiles.ReadFile("static/antibot.js")
 	if err != nil {
 		return nil, err

@@ -3,7 +3,7 @@
 -- counts of records past their retention period.
 
 -- name: privacy-check-results
-SELECT check_id, status, message, details, ran_at FROM privacy_checks ORDER BY check_id;
+SELECT check_id, status, message, details, ran_at, changed_at FROM privacy_checks ORDER BY check_id;
 
 -- changed_at moves only when the status changes.
 -- name: save-privacy-check
