@@ -15,7 +15,8 @@ import (
 
 // ImportRows restores a RowsFormat stream (ExportRows, from either dialect) into this
 // database, which must be empty: it applies the migrations (the stream's must be the
-// same set), empties the tables the migrations seeded, inserts every table's rows in
+// same set), empties the tables the migrations filled (their bookkeeping and seeds,
+// which the stream holds as they were), inserts every table's rows in
 // the stream's dependency order in one transaction (foreign keys checked as on any
 // write), sets each identity sequence past the highest id (PostgreSQL), and then
 // compares every table's row count and checksum with the stream's. It returns the sums.
@@ -50,10 +51,8 @@ func (db *DB) ImportRows(ctx context.Context, r io.Reader) (map[string]TableSum,
 	want := map[string]TableSum{}
 	err = db.InTx(ctx, func(tx *Tx) error {
 		for _, t := range slices.Backward(s.order) {
-			if t != migrationsTable {
-				if _, err := tx.Exec(ctx, tableQuery("rows-delete", t, nil)); err != nil {
-					return err
-				}
+			if _, err := tx.Exec(ctx, tableQuery("rows-delete", t, nil)); err != nil {
+				return err
 			}
 		}
 		return tx.importTables(ctx, br, s, want)
@@ -66,7 +65,7 @@ func (db *DB) ImportRows(ctx context.Context, r io.Reader) (map[string]TableSum,
 		return nil, err
 	}
 	for t, w := range want {
-		if t != migrationsTable && got[t] != w {
+		if got[t] != w {
 			return got, fmt.Errorf("sqldb: table %s restored with %d rows (checksum %.12s), the backup holds %d (%.12s)", t, got[t].Rows, got[t].SHA256, w.Rows, w.SHA256)
 		}
 	}
@@ -105,7 +104,7 @@ func (tx *Tx) importTables(ctx context.Context, br *bufio.Reader, s schema, want
 				return fmt.Errorf("sqldb: the backup's table %s has column %q, which this schema has not", th.Table, c)
 			}
 		}
-		ti := tableImport{tx: tx, table: th.Table, cols: th.Columns, sum: newRowSum(th.Table), skip: th.Table == migrationsTable}
+		ti := tableImport{tx: tx, table: th.Table, cols: th.Columns, sum: newRowSum(th.Table)}
 		ti.idCol = slices.Index(th.Columns, ids[th.Table])
 		end, err := ti.run(ctx, br)
 		if err != nil {
@@ -127,7 +126,6 @@ type tableImport struct {
 	table string
 	cols  []string
 	sum   *rowSum
-	skip  bool // the migrations' bookkeeping: Migrate wrote it
 	idCol int  // the identity column's index, or -1
 	maxID int64
 	batch []any
@@ -164,9 +162,6 @@ func (ti *tableImport) run(ctx context.Context, br *bufio.Reader) (TableSum, err
 			if n, ok := cells[ti.idCol].(int64); ok && n > ti.maxID {
 				ti.maxID = n
 			}
-		}
-		if ti.skip {
-			continue
 		}
 		ti.batch = append(ti.batch, cells...)
 		if len(ti.batch) >= per*len(ti.cols) {
