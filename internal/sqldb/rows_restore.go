@@ -126,7 +126,7 @@ type tableImport struct {
 	table string
 	cols  []string
 	sum   *rowSum
-	idCol int  // the identity column's index, or -1
+	idCol int // the identity column's index, or -1
 	maxID int64
 	batch []any
 }
