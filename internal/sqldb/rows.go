@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -290,7 +291,7 @@ func newRowSum(table string) *rowSum { return &rowSum{table: table} }
 func (r *rowSum) add(line []byte) { r.sums = append(r.sums, sha256.Sum256(line)) }
 
 func (r *rowSum) total() TableSum {
-	slices.SortFunc(r.sums, func(a, b [sha256.Size]byte) int { return strings.Compare(string(a[:]), string(b[:])) })
+	slices.SortFunc(r.sums, func(a, b [sha256.Size]byte) int { return bytes.Compare(a[:], b[:]) })
 	h := sha256.New()
 	for _, s := range r.sums {
 		h.Write(s[:])
