@@ -1,4 +1,4 @@
-// Command backup seeds a data directory for bench/backup.sh: N confirmed subscribers
+// Command backup seeds a data directory (and database, -db) for bench/backup.sh: N confirmed subscribers
 // (with a campaign's ledger rows) sealed under the directory's own generated keys.
 package main
 
@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -18,12 +19,19 @@ import (
 func main() {
 	data := flag.String("data", "", "the data directory to create")
 	n := flag.Int("n", 100000, "confirmed subscribers")
+	dsn := flag.String("db", "", "the database (default: the data directory's SQLite file)")
 	flag.Parse()
 	if *data == "" {
 		log.Fatal("-data is required")
 	}
 	ctx := context.Background()
-	db, err := sqldb.Open(ctx, "sqlite:"+filepath.Join(*data, "candor.db"))
+	if err := os.MkdirAll(*data, 0o700); err != nil {
+		log.Fatal(err)
+	}
+	if *dsn == "" {
+		*dsn = "sqlite:" + filepath.Join(*data, "candor.db")
+	}
+	db, err := sqldb.Open(ctx, *dsn)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 // Package backup writes and restores Candor's sealed backups: a consistent copy of the
-// SQLite database (and, only when asked, the keys), in a tar archive encrypted with age
-// to the vendor's public key, so that the server can write backups but never read them.
+// database (SQLite: the file, VACUUM INTO; PostgreSQL: every table in sqldb.RowsFormat),
+// the audit checkpoint and, only when asked, the keys, in a tar archive encrypted with
+// age to the vendor's public key, so that the server can write backups but never read
+// them.
 package backup
 
 import (
@@ -16,15 +18,24 @@ import (
 	"filippo.io/age"
 )
 
-// DatabaseName is the database's name inside a backup.
-const DatabaseName = "candor.db"
+// The database's names inside a backup: a SQLite file, or every table in
+// sqldb.RowsFormat (PostgreSQL).
+const (
+	DatabaseName = "candor.db"
+	RowsName     = "candor.rows.jsonl"
+)
 
 // Source is what a backup copies: the database, written by Copy into a file that does
-// not yet exist, and extra files (the keys with --include-keys) by name.
+// not yet exist and named Name in the backup (DatabaseName when empty), and extra files
+// (the audit checkpoint; the keys with --include-keys) by name.
 type Source struct {
+	Name  string
 	Copy  func(ctx context.Context, path string) error
 	Files map[string][]byte
 }
+
+// isDatabase reports whether name is a database entry.
+func isDatabase(name string) bool { return name == DatabaseName || name == RowsName }
 
 // Write writes a backup of src to w, encrypted to recipients. The database copy is made
 // in a private (0700) temporary directory, removed before Write returns.
@@ -40,7 +51,11 @@ func Write(ctx context.Context, w io.Writer, src Source, recipients ...age.Recip
 	if err := os.Chmod(tmp, 0o700); err != nil {
 		return err
 	}
-	dbPath := filepath.Join(tmp, DatabaseName)
+	name := src.Name
+	if name == "" {
+		name = DatabaseName
+	}
+	dbPath := filepath.Join(tmp, name)
 	if err := src.Copy(ctx, dbPath); err != nil {
 		return err
 	}
@@ -49,7 +64,7 @@ func Write(ctx context.Context, w io.Writer, src Source, recipients ...age.Recip
 		return err
 	}
 	tw := tar.NewWriter(enc)
-	if err := addFile(tw, DatabaseName, dbPath); err != nil {
+	if err := addFile(tw, name, dbPath); err != nil {
 		return err
 	}
 	for name, data := range src.Files {
@@ -83,10 +98,29 @@ func addFile(tw *tar.Writer, name, path string) error {
 	return err
 }
 
-// Restore decrypts the backup r with identities and writes its database to dbPath and
-// its other files into dir (mode 0600), refusing to overwrite anything. It returns the
-// names of the other files restored.
-func Restore(r io.Reader, dbPath, dir string, identities ...age.Identity) ([]string, error) {
+// Target is where Restore puts a backup: the database entry (named DatabaseName or
+// RowsName) is handed to Database, which must refuse to overwrite anything; the other
+// files go into Dir.
+type Target struct {
+	Database func(name string, r io.Reader) error
+	Dir      string
+}
+
+// ToSQLiteFile is a Target.Database that writes a SQLite database copy to path (which must
+// not exist) and refuses a rows stream.
+func ToSQLiteFile(path string) func(string, io.Reader) error {
+	return func(name string, r io.Reader) error {
+		if name != DatabaseName {
+			return fmt.Errorf("backup: this backup holds %s, not a SQLite file", name)
+		}
+		return writeNew(path, r)
+	}
+}
+
+// Restore decrypts the backup r with identities, hands its database to t.Database and
+// writes its other files into t.Dir (mode 0600), refusing to overwrite anything. It
+// returns the names of the other files restored.
+func Restore(r io.Reader, t Target, identities ...age.Identity) ([]string, error) {
 	dec, err := age.Decrypt(r, identities...)
 	if err != nil {
 		return nil, fmt.Errorf("backup: decrypting (is --identity the key the backup was made for?): %w", err)
@@ -102,17 +136,21 @@ func Restore(r io.Reader, dbPath, dir string, identities ...age.Identity) ([]str
 		if err != nil {
 			return files, fmt.Errorf("backup: reading: %w", err)
 		}
-		path := dbPath
-		if h.Name != DatabaseName {
-			if h.Name != filepath.Base(h.Name) || h.Name == "." || h.Name == ".." {
-				return files, fmt.Errorf("backup: unexpected entry %q", h.Name)
+		if isDatabase(h.Name) {
+			if sawDB {
+				return files, errors.New("backup: two databases in the backup")
 			}
-			path = filepath.Join(dir, h.Name)
-			files = append(files, h.Name)
-		} else {
 			sawDB = true
+			if err := t.Database(h.Name, tr); err != nil {
+				return files, err
+			}
+			continue
 		}
-		if err := writeNew(path, tr); err != nil {
+		if h.Name != filepath.Base(h.Name) || h.Name == "." || h.Name == ".." {
+			return files, fmt.Errorf("backup: unexpected entry %q", h.Name)
+		}
+		files = append(files, h.Name)
+		if err := writeNew(filepath.Join(t.Dir, h.Name), tr); err != nil {
 			return files, err
 		}
 	}

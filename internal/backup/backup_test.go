@@ -52,7 +52,7 @@ func TestToDirKeepsTheNewest(t *testing.T) {
 	other, _ := age.GenerateX25519Identity()
 	f, _ := os.Open(last)
 	defer f.Close()
-	if _, err := backup.Restore(f, filepath.Join(t.TempDir(), "candor.db"), t.TempDir(), other); err == nil {
+	if _, err := backup.Restore(f, backup.Target{Database: backup.ToSQLiteFile(filepath.Join(t.TempDir(), "candor.db")), Dir: t.TempDir()}, other); err == nil {
 		t.Fatal("a backup opened with another identity")
 	}
 }
@@ -70,7 +70,7 @@ func TestRestoreRefusesOverwrite(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "keys"), []byte("old"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := backup.Restore(bytes.NewReader(buf.Bytes()), filepath.Join(dir, "candor.db"), dir, id); err == nil || !strings.Contains(err.Error(), "refuses to overwrite") {
+	if _, err := backup.Restore(bytes.NewReader(buf.Bytes()), backup.Target{Database: backup.ToSQLiteFile(filepath.Join(dir, "candor.db")), Dir: dir}, id); err == nil || !strings.Contains(err.Error(), "refuses to overwrite") {
 		t.Fatalf("restore over an existing key file: %v", err)
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "keys")); string(b) != "old" {

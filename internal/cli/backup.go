@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -59,16 +61,34 @@ func runBackup(ctx context.Context, inv *invocation) error {
 	return nil
 }
 
-// backupSource is what a backup of cfg's installation holds: the database, and the data
-// keys and licence signing key only with includeKeys.
+// auditCheckpoint is the audit log's checkpoint file in the data directory (wire.go).
+const auditCheckpoint = "audit.checkpoint"
+
+// backupSource is what a backup of cfg's installation holds: the database (SQLite: the
+// file; PostgreSQL: every table in sqldb.RowsFormat), the audit checkpoint, read before
+// the copy so that it is never ahead of it, and the data keys and licence signing key
+// only with includeKeys.
 func backupSource(cfg config.Config, db *sqldb.DB, includeKeys bool) (backup.Source, error) {
-	src := backup.Source{Copy: db.VacuumInto, Files: map[string][]byte{}}
-	if !includeKeys {
-		return src, nil
+	src := backup.Source{Name: backup.DatabaseName, Copy: db.VacuumInto, Files: map[string][]byte{}}
+	if db.Dialect != sqldb.SQLite {
+		src.Name, src.Copy = backup.RowsName, func(ctx context.Context, path string) error {
+			f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+			if err != nil {
+				return err
+			}
+			if _, err := db.ExportRows(ctx, f); err != nil {
+				f.Close()
+				return err
+			}
+			return f.Close()
+		}
 	}
-	for _, k := range []struct{ name, text, file string }{
-		{"keys", cfg.Keys, cfg.KeyFile()}, {"licence.key", cfg.LicenceKey, cfg.LicenceKeyFile()},
-	} {
+	files := []struct{ name, text, file string }{{auditCheckpoint, "", filepath.Join(cfg.DataDir, auditCheckpoint)}}
+	if includeKeys {
+		files = append(files, struct{ name, text, file string }{"keys", cfg.Keys, cfg.KeyFile()},
+			struct{ name, text, file string }{"licence.key", cfg.LicenceKey, cfg.LicenceKeyFile()})
+	}
+	for _, k := range files {
 		if k.text != "" {
 			src.Files[k.name] = []byte(k.text)
 			continue
@@ -97,8 +117,11 @@ func runRestore(ctx context.Context, inv *invocation) error {
 		return fmt.Errorf("%w: candor restore --from FILE --identity FILE", errUsage)
 	}
 	dialect, dbPath, err := sqldb.ParseDSN(inv.cfg.DB)
-	if err != nil || dialect != sqldb.SQLite {
-		return errors.New("candor restore restores into SQLite; restore PostgreSQL with pg_restore (docs/keys.md#backups)")
+	if err != nil {
+		return fmt.Errorf("setting --db (CANDOR_DB): %w", err)
+	}
+	if dialect != sqldb.SQLite {
+		dbPath = "" // sqldb.ImportRows refuses a database that is not empty
 	}
 	if err := emptyPlace(inv.cfg.DataDir, dbPath); err != nil {
 		return err
@@ -113,9 +136,12 @@ func runRestore(ctx context.Context, inv *invocation) error {
 	}
 	defer f.Close()
 	start := time.Now()
-	files, err := backup.Restore(f, dbPath, inv.cfg.DataDir, ids...)
+	files, err := backup.Restore(f, backup.Target{Database: restoreDatabase(ctx, inv.cfg.DB), Dir: inv.cfg.DataDir}, ids...)
 	if err != nil {
 		return err
+	}
+	if dbPath == "" {
+		dbPath = "the " + string(dialect) + " database"
 	}
 	if inv.cfg.Keys == "" && !slices.Contains(files, "keys") {
 		return fmt.Errorf("database restored to %s, but this backup holds no data keys: give them (--keys, CANDOR_KEYS_FILE) and run candor audit verify", dbPath)
@@ -131,6 +157,51 @@ func runRestore(ctx context.Context, inv *invocation) error {
 	return nil
 }
 
+// restoreDatabase restores a backup's database into dsn: a SQLite file as it is into
+// SQLite, and anything else through sqldb.RowsFormat into an empty database (a
+// SQLite backup into PostgreSQL too, read from a private temporary copy).
+func restoreDatabase(ctx context.Context, dsn string) func(string, io.Reader) error {
+	return func(name string, r io.Reader) error {
+		dialect, path, err := sqldb.ParseDSN(dsn)
+		if err != nil {
+			return err
+		}
+		if name == backup.DatabaseName && dialect == sqldb.SQLite {
+			return backup.ToSQLiteFile(path)(name, r)
+		}
+		if name == backup.DatabaseName {
+			tmp, err := os.MkdirTemp("", "candor-restore-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(tmp)
+			file := filepath.Join(tmp, backup.DatabaseName)
+			if err := backup.ToSQLiteFile(file)(name, r); err != nil {
+				return err
+			}
+			src, err := sqldb.Open(ctx, "sqlite:"+file)
+			if err != nil {
+				return err
+			}
+			defer src.Close()
+			pr, pw := io.Pipe()
+			defer pr.Close()
+			go func() {
+				_, err := src.ExportRows(ctx, pw)
+				pw.CloseWithError(err)
+			}()
+			r = pr
+		}
+		db, err := sqldb.Open(ctx, dsn)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		_, err = db.ImportRows(ctx, r)
+		return err
+	}
+}
+
 // emptyPlace refuses a data directory that holds anything, or a database file that exists.
 func emptyPlace(dataDir, dbPath string) error {
 	entries, err := os.ReadDir(dataDir)
@@ -140,7 +211,7 @@ func emptyPlace(dataDir, dbPath string) error {
 	if len(entries) > 0 {
 		return fmt.Errorf("candor restore: the data directory %s is not empty; restore into a new, empty one (--data-dir)", dataDir)
 	}
-	if _, err := os.Lstat(dbPath); err == nil {
+	if _, err := os.Lstat(dbPath); dbPath != "" && err == nil {
 		return fmt.Errorf("candor restore: the database %s exists; restore into a new place", dbPath)
 	}
 	return os.MkdirAll(dataDir, 0o700)
@@ -174,7 +245,9 @@ func verifyRestored(ctx context.Context, cfg config.Config, log *slog.Logger) (i
 	if err := db.IntegrityCheck(ctx); err != nil {
 		return 0, err
 	}
-	n, problem, err := audit.New(sqldb.AuditStore{DB: db}, pii.NewSealer(kr).Index).Verify(ctx)
+	chain := audit.New(sqldb.AuditStore{DB: db}, pii.NewSealer(kr).Index)
+	chain.SetCheckpoint(filepath.Join(cfg.DataDir, auditCheckpoint), nil)
+	n, problem, err := chain.Verify(ctx)
 	if err != nil {
 		return 0, err
 	}

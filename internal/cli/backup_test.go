@@ -18,16 +18,18 @@ import (
 	"github.com/candor-dev/candor/internal/contact"
 	"github.com/candor-dev/candor/internal/newsletter"
 	"github.com/candor-dev/candor/internal/testkit/canary"
+	"github.com/candor-dev/candor/internal/testkit/dbtest"
 )
 
-// seededInstall makes a data directory with data from real flows: the demo (staff,
-// statistics, catalogue), a newsletter sign-up and a contact message carrying canaries.
-func seededInstall(t *testing.T, canaries ...string) string {
+// seededInstall makes a data directory (and database: dsn, or the data directory's
+// SQLite file when "") with data from real flows: the demo (staff, statistics,
+// catalogue), a newsletter sign-up and a contact message carrying canaries.
+func seededInstall(t *testing.T, dsn string, canaries ...string) string {
 	t.Helper()
 	ctx := context.Background()
 	data := filepath.Join(t.TempDir(), "data")
 	env := Env{Getenv: func(string) string { return "" }, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard}
-	inv := (&invocation{cmd: command{name: "test"}, env: env}).withArgs([]string{"--data-dir", data, "--demo"})
+	inv := (&invocation{cmd: command{name: "test"}, env: env}).withArgs(append([]string{"--data-dir", data, "--demo"}, dbArgs(dsn)...))
 	if err := inv.parse(); err != nil {
 		t.Fatal(err)
 	}
@@ -52,15 +54,29 @@ func seededInstall(t *testing.T, canaries ...string) string {
 	return data
 }
 
-// tableSums is every table's row count and a checksum of its rows (order-independent).
-func tableSums(t *testing.T, path string) map[string]string {
+// dbArgs is the --db flag for dsn ("": the data directory's SQLite file).
+func dbArgs(dsn string) []string {
+	if dsn == "" {
+		return nil
+	}
+	return []string{"--db", dsn}
+}
+
+// tableSums is every table's row count and a checksum of its rows (order-independent),
+// read with plain SQL apart from Candor's own code: the SQLite file at path, or the
+// PostgreSQL database dsn when path is "".
+func tableSums(t *testing.T, path, dsn string) map[string]string {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	driver, source, list := "sqlite", "file:"+path+"?mode=ro", "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+	if path == "" {
+		driver, source, list = "pgx", dsn, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1"
+	}
+	db, err := sql.Open(driver, source)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.Query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+	rows, err := db.Query(list)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,10 +117,15 @@ func tableSums(t *testing.T, path string) map[string]string {
 
 // Promise (issue 11, backups that stay sealed): a backup restores into a fresh place
 // with every table's rows equal, and the backup file holds no personal data in clear
-// and no key material.
-func TestBackupRestoreDrillSQLite(t *testing.T) {
+// and no key material; the audit checkpoint travels with it (issue 12). On the dialect
+// under test: SQLite, or PostgreSQL with CANDOR_TEST_POSTGRES (sqldb.RowsFormat).
+func TestBackupRestoreDrill(t *testing.T) {
 	canaries := []string{"canary.backup@example.org", "Zebulon Backupcanary", "+44 20 7946 0999"}
-	data := seededInstall(t, canaries...)
+	var dsn, restoredDSN string
+	if os.Getenv(dbtest.PostgresEnv) != "" {
+		dsn, restoredDSN = dbtest.DSN(t), dbtest.DSN(t)
+	}
+	data := seededInstall(t, dsn, canaries...)
 	id, err := age.GenerateX25519Identity()
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +136,7 @@ func TestBackupRestoreDrillSQLite(t *testing.T) {
 		t.Fatal(err)
 	}
 	file := filepath.Join(dir, "candor.backup.age")
-	if _, err := runCandor(t, "", "backup", "--to", file, "--include-keys", "--data-dir", data, "--backup-recipient", id.Recipient().String()); err != nil {
+	if _, err := runCandor(t, "", append([]string{"backup", "--to", file, "--include-keys", "--data-dir", data, "--backup-recipient", id.Recipient().String()}, dbArgs(dsn)...)...); err != nil {
 		t.Fatal(err)
 	}
 	keys, err := os.ReadFile(filepath.Join(data, "keys"))
@@ -129,23 +150,40 @@ func TestBackupRestoreDrillSQLite(t *testing.T) {
 		}
 	}
 	canary.AssertAbsent(t, "a backup holds no personal data in clear and no key material", []string{file}, secrets...)
-	if _, err := runCandor(t, "", "backup", "--to", file, "--data-dir", data, "--backup-recipient", id.Recipient().String()); err == nil {
+	if _, err := runCandor(t, "", append([]string{"backup", "--to", file, "--data-dir", data, "--backup-recipient", id.Recipient().String()}, dbArgs(dsn)...)...); err == nil {
 		t.Fatal("backup overwrote an existing file")
 	}
 
 	restored := filepath.Join(dir, "restored")
-	out, err := runCandor(t, "", "restore", "--from", file, "--identity", idFile, "--data-dir", restored)
+	restore := append([]string{"restore", "--from", file, "--identity", idFile, "--data-dir", restored}, dbArgs(restoredDSN)...)
+	out, err := runCandor(t, "", restore...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out, "integrity ok, audit log intact") {
 		t.Fatalf("restore said %q", out)
 	}
-	want, got := tableSums(t, filepath.Join(data, "candor.db")), tableSums(t, filepath.Join(restored, "candor.db"))
+	from, to := filepath.Join(data, "candor.db"), filepath.Join(restored, "candor.db")
+	if dsn != "" {
+		from, to = "", ""
+	}
+	want, got := tableSums(t, from, dsn), tableSums(t, to, restoredDSN)
 	if len(want) < 10 || !maps.Equal(want, got) {
 		t.Fatalf("restored tables differ:\nwant %v\ngot  %v", want, got)
 	}
-	if _, err := runCandor(t, "", "restore", "--from", file, "--identity", idFile, "--data-dir", restored); err == nil || !strings.Contains(err.Error(), "not empty") {
+	cp, err := os.ReadFile(filepath.Join(data, "audit.checkpoint"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back, err := os.ReadFile(filepath.Join(restored, "audit.checkpoint")); err != nil || string(back) != string(cp) {
+		t.Fatalf("the audit checkpoint was not restored: %q, %v", back, err)
+	}
+	if _, err := runCandor(t, "", restore...); err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Fatalf("restore into a used data directory: %v", err)
+	}
+	if dsn != "" { // the rows format restores across dialects: every table's count and checksum compared
+		if out, err := runCandor(t, "", "restore", "--from", file, "--identity", idFile, "--data-dir", filepath.Join(dir, "sqlite")); err != nil || !strings.Contains(out, "audit log intact") {
+			t.Fatalf("a PostgreSQL backup into SQLite: %q, %v", out, err)
+		}
 	}
 }

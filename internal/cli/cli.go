@@ -58,7 +58,7 @@ func commands() []command {
 		{"data", "find|export|erase", "answer a person's data request: find, export or erase what is held under an email", runData},
 		{"audit", "verify|privacy", "check the audit log's chain, or every promise of the privacy policy", runAudit},
 		{"backup", "--to FILE", "write a consistent copy of the database, encrypted to the vendor's age key", runBackup},
-		{"restore", "--from FILE", "restore a backup into an empty data directory and verify it", runRestore},
+		{"restore", "--from FILE", "restore a backup into an empty data directory and database and verify it", runRestore},
 		{"config", "", "print the effective configuration, secrets redacted", runConfig},
 		{"version", "", "print the version", runVersion},
 	}

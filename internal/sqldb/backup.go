@@ -7,8 +7,8 @@ import (
 )
 
 // ErrNotSQLite is returned by the SQLite-only backup operations on PostgreSQL, which
-// is backed up with pg_dump (docs/keys.md#backups).
-var ErrNotSQLite = errors.New("only a SQLite database is copied by candor backup; back PostgreSQL up with pg_dump (docs/keys.md#backups)")
+// is copied table by table instead (ExportRows, docs/keys.md#backups).
+var ErrNotSQLite = errors.New("VACUUM INTO copies only a SQLite database; PostgreSQL is copied with ExportRows (docs/keys.md#backups)")
 
 // VacuumInto writes a consistent copy of the SQLite database into path, which must not
 // exist, while the database keeps serving (VACUUM INTO reads one snapshot). It runs on

@@ -12,6 +12,8 @@ import (
 //	/*and*/    the conditions of a filter after a WHERE of the query: " AND a AND b"
 //	/*order*/  " ORDER BY " and sort terms picked from a whitelist (orderBy)
 //	?/*NAME*/ or (…)/*NAME*/  a list: the "?" or tuple repeated n times (list)
+//	name/*table*/, name/*columns*/  the identifier before the marker replaced by a table
+//	           and its column list from the schema (ident; the rows format, rows.go)
 
 // filter gathers the conditions of a WHERE clause and their bound arguments. Each
 // condition is SQL written in code with "?" placeholders; values only ever travel as
