@@ -69,6 +69,7 @@ func (s MailStore) Claim(ctx context.Context, now time.Time, n int, lease time.D
 		if err := q.Err(); err != nil {
 			return translate(err)
 		}
+		moved := tally{}
 		for i, c := range camps {
 			left := n - len(out)
 			limit := (left + len(camps) - i - 1) / (len(camps) - i)
@@ -83,8 +84,9 @@ func (s MailStore) Claim(ctx context.Context, now time.Time, n int, lease time.D
 				return err
 			}
 			out = append(out, rows...)
+			moved.move(c.id, slotQueued, slotSending, int64(len(rows)))
 		}
-		return nil
+		return moved.apply(ctx, tx)
 	})
 	if err != nil {
 		return nil, err
@@ -155,13 +157,24 @@ func (s MailStore) MarkSent(ctx context.Context, now time.Time, ids []int64) err
 		return nil
 	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
-		return inChunks(ids, func(chunk []any) error {
+		moved := tally{}
+		err := inChunks(ids, func(chunk []any) error {
 			args := append([]any{now.UnixMilli()}, chunk...)
-			if _, err := tx.Exec(ctx, list(query("mark-sent"), "ids", len(chunk)), args...); err != nil {
+			n, err := moved.moveReturned(ctx, tx, slotSending, slotSent, false, list(query("mark-sent"), "ids", len(chunk)), args...)
+			if err != nil {
 				return err
+			}
+			if n < len(chunk) {
+				if _, err := moved.moveReturned(ctx, tx, slotQueued, slotSent, false, list(query("mark-sent-requeued"), "ids", len(chunk)), args...); err != nil {
+					return err
+				}
 			}
 			return completeCampaigns(ctx, tx, now, chunk)
 		})
+		if err != nil {
+			return err
+		}
+		return moved.apply(ctx, tx)
 	})
 }
 
@@ -172,13 +185,14 @@ func (s MailStore) MarkRetry(ctx context.Context, now time.Time, retries []mail.
 		return nil
 	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
+		moved := tally{}
 		for _, r := range retries {
-			if _, err := tx.Exec(ctx, query("mark-retry"),
+			if _, err := moved.moveReturned(ctx, tx, slotSending, slotQueued, false, query("mark-retry"),
 				r.At.UnixMilli(), r.Error, now.UnixMilli(), r.ID, r.LeaseUntil.UnixMilli()); err != nil {
 				return err
 			}
 		}
-		return nil
+		return moved.apply(ctx, tx)
 	})
 }
 
@@ -192,17 +206,18 @@ func (s MailStore) MarkFailed(ctx context.Context, now time.Time, failures []mai
 	at := now.UnixMilli()
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		ids := make([]int64, 0, len(failures))
+		moved := tally{}
 		for _, f := range failures {
 			attempt := 1
 			if f.Status == mail.StatusCancelled {
 				attempt = 0 // not attempted
 			}
-			res, err := tx.Exec(ctx, query("mark-failed"),
-				string(f.Status), attempt, f.Error, bit(f.HardBounce), f.ID, f.LeaseUntil.UnixMilli())
+			n, err := moved.moveReturned(ctx, tx, slotSending, slotOf(f.Status), f.HardBounce && f.Status == mail.StatusFailed,
+				query("mark-failed"), string(f.Status), attempt, f.Error, bit(f.HardBounce), f.ID, f.LeaseUntil.UnixMilli())
 			if err != nil {
 				return err
 			}
-			if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if n == 0 {
 				continue // claimed again or deleted meanwhile: not ours to settle
 			}
 			ids = append(ids, f.ID)
@@ -216,6 +231,9 @@ func (s MailStore) MarkFailed(ctx context.Context, now time.Time, failures []mai
 				at, f.ID); err != nil {
 				return err
 			}
+		}
+		if err := moved.apply(ctx, tx); err != nil {
+			return err
 		}
 		return inChunks(ids, func(chunk []any) error {
 			return completeCampaigns(ctx, tx, now, chunk)
@@ -234,16 +252,18 @@ func (s MailStore) Release(ctx context.Context, rows []mail.Claimed) error {
 		byLease[k] = append(byLease[k], r.ID)
 	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
+		moved := tally{}
 		for lease, ids := range byLease {
 			err := inChunks(ids, func(chunk []any) error {
-				_, err := tx.Exec(ctx, list(query("release-outbox"), "ids", len(chunk)), append([]any{lease}, chunk...)...)
+				_, err := moved.moveReturned(ctx, tx, slotSending, slotQueued, false,
+					list(query("release-outbox"), "ids", len(chunk)), append([]any{lease}, chunk...)...)
 				return err
 			})
 			if err != nil {
 				return err
 			}
 		}
-		return nil
+		return moved.apply(ctx, tx)
 	})
 }
 
@@ -253,12 +273,14 @@ func (s MailStore) Release(ctx context.Context, rows []mail.Claimed) error {
 func (s MailStore) Reclaim(ctx context.Context, now time.Time) (int, error) {
 	var n int64
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, query("reclaim-outbox"), now.UnixMilli())
+		moved := tally{}
+		reclaimed, err := moved.moveReturned(ctx, tx, slotSending, slotQueued, false, query("reclaim-outbox"), now.UnixMilli())
 		if err != nil {
 			return err
 		}
-		if n, err = res.RowsAffected(); err != nil {
-			return translate(err)
+		n = int64(reclaimed)
+		if err := moved.apply(ctx, tx); err != nil {
+			return err
 		}
 		_, err = tx.Exec(ctx, query("complete-idle-campaigns"),
 			now.UnixMilli())
@@ -267,40 +289,11 @@ func (s MailStore) Reclaim(ctx context.Context, now time.Time) (int, error) {
 	return int(n), err
 }
 
-// CampaignCounts returns a campaign's aggregate delivery counts from the ledger.
-// Failed includes Bounced (failures that were hard bounces).
+// CampaignCounts returns a campaign's delivery counts, maintained as its ledger rows
+// move (campaign_counts.go): one row read, whatever the campaign's size. Failed
+// includes Bounced (failures that were hard bounces).
 func (s MailStore) CampaignCounts(ctx context.Context, campaignID int64) (mail.Counts, error) {
-	var c mail.Counts
-	rows, err := s.DB.Query(ctx, query("campaign-outbox-counts"), campaignID)
-	if err != nil {
-		return c, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var status string
-		var bounce, n int
-		if err := rows.Scan(&status, &bounce, &n); err != nil {
-			return c, translate(err)
-		}
-		switch mail.Status(status) {
-		case mail.StatusQueued:
-			c.Queued += n
-		case mail.StatusSending:
-			c.Sending += n
-		case mail.StatusSent:
-			c.Sent += n
-		case mail.StatusFailed:
-			c.Failed += n
-			if bounce == 1 {
-				c.Bounced += n
-			}
-		case mail.StatusDead:
-			c.Dead += n
-		case mail.StatusCancelled:
-			c.Cancelled += n
-		}
-	}
-	return c, translate(rows.Err())
+	return scanCounts(s.DB.QueryRow(ctx, query("campaign-outbox-counts"), campaignID))
 }
 
 // PurgeFinished hard-deletes transactional rows (campaign_id IS NULL) that finished —
