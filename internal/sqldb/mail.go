@@ -3,7 +3,9 @@ package sqldb
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/candor-dev/candor/internal/mail"
@@ -23,7 +25,48 @@ func InsertOutbox(ctx context.Context, tx *Tx, q mail.Queued) (int64, error) {
 
 // MailStore is the outbox ledger (mail_outbox) that the mail worker drives; it
 // implements mail.Store. All times are passed in, so tests control the clock.
-type MailStore struct{ DB *DB }
+//
+// Its claims name this process (mail_outbox.claimed_by): Name, if any, and a random
+// incarnation drawn once per process start. A worker's heartbeat (Heartbeat) keeps
+// its instance in mail_instances; Reclaim frees the claims of instances that are gone.
+type MailStore struct {
+	DB *DB
+	// Name is the instance's stable name: at its first heartbeat, a restarted instance
+	// forgets the earlier incarnations of its name, so their claims are freed at once.
+	// `candor serve` on SQLite (one instance per database) names itself "serve"; on
+	// PostgreSQL instances stay unnamed and a dead one's claims are freed when its
+	// heartbeat goes stale. Two live processes must never share a name (they would
+	// free each other's claims: duplicates, never a loss).
+	Name string
+	// Incarnation overrides the process's random incarnation (tests simulate a
+	// restart with it); empty in production.
+	Incarnation string
+}
+
+// incarnation tells this process's claims from those of earlier (or other) processes.
+var incarnation = strings.ToLower(rand.Text()[:16])
+
+// Instance is the id this store's claims carry: Name/incarnation.
+func (s MailStore) Instance() string {
+	if s.Incarnation != "" {
+		return s.Name + "/" + s.Incarnation
+	}
+	return s.Name + "/" + incarnation
+}
+
+// Heartbeat implements mail.Store: this instance is alive at now; instances whose last
+// heartbeat is older than stale, and earlier incarnations of Name, are forgotten (their
+// claims are then freed by Reclaim).
+func (s MailStore) Heartbeat(ctx context.Context, now time.Time, stale time.Duration) error {
+	at := now.UnixMilli()
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, query("instance-heartbeat"), s.Instance(), s.Name, at, at); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, query("forget-instances"), s.Instance(), now.Add(-stale).UnixMilli(), s.Name)
+		return err
+	})
+}
 
 var _ mail.Store = MailStore{}
 
@@ -38,7 +81,7 @@ func (s MailStore) Claim(ctx context.Context, now time.Time, n int, lease time.D
 	var out []mail.Claimed
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
 		out = out[:0]
-		rows, err := claimRows(ctx, tx, now, lease, "claim-transactional", nil, n, 0)
+		rows, err := s.claimRows(ctx, tx, now, lease, "claim-transactional", nil, n, 0)
 		if err != nil {
 			return err
 		}
@@ -79,7 +122,7 @@ func (s MailStore) Claim(ctx context.Context, now time.Time, n int, lease time.D
 			if limit <= 0 {
 				break
 			}
-			rows, err := claimRows(ctx, tx, now, lease, "claim-campaign", c.id, limit, c.rate)
+			rows, err := s.claimRows(ctx, tx, now, lease, "claim-campaign", c.id, limit, c.rate)
 			if err != nil {
 				return err
 			}
@@ -96,8 +139,8 @@ func (s MailStore) Claim(ctx context.Context, now time.Time, n int, lease time.D
 
 // claimRows claims up to limit due rows with the named claim query (and its one
 // optional argument).
-func claimRows(ctx context.Context, tx *Tx, now time.Time, lease time.Duration, name string, arg any, limit, rate int) ([]mail.Claimed, error) {
-	args := []any{now.Add(lease).UnixMilli()}
+func (s MailStore) claimRows(ctx context.Context, tx *Tx, now time.Time, lease time.Duration, name string, arg any, limit, rate int) ([]mail.Claimed, error) {
+	args := []any{now.Add(lease).UnixMilli(), s.Instance()}
 	if arg != nil {
 		args = append(args, arg)
 	}
@@ -267,7 +310,8 @@ func (s MailStore) Release(ctx context.Context, rows []mail.Claimed) error {
 	})
 }
 
-// Reclaim implements mail.Store. It also completes every sending campaign left with
+// Reclaim implements mail.Store: rows whose lease expired or whose instance is gone
+// (see Heartbeat) go back to queued. It also completes every sending campaign left with
 // nothing to send (two workers finishing a campaign's last rows at once each still see
 // the other's rows as sending; this sweep settles it).
 func (s MailStore) Reclaim(ctx context.Context, now time.Time) (int, error) {

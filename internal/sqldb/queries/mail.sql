@@ -6,14 +6,14 @@ INSERT INTO mail_outbox (purpose, subscriber_id, to_sealed, to_index, content_se
 SELECT id, rate_per_second FROM campaigns WHERE status = 'sending' ORDER BY id;
 
 -- name: claim-transactional
-UPDATE mail_outbox SET status = 'sending', lease_until = ?
+UPDATE mail_outbox SET status = 'sending', lease_until = ?, claimed_by = ?
     WHERE id IN (SELECT id FROM mail_outbox WHERE campaign_id IS NULL AND status = 'queued' AND next_attempt_at <= ?
                  ORDER BY next_attempt_at, id LIMIT ?{{SKIP_LOCKED}})
     RETURNING id, purpose, COALESCE(campaign_id, 0), COALESCE(subscriber_id, 0), to_sealed,
       content_sealed, message_id, attempts, first_failure_at, lease_until;
 
 -- name: claim-campaign
-UPDATE mail_outbox SET status = 'sending', lease_until = ?
+UPDATE mail_outbox SET status = 'sending', lease_until = ?, claimed_by = ?
     WHERE id IN (SELECT id FROM mail_outbox WHERE campaign_id = ? AND status = 'queued' AND next_attempt_at <= ?
                  ORDER BY next_attempt_at, id LIMIT ?{{SKIP_LOCKED}})
     RETURNING id, purpose, COALESCE(campaign_id, 0), COALESCE(subscriber_id, 0), to_sealed,
@@ -63,14 +63,26 @@ INSERT INTO subscriber_events (subscriber_id, at, event, detail)
     SELECT subscriber_id, ?, 'bounced', 'hard_bounce' FROM mail_outbox WHERE id = ? AND subscriber_id IS NOT NULL;
 
 -- name: release-outbox
-UPDATE mail_outbox SET status = 'queued', lease_until = 0
+UPDATE mail_outbox SET status = 'queued', lease_until = 0, claimed_by = ''
     WHERE status = 'sending' AND lease_until = ? AND id IN (?/*ids*/)
     RETURNING COALESCE(campaign_id, 0);
 
+-- Claims whose lease expired, or whose instance is gone (no heartbeat row: stale, or
+-- the previous incarnation of a restarted instance).
 -- name: reclaim-outbox
-UPDATE mail_outbox SET status = 'queued', lease_until = 0
-    WHERE status = 'sending' AND lease_until < ?
+UPDATE mail_outbox SET status = 'queued', lease_until = 0, claimed_by = ''
+    WHERE status = 'sending'
+      AND (lease_until < ? OR NOT EXISTS (SELECT 1 FROM mail_instances i WHERE i.id = mail_outbox.claimed_by))
     RETURNING COALESCE(campaign_id, 0);
+
+-- name: instance-heartbeat
+INSERT INTO mail_instances (id, name, started_at, heartbeat_at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at;
+
+-- Instances that stopped beating, and earlier incarnations of this instance's name.
+-- name: forget-instances
+DELETE FROM mail_instances
+    WHERE id <> ? AND (heartbeat_at < ? OR (name <> '' AND name = ?));
 
 -- name: complete-idle-campaigns
 UPDATE campaigns SET status = 'sent', finished_at = ?
