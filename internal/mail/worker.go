@@ -46,6 +46,8 @@ type outcome struct {
 	row     *Claimed
 	retry   Retry
 	failure Failure
+
+	recorded chan<- struct{} // outSent: signalled once the ledger says sent
 }
 
 func newWorker(s *Service) *worker {
@@ -72,8 +74,19 @@ func (w *worker) run(ctx context.Context) error {
 	var senders sync.WaitGroup
 	for range w.s.o.Concurrency {
 		senders.Go(func() {
+			// A sender starts its next message only once the last one it handed to
+			// the relay is recorded as sent: a crash repeats at most one message per
+			// sender (Concurrency in all).
+			recorded := make(chan struct{}, 1)
 			for j := range w.jobs {
-				w.results <- w.handle(ctx, j)
+				o := w.handle(ctx, j)
+				if o.kind != outSent {
+					w.results <- o
+					continue
+				}
+				o.recorded = recorded
+				w.results <- o
+				<-recorded
 			}
 		})
 	}
