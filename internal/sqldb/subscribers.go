@@ -319,7 +319,9 @@ func (s NewsletterStore) CampaignCounts(ctx context.Context, ids []int64) (map[i
 				rows.Close()
 				return nil, err
 			}
-			out[id] = newsletter.CampaignCounts{Progress: progressOf(c), Bounced: c.Bounced}
+			if c.Total() > 0 { // a campaign with no ledger row (a draft) has no counts
+				out[id] = newsletter.CampaignCounts{Progress: progressOf(c), Bounced: c.Bounced}
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
