@@ -121,7 +121,7 @@ func openApp(ctx context.Context, inv *invocation, needs appNeeds) (_ *app, err 
 		}
 	}
 	a.mailer = mail.NewService(mail.Options{
-		Store: sqldb.MailStore{DB: a.db}, Sealer: a.sealer, Sender: sender, Rate: cfg.SMTPRate, Log: a.log,
+		Store: mailStore(a.db), Sealer: a.sealer, Sender: sender, Rate: cfg.SMTPRate, Log: a.log,
 		Renderer: mail.RendererFunc(func(ctx context.Context, campaign, subscriber int64) (pii.Email, mail.Content, error) {
 			return a.campaigns.RenderMessage(ctx, campaign, subscriber)
 		}),
@@ -281,4 +281,15 @@ func openDB(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bo
 		return nil, fmt.Errorf("the database has %d pending migrations: run 'candor migrate' first", n)
 	}
 	return db, nil
+}
+
+// mailStore is the outbox ledger of this process. On SQLite one instance serves the
+// database, so it names itself: restarted, it frees its previous incarnation's claims
+// at once. On PostgreSQL instances stay unnamed: a dead one's claims are freed once its
+// heartbeat is stale (mail.StaleAfter heartbeats).
+func mailStore(db *sqldb.DB) sqldb.MailStore {
+	if db.Dialect == sqldb.SQLite {
+		return sqldb.MailStore{DB: db, Name: "serve"}
+	}
+	return sqldb.MailStore{DB: db}
 }

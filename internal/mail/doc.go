@@ -9,8 +9,12 @@
 //   - Nothing from a message (recipient, subject, body) is ever logged; errors record the
 //     SMTP stage, code and class only (SendError), never the server's text.
 //   - A row is sent only while claimed ('sending' under a lease). Claims never overlap
-//     (FOR UPDATE SKIP LOCKED on PostgreSQL, the single writer on SQLite); an expired
-//     lease is reclaimed at start and every Lease/4, so a killed worker loses nothing;
+//     (FOR UPDATE SKIP LOCKED on PostgreSQL, the single writer on SQLite). Claims name
+//     their instance, which renews a heartbeat every Options.Heartbeat; claims of an
+//     expired lease, of an instance silent for StaleAfter heartbeats, or of a restarted
+//     instance's previous incarnation are reclaimed, so a killed worker loses nothing;
+//     a sender waits until its sent message is recorded, so a crash repeats at most one
+//     message per sender;
 //     a row is not started when its lease is too short to finish, and settling a row
 //     checks the lease, so a stale worker cannot requeue a row another one holds.
 //   - Campaign rows are claimed only while their campaign is 'sending' (pause and cancel

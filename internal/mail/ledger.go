@@ -91,7 +91,13 @@ type Store interface {
 	// Release puts claimed rows back to queued at once, unchanged (a worker shutting
 	// down, or a row whose lease is too short to start a send).
 	Release(ctx context.Context, rows []Claimed) error
-	// Reclaim puts rows whose lease expired back to queued and completes campaigns
-	// left with nothing to send; it returns how many rows it put back.
+	// Reclaim puts rows whose lease expired, or whose instance is gone (no heartbeat
+	// for the stale time of Heartbeat, or an earlier incarnation of a restarted
+	// instance), back to queued and completes campaigns left with nothing to send; it
+	// returns how many rows it put back.
 	Reclaim(ctx context.Context, now time.Time) (int, error)
+	// Heartbeat records that this instance (the one whose claims this store makes) is
+	// alive at now, and forgets the instances silent for longer than stale, and the
+	// earlier incarnations of this one.
+	Heartbeat(ctx context.Context, now time.Time, stale time.Duration) error
 }

@@ -6,6 +6,8 @@ import (
 )
 
 // Marking settles outcomes in batches: one transaction per flush, not per message.
+// The marker flushes as soon as no further outcome is waiting (group commit: what
+// arrives during a flush goes into the next), and at most markBatch at a time.
 const (
 	markBatch = 256
 	markEvery = 20 * time.Millisecond
@@ -13,13 +15,15 @@ const (
 )
 
 // marker collects outcomes from the senders and writes them to the ledger, until
-// results is closed; then it flushes what is left.
+// results is closed; then it flushes what is left. Senders of sent rows wait until
+// the flush that records them.
 func (w *worker) marker() {
 	var (
-		sent    []int64
-		retries []Retry
-		fails   []Failure
-		release []Claimed
+		sent     []int64
+		retries  []Retry
+		fails    []Failure
+		release  []Claimed
+		recorded []chan<- struct{}
 	)
 	flush := func() {
 		n := len(sent) + len(retries) + len(fails) + len(release)
@@ -30,7 +34,10 @@ func (w *worker) marker() {
 		w.persist("marking retries", func(ctx context.Context) error { return w.s.o.Store.MarkRetry(ctx, w.s.o.Now(), retries) }, len(retries))
 		w.persist("marking failures", func(ctx context.Context) error { return w.s.o.Store.MarkFailed(ctx, w.s.o.Now(), fails) }, len(fails))
 		w.persist("releasing", func(ctx context.Context) error { return w.s.o.Store.Release(ctx, release) }, len(release))
-		sent, retries, fails, release = sent[:0], retries[:0], fails[:0], release[:0]
+		for _, r := range recorded {
+			r <- struct{}{} // recorded, or given up on after markTries: the lease decides
+		}
+		sent, retries, fails, release, recorded = sent[:0], retries[:0], fails[:0], release[:0], recorded[:0]
 		w.inflight.Add(-int64(n))
 		signal(w.room)
 	}
@@ -46,6 +53,9 @@ func (w *worker) marker() {
 			switch o.kind {
 			case outSent:
 				sent = append(sent, o.row.ID)
+				if o.recorded != nil {
+					recorded = append(recorded, o.recorded)
+				}
 			case outRetry:
 				retries = append(retries, o.retry)
 			case outFailure:
@@ -53,7 +63,7 @@ func (w *worker) marker() {
 			case outRelease:
 				release = append(release, *o.row)
 			}
-			if len(sent)+len(retries)+len(fails)+len(release) >= markBatch {
+			if len(w.results) == 0 || len(sent)+len(retries)+len(fails)+len(release) >= markBatch {
 				flush()
 			}
 		case <-tick.C:

@@ -24,10 +24,15 @@ type Options struct {
 	Lease       time.Duration // how long a claim holds its rows; default 2 min
 	SendTimeout time.Duration // longest one send may take; default Lease/4, at most Lease/2
 	Poll        time.Duration // how often to look for due mail between Notify calls; default 2 s
+	Heartbeat   time.Duration // how often the worker renews its instance's heartbeat and reclaims dead claims; default 5 s (an instance silent for 3 heartbeats is dead)
 	RetryBase   time.Duration // first retry delay after a temporary failure; default 1 min
 	RetryMax    time.Duration // longest retry delay; default 1 h
 	Now         func() time.Time
 }
+
+// StaleAfter is how many missed heartbeats make an instance dead: its claims are
+// then freed.
+const StaleAfter = 3
 
 // Service is outgoing mail: other domains queue messages in the outbox inside their
 // own transactions (sqldb.InsertOutbox) and call Notify; Run claims, sends and marks.
@@ -60,6 +65,9 @@ func NewService(o Options) *Service {
 	}
 	if o.Poll <= 0 {
 		o.Poll = 2 * time.Second
+	}
+	if o.Heartbeat <= 0 {
+		o.Heartbeat = 5 * time.Second
 	}
 	if o.RetryBase <= 0 {
 		o.RetryBase = time.Minute
@@ -96,9 +104,11 @@ func (s *Service) Notify() {
 
 // Run sends queued mail until ctx ends (call it once per Service), then finishes the sends in flight, puts the
 // rest of its claimed rows back to queued and returns. Without a relay it returns at
-// once: nothing is sent. Expired leases (a worker killed mid-send) are reclaimed at
-// start and every Lease/4, so a crash loses nothing; it repeats at most the messages
-// that were in flight.
+// once: nothing is sent. Every Heartbeat the worker renews its instance's heartbeat and
+// reclaims the claims of instances that are gone (silent for StaleAfter heartbeats, or
+// the previous incarnation of a restarted instance: at once) and of expired leases, so
+// a crash loses nothing and its unsent claims are free again within seconds; it
+// repeats at most the messages handed to the relay and not yet recorded.
 func (s *Service) Run(ctx context.Context) error {
 	if s.o.Sender == nil {
 		s.log.Info("mail: no relay configured (--smtp): messages stay in the outbox, not sent")

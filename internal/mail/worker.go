@@ -46,6 +46,8 @@ type outcome struct {
 	row     *Claimed
 	retry   Retry
 	failure Failure
+
+	recorded chan<- struct{} // outSent: signalled once the ledger says sent
 }
 
 func newWorker(s *Service) *worker {
@@ -72,8 +74,19 @@ func (w *worker) run(ctx context.Context) error {
 	var senders sync.WaitGroup
 	for range w.s.o.Concurrency {
 		senders.Go(func() {
+			// A sender starts its next message only once the last one it handed to
+			// the relay is recorded as sent: a crash repeats at most one message per
+			// sender (Concurrency in all).
+			recorded := make(chan struct{}, 1)
 			for j := range w.jobs {
-				w.results <- w.handle(ctx, j)
+				o := w.handle(ctx, j)
+				if o.kind != outSent {
+					w.results <- o
+					continue
+				}
+				o.recorded = recorded
+				w.results <- o
+				<-recorded
 			}
 		})
 	}
@@ -104,7 +117,6 @@ func (w *worker) run(ctx context.Context) error {
 // claimLoop claims due rows while there is room, until ctx ends.
 func (w *worker) claimLoop(ctx context.Context) {
 	o := w.s.o
-	reclaimEvery := max(time.Second, o.Lease/4)
 	var nextReclaim time.Time
 	idle := time.NewTimer(o.Poll)
 	defer idle.Stop()
@@ -127,12 +139,8 @@ func (w *worker) claimLoop(ctx context.Context) {
 	for ctx.Err() == nil {
 		now := o.Now()
 		if !now.Before(nextReclaim) {
-			if n, err := o.Store.Reclaim(ctx, now); err != nil {
-				w.s.log.Error("mail: reclaiming expired leases", "error", err)
-			} else if n > 0 {
-				w.s.log.Info("mail: reclaimed messages whose sender stopped", "count", n)
-			}
-			nextReclaim = now.Add(reclaimEvery)
+			w.heartbeat(ctx, now)
+			nextReclaim = now.Add(o.Heartbeat)
 		}
 		if w.capacity-int(w.inflight.Load()) < o.Batch {
 			wait(w.room)
@@ -153,6 +161,22 @@ func (w *worker) claimLoop(ctx context.Context) {
 		if len(claimed) < o.Batch {
 			wait(w.s.wake, w.paced)
 		}
+	}
+}
+
+// heartbeat renews this instance's heartbeat, then reclaims the claims of instances
+// that are gone and of expired leases. Without a fresh heartbeat it reclaims nothing
+// (its own claims might look dead).
+func (w *worker) heartbeat(ctx context.Context, now time.Time) {
+	o := w.s.o
+	if err := o.Store.Heartbeat(ctx, now, StaleAfter*o.Heartbeat); err != nil {
+		w.s.log.Error("mail: renewing the heartbeat", "error", err)
+		return
+	}
+	if n, err := o.Store.Reclaim(ctx, now); err != nil {
+		w.s.log.Error("mail: reclaiming dead claims", "error", err)
+	} else if n > 0 {
+		w.s.log.Info("mail: reclaimed messages whose sender stopped", "count", n)
 	}
 }
 

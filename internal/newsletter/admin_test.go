@@ -390,6 +390,10 @@ func TestCampaignTestSendAndCounts(t *testing.T) {
 	if _, err := e.db.Exec(ctx, "UPDATE mail_outbox SET status = 'failed', hard_bounce = 1 WHERE id = (SELECT MIN(id) FROM mail_outbox WHERE campaign_id = 1)"); err != nil {
 		t.Fatal(err)
 	}
+	// The counts the mail worker keeps with the ledger (here moved by hand, as the row).
+	if _, err := e.db.Exec(ctx, "UPDATE campaigns SET queued_count = queued_count - 1, failed_count = 1, bounced_count = 1 WHERE id = 1"); err != nil {
+		t.Fatal(err)
+	}
 	counts, err := e.camps.Counts(ctx, marketer, []int64{1, 2})
 	if err != nil {
 		t.Fatal(err)

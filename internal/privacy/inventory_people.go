@@ -104,6 +104,7 @@ func newsletterTables() []Field {
 		col("attempts", "delivery attempts"),
 		col("next_attempt_at", "next delivery attempt"),
 		col("lease_until", "a worker's claim"),
+		col("claimed_by", "the mail worker instance holding the claim"),
 		col("first_failure_at", "first temporary failure"),
 		col("hard_bounce", "whether the relay refused the address"),
 		col("last_error", "the SMTP code of the last failure; never the recipient"),

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/errs"
+	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/newsletter"
 )
 
@@ -137,7 +138,7 @@ func (s NewsletterStore) StartCampaign(ctx context.Context, id int64, mailDomain
 			return translate(err)
 		}
 		n = int(rows)
-		_, err = tx.Exec(ctx, query("set-campaign-recipients"), n, id)
+		_, err = tx.Exec(ctx, query("set-campaign-recipients"), n, n, id)
 		return err
 	})
 	return n, err
@@ -160,10 +161,20 @@ func (s NewsletterStore) MoveCampaign(ctx context.Context, id int64, from []news
 		if err := campaignMoved(ctx, tx, id, res, err); err != nil {
 			return err
 		}
-		if to == newsletter.Cancelled {
-			_, err = tx.Exec(ctx, query("cancel-campaign-outbox"), id)
+		if to != newsletter.Cancelled {
+			return nil
 		}
-		return err
+		res, err = tx.Exec(ctx, query("cancel-campaign-outbox"), id)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return translate(err)
+		}
+		moved := tally{}
+		moved.move(id, slotQueued, slotCancelled, n)
+		return moved.apply(ctx, tx)
 	})
 }
 
@@ -193,34 +204,14 @@ func (s NewsletterStore) DueCampaigns(ctx context.Context, now time.Time) ([]int
 	return ids, translate(rows.Err())
 }
 
-// CampaignProgress counts a campaign's outbox rows by status.
+// CampaignProgress returns a campaign's maintained counts by status: one row read,
+// whatever the campaign's size (the campaign page polls it every 2 s).
 func (s NewsletterStore) CampaignProgress(ctx context.Context, id int64) (newsletter.Progress, error) {
-	var p newsletter.Progress
-	rows, err := s.DB.Query(ctx, query("campaign-progress"), id)
-	if err != nil {
-		return p, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return p, translate(err)
-		}
-		switch st {
-		case "queued":
-			p.Queued = n
-		case "sending":
-			p.Sending = n
-		case "sent":
-			p.Sent = n
-		case "failed":
-			p.Failed = n
-		case "dead":
-			p.Dead = n
-		case "cancelled":
-			p.Cancelled = n
-		}
-	}
-	return p, translate(rows.Err())
+	c, err := scanCounts(s.DB.QueryRow(ctx, query("campaign-outbox-counts"), id))
+	return progressOf(c), err
+}
+
+// progressOf is the page's view of a campaign's counts.
+func progressOf(c mail.Counts) newsletter.Progress {
+	return newsletter.Progress{Queued: c.Queued, Sending: c.Sending, Sent: c.Sent, Failed: c.Failed, Dead: c.Dead, Cancelled: c.Cancelled}
 }

@@ -3,7 +3,9 @@ package sqldb
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/candor-dev/candor/internal/mail"
@@ -23,7 +25,48 @@ func InsertOutbox(ctx context.Context, tx *Tx, q mail.Queued) (int64, error) {
 
 // MailStore is the outbox ledger (mail_outbox) that the mail worker drives; it
 // implements mail.Store. All times are passed in, so tests control the clock.
-type MailStore struct{ DB *DB }
+//
+// Its claims name this process (mail_outbox.claimed_by): Name, if any, and a random
+// incarnation drawn once per process start. A worker's heartbeat (Heartbeat) keeps
+// its instance in mail_instances; Reclaim frees the claims of instances that are gone.
+type MailStore struct {
+	DB *DB
+	// Name is the instance's stable name: at its first heartbeat, a restarted instance
+	// forgets the earlier incarnations of its name, so their claims are freed at once.
+	// `candor serve` on SQLite (one instance per database) names itself "serve"; on
+	// PostgreSQL instances stay unnamed and a dead one's claims are freed when its
+	// heartbeat goes stale. Two live processes must never share a name (they would
+	// free each other's claims: duplicates, never a loss).
+	Name string
+	// Incarnation overrides the process's random incarnation (tests simulate a
+	// restart with it); empty in production.
+	Incarnation string
+}
+
+// incarnation tells this process's claims from those of earlier (or other) processes.
+var incarnation = strings.ToLower(rand.Text()[:16])
+
+// Instance is the id this store's claims carry: Name/incarnation.
+func (s MailStore) Instance() string {
+	if s.Incarnation != "" {
+		return s.Name + "/" + s.Incarnation
+	}
+	return s.Name + "/" + incarnation
+}
+
+// Heartbeat implements mail.Store: this instance is alive at now; instances whose last
+// heartbeat is older than stale, and earlier incarnations of Name, are forgotten (their
+// claims are then freed by Reclaim).
+func (s MailStore) Heartbeat(ctx context.Context, now time.Time, stale time.Duration) error {
+	at := now.UnixMilli()
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, query("instance-heartbeat"), s.Instance(), s.Name, at, at); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, query("forget-instances"), s.Instance(), now.Add(-stale).UnixMilli(), s.Name)
+		return err
+	})
+}
 
 var _ mail.Store = MailStore{}
 
@@ -38,7 +81,7 @@ func (s MailStore) Claim(ctx context.Context, now time.Time, n int, lease time.D
 	var out []mail.Claimed
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
 		out = out[:0]
-		rows, err := claimRows(ctx, tx, now, lease, "claim-transactional", nil, n, 0)
+		rows, err := s.claimRows(ctx, tx, now, lease, "claim-transactional", nil, n, 0)
 		if err != nil {
 			return err
 		}
@@ -69,6 +112,7 @@ func (s MailStore) Claim(ctx context.Context, now time.Time, n int, lease time.D
 		if err := q.Err(); err != nil {
 			return translate(err)
 		}
+		moved := tally{}
 		for i, c := range camps {
 			left := n - len(out)
 			limit := (left + len(camps) - i - 1) / (len(camps) - i)
@@ -78,13 +122,14 @@ func (s MailStore) Claim(ctx context.Context, now time.Time, n int, lease time.D
 			if limit <= 0 {
 				break
 			}
-			rows, err := claimRows(ctx, tx, now, lease, "claim-campaign", c.id, limit, c.rate)
+			rows, err := s.claimRows(ctx, tx, now, lease, "claim-campaign", c.id, limit, c.rate)
 			if err != nil {
 				return err
 			}
 			out = append(out, rows...)
+			moved.move(c.id, slotQueued, slotSending, int64(len(rows)))
 		}
-		return nil
+		return moved.apply(ctx, tx)
 	})
 	if err != nil {
 		return nil, err
@@ -94,8 +139,8 @@ func (s MailStore) Claim(ctx context.Context, now time.Time, n int, lease time.D
 
 // claimRows claims up to limit due rows with the named claim query (and its one
 // optional argument).
-func claimRows(ctx context.Context, tx *Tx, now time.Time, lease time.Duration, name string, arg any, limit, rate int) ([]mail.Claimed, error) {
-	args := []any{now.Add(lease).UnixMilli()}
+func (s MailStore) claimRows(ctx context.Context, tx *Tx, now time.Time, lease time.Duration, name string, arg any, limit, rate int) ([]mail.Claimed, error) {
+	args := []any{now.Add(lease).UnixMilli(), s.Instance()}
 	if arg != nil {
 		args = append(args, arg)
 	}
@@ -155,13 +200,24 @@ func (s MailStore) MarkSent(ctx context.Context, now time.Time, ids []int64) err
 		return nil
 	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
-		return inChunks(ids, func(chunk []any) error {
+		moved := tally{}
+		err := inChunks(ids, func(chunk []any) error {
 			args := append([]any{now.UnixMilli()}, chunk...)
-			if _, err := tx.Exec(ctx, list(query("mark-sent"), "ids", len(chunk)), args...); err != nil {
+			n, err := moved.moveReturned(ctx, tx, slotSending, slotSent, false, list(query("mark-sent"), "ids", len(chunk)), args...)
+			if err != nil {
 				return err
+			}
+			if n < len(chunk) {
+				if _, err := moved.moveReturned(ctx, tx, slotQueued, slotSent, false, list(query("mark-sent-requeued"), "ids", len(chunk)), args...); err != nil {
+					return err
+				}
 			}
 			return completeCampaigns(ctx, tx, now, chunk)
 		})
+		if err != nil {
+			return err
+		}
+		return moved.apply(ctx, tx)
 	})
 }
 
@@ -172,13 +228,14 @@ func (s MailStore) MarkRetry(ctx context.Context, now time.Time, retries []mail.
 		return nil
 	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
+		moved := tally{}
 		for _, r := range retries {
-			if _, err := tx.Exec(ctx, query("mark-retry"),
+			if _, err := moved.moveReturned(ctx, tx, slotSending, slotQueued, false, query("mark-retry"),
 				r.At.UnixMilli(), r.Error, now.UnixMilli(), r.ID, r.LeaseUntil.UnixMilli()); err != nil {
 				return err
 			}
 		}
-		return nil
+		return moved.apply(ctx, tx)
 	})
 }
 
@@ -192,17 +249,18 @@ func (s MailStore) MarkFailed(ctx context.Context, now time.Time, failures []mai
 	at := now.UnixMilli()
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		ids := make([]int64, 0, len(failures))
+		moved := tally{}
 		for _, f := range failures {
 			attempt := 1
 			if f.Status == mail.StatusCancelled {
 				attempt = 0 // not attempted
 			}
-			res, err := tx.Exec(ctx, query("mark-failed"),
-				string(f.Status), attempt, f.Error, bit(f.HardBounce), f.ID, f.LeaseUntil.UnixMilli())
+			n, err := moved.moveReturned(ctx, tx, slotSending, slotOf(f.Status), f.HardBounce && f.Status == mail.StatusFailed,
+				query("mark-failed"), string(f.Status), attempt, f.Error, bit(f.HardBounce), f.ID, f.LeaseUntil.UnixMilli())
 			if err != nil {
 				return err
 			}
-			if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if n == 0 {
 				continue // claimed again or deleted meanwhile: not ours to settle
 			}
 			ids = append(ids, f.ID)
@@ -216,6 +274,9 @@ func (s MailStore) MarkFailed(ctx context.Context, now time.Time, failures []mai
 				at, f.ID); err != nil {
 				return err
 			}
+		}
+		if err := moved.apply(ctx, tx); err != nil {
+			return err
 		}
 		return inChunks(ids, func(chunk []any) error {
 			return completeCampaigns(ctx, tx, now, chunk)
@@ -234,31 +295,36 @@ func (s MailStore) Release(ctx context.Context, rows []mail.Claimed) error {
 		byLease[k] = append(byLease[k], r.ID)
 	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
+		moved := tally{}
 		for lease, ids := range byLease {
 			err := inChunks(ids, func(chunk []any) error {
-				_, err := tx.Exec(ctx, list(query("release-outbox"), "ids", len(chunk)), append([]any{lease}, chunk...)...)
+				_, err := moved.moveReturned(ctx, tx, slotSending, slotQueued, false,
+					list(query("release-outbox"), "ids", len(chunk)), append([]any{lease}, chunk...)...)
 				return err
 			})
 			if err != nil {
 				return err
 			}
 		}
-		return nil
+		return moved.apply(ctx, tx)
 	})
 }
 
-// Reclaim implements mail.Store. It also completes every sending campaign left with
+// Reclaim implements mail.Store: rows whose lease expired or whose instance is gone
+// (see Heartbeat) go back to queued. It also completes every sending campaign left with
 // nothing to send (two workers finishing a campaign's last rows at once each still see
 // the other's rows as sending; this sweep settles it).
 func (s MailStore) Reclaim(ctx context.Context, now time.Time) (int, error) {
 	var n int64
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, query("reclaim-outbox"), now.UnixMilli())
+		moved := tally{}
+		reclaimed, err := moved.moveReturned(ctx, tx, slotSending, slotQueued, false, query("reclaim-outbox"), now.UnixMilli())
 		if err != nil {
 			return err
 		}
-		if n, err = res.RowsAffected(); err != nil {
-			return translate(err)
+		n = int64(reclaimed)
+		if err := moved.apply(ctx, tx); err != nil {
+			return err
 		}
 		_, err = tx.Exec(ctx, query("complete-idle-campaigns"),
 			now.UnixMilli())
@@ -267,40 +333,11 @@ func (s MailStore) Reclaim(ctx context.Context, now time.Time) (int, error) {
 	return int(n), err
 }
 
-// CampaignCounts returns a campaign's aggregate delivery counts from the ledger.
-// Failed includes Bounced (failures that were hard bounces).
+// CampaignCounts returns a campaign's delivery counts, maintained as its ledger rows
+// move (campaign_counts.go): one row read, whatever the campaign's size. Failed
+// includes Bounced (failures that were hard bounces).
 func (s MailStore) CampaignCounts(ctx context.Context, campaignID int64) (mail.Counts, error) {
-	var c mail.Counts
-	rows, err := s.DB.Query(ctx, query("campaign-outbox-counts"), campaignID)
-	if err != nil {
-		return c, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var status string
-		var bounce, n int
-		if err := rows.Scan(&status, &bounce, &n); err != nil {
-			return c, translate(err)
-		}
-		switch mail.Status(status) {
-		case mail.StatusQueued:
-			c.Queued += n
-		case mail.StatusSending:
-			c.Sending += n
-		case mail.StatusSent:
-			c.Sent += n
-		case mail.StatusFailed:
-			c.Failed += n
-			if bounce == 1 {
-				c.Bounced += n
-			}
-		case mail.StatusDead:
-			c.Dead += n
-		case mail.StatusCancelled:
-			c.Cancelled += n
-		}
-	}
-	return c, translate(rows.Err())
+	return scanCounts(s.DB.QueryRow(ctx, query("campaign-outbox-counts"), campaignID))
 }
 
 // PurgeFinished hard-deletes transactional rows (campaign_id IS NULL) that finished —

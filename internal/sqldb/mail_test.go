@@ -248,6 +248,9 @@ func TestMailReclaimAndRelease(t *testing.T) {
 	s := sqldb.MailStore{DB: db}
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	queueTransactional(t, db, 4, now)
+	if err := s.Heartbeat(ctx, now, time.Hour); err != nil { // this instance stays alive
+		t.Fatal(err)
+	}
 	a, _ := s.Claim(ctx, now, 2, time.Minute, nil)
 	b, _ := s.Claim(ctx, now.Add(time.Second), 2, time.Minute, nil)
 	if len(a) != 2 || len(b) != 2 {

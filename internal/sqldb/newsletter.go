@@ -157,7 +157,14 @@ func (s NewsletterStore) Erase(ctx context.Context, id int64, reason string, cam
 			index, reason, toMillis(at)); err != nil {
 			return err
 		}
+		gone := tally{} // the subscriber's campaign rows go with it (ON DELETE CASCADE)
+		if err := gone.dropListed(ctx, tx, tx.Dialect().query("subscriber-campaign-rows"), id); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, query("delete-subscriber"), id); err != nil {
+			return err
+		}
+		if err := gone.apply(ctx, tx); err != nil {
 			return err
 		}
 		if campaignID != 0 {

@@ -96,13 +96,13 @@ func (s OutboxAdminStore) OutboxMessage(ctx context.Context, id int64) (mail.Out
 // (a finished campaign's rows are no longer claimed).
 func (s OutboxAdminStore) RequeueDead(ctx context.Context, id int64, now time.Time) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, query("requeue-dead"),
-			toMillis(now), id)
+		moved := tally{}
+		n, err := moved.moveReturned(ctx, tx, slotDead, slotQueued, false, query("requeue-dead"), toMillis(now), id)
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n > 0 {
-			return translate(err)
+		if n > 0 {
+			return moved.apply(ctx, tx)
 		}
 		var st string
 		var campaign int64

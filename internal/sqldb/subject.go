@@ -197,9 +197,31 @@ func (s SubjectStore) EraseConversations(ctx context.Context, ids []int64) (int6
 	return s.updateIDs(ctx, query("subject-delete-conversations"), nil, ids)
 }
 
-// DeleteOutbox deletes outbox rows by id.
+// DeleteOutbox deletes outbox rows by id; the counts of the campaigns they belonged
+// to drop with them, in the same transaction.
 func (s SubjectStore) DeleteOutbox(ctx context.Context, ids []int64) (int64, error) {
-	return s.updateIDs(ctx, query("subject-delete-outbox"), nil, ids)
+	var total int64
+	err := s.DB.InTx(ctx, func(tx *Tx) error {
+		total = 0
+		gone := tally{}
+		err := inChunks(ids, func(chunk []any) error {
+			if err := gone.dropListed(ctx, tx, list(tx.Dialect().query("outbox-campaign-rows"), "ids", len(chunk)), chunk...); err != nil {
+				return err
+			}
+			res, err := tx.Exec(ctx, list(query("subject-delete-outbox"), "ids", len(chunk)), chunk...)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			total += n
+			return translate(err)
+		})
+		if err != nil {
+			return err
+		}
+		return gone.apply(ctx, tx)
+	})
+	return total, err
 }
 
 // EraseBuyerIdentity erases the buyer's name, email and email index of orders,

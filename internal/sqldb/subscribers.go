@@ -299,7 +299,8 @@ func (s NewsletterStore) QueueTransactional(ctx context.Context, q mail.Queued) 
 	return id, err
 }
 
-// CampaignCounts counts each campaign's outbox rows by status, hard bounces apart.
+// CampaignCounts returns each campaign's maintained delivery counts (campaign_counts.go),
+// hard bounces apart.
 func (s NewsletterStore) CampaignCounts(ctx context.Context, ids []int64) (map[int64]newsletter.CampaignCounts, error) {
 	out := map[int64]newsletter.CampaignCounts{}
 	for batch := range slices.Chunk(ids, inListBatch) {
@@ -313,31 +314,14 @@ func (s NewsletterStore) CampaignCounts(ctx context.Context, ids []int64) (map[i
 		}
 		for rows.Next() {
 			var id int64
-			var st string
-			var bounce, n int
-			if err := rows.Scan(&id, &st, &bounce, &n); err != nil {
+			c, err := scanCounts(rows, &id)
+			if err != nil {
 				rows.Close()
-				return nil, translate(err)
+				return nil, err
 			}
-			c := out[id]
-			switch st {
-			case "queued":
-				c.Queued += n
-			case "sending":
-				c.Sending += n
-			case "sent":
-				c.Sent += n
-			case "failed":
-				c.Failed += n
-			case "dead":
-				c.Dead += n
-			case "cancelled":
-				c.Cancelled += n
+			if c.Total() > 0 { // a campaign with no ledger row (a draft) has no counts
+				out[id] = newsletter.CampaignCounts{Progress: progressOf(c), Bounced: c.Bounced}
 			}
-			if bounce == 1 {
-				c.Bounced += n
-			}
-			out[id] = c
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {

@@ -40,7 +40,7 @@ INSERT INTO mail_outbox (purpose, campaign_id, subscriber_id, message_id, status
     AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_index = s.email_index);
 
 -- name: set-campaign-recipients
-UPDATE campaigns SET recipients = ? WHERE id = ?;
+UPDATE campaigns SET recipients = ?, queued_count = queued_count + ? WHERE id = ?;
 
 -- name: move-campaign
 UPDATE campaigns SET status = ?, updated_at = ? WHERE status IN (?/*from*/) AND id = ?;
@@ -56,6 +56,3 @@ UPDATE campaigns SET status = 'scheduled', scheduled_at = ? WHERE id = ? AND sta
 
 -- name: due-campaigns
 SELECT id FROM campaigns WHERE status = 'scheduled' AND scheduled_at <= ? ORDER BY scheduled_at;
-
--- name: campaign-progress
-SELECT status, COUNT(*) FROM mail_outbox WHERE campaign_id = ? GROUP BY status;

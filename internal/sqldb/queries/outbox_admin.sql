@@ -14,7 +14,8 @@ SELECT id, purpose, COALESCE(campaign_id, 0), COALESCE(subscriber_id, 0), messag
 UPDATE mail_outbox SET status = 'queued', attempts = 0, next_attempt_at = ?, lease_until = 0,
     first_failure_at = 0, last_error = ''
     WHERE id = ? AND status = 'dead'
-    AND (campaign_id IS NULL OR campaign_id IN (SELECT id FROM campaigns WHERE status IN ('sending', 'paused')));
+    AND (campaign_id IS NULL OR campaign_id IN (SELECT id FROM campaigns WHERE status IN ('sending', 'paused')))
+    RETURNING COALESCE(campaign_id, 0);
 
 -- name: outbox-row-status
 SELECT status, COALESCE(campaign_id, 0) FROM mail_outbox WHERE id = ?;

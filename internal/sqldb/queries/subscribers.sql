@@ -51,5 +51,5 @@ SELECT COUNT(*) FROM subscribers s
     AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_index = s.email_index);
 
 -- name: outbox-counts
-SELECT campaign_id, status, hard_bounce, COUNT(*) FROM mail_outbox WHERE campaign_id IN (?/*ids*/)
-    GROUP BY campaign_id, status, hard_bounce;
+SELECT id, queued_count, sending_count, sent_count, failed_count, bounced_count, dead_count, cancelled_count
+    FROM campaigns WHERE id IN (?/*ids*/);
