@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Measures page views per second accepted by POST /collect (answered from memory, the
-# aggregator flushing its sums every 5 s) beside a plain net/http handler answering 204,
-# under the same load in the same run (in alternating one-second slices, so that both see
-# the same load from anything else on the machine), on one machine shared by server and
-# generator.
+# Measures hits per second accepted by POST /collect and GET /pixel.gif (answered from
+# memory, the aggregator flushing its sums every 5 s) beside a plain net/http handler
+# answering 204, under the same load in the same run (in alternating one-second slices, so
+# that both see the same load from anything else on the machine), on one machine shared
+# by server and generator, loopback only.
+# The load is the realistic traffic mix of bench/collect/mix (20,000 visitors from public
+# IPv4s, 177 browser user agents + 3 % bots, 500 Zipf(1.1) pages, 45 % with referrers,
+# 6 % with UTM tags); TRAFFIC=one-agent sends the older one-Chrome load. MODES lists the
+# measurements (collect, pixel, collect-close, pixel-close), each D per side.
 # Candor runs `serve --demo` (the demo registers the site 127.0.0.1) with --trusted-proxy
 # so the generator can vary visitors by X-Forwarded-For. Afterwards it reads the stored
-# page views of the day (`candor stats`) until every accepted hit is in the database, and
-# prints how long after the load that took (the flush lag).
+# page views of the day (`candor stats`) until every hit accepted from a browser is in
+# the database, and prints how long after the load that took (the flush lag).
 #   C=64 D=10s bash bench/collect.sh
+#   C=64 D=10s MODES=collect,pixel,collect-close,pixel-close bash bench/collect.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -29,7 +34,8 @@ stored() { # the page views stored for today
     sed -n 's/.*"pageviews": \([0-9]*\).*/\1/p' | head -1
 }
 before=$(stored)
-"$work/load" -candor "http://127.0.0.1:$port" -baseline "http://127.0.0.1:$bport" -c "${C:-64}" -d "${D:-10s}" | tee "$work/out"
+"$work/load" -candor "http://127.0.0.1:$port" -baseline "http://127.0.0.1:$bport" -c "${C:-64}" -d "${D:-10s}" \
+  -traffic "${TRAFFIC:-mix}" -modes "${MODES:-collect,pixel,pixel-close}" | tee "$work/out"
 sent=$(sed -n 's/^sent to Candor: *\([0-9]*\) accepted.*/\1/p' "$work/out")
 end=$(date +%s.%N)
 for _ in $(seq 200); do

@@ -1,35 +1,40 @@
-// Command collect is the load generator of bench/collect.sh: it measures page views per
-// second accepted (204) by Candor's POST /collect beside a plain net/http handler that
-// answers 204 under the same load, in turns of one-second slices in the same run.
+// Command collect is the load generator of bench/collect.sh: it measures hits per second
+// accepted by Candor's POST /collect and GET /pixel.gif beside a plain net/http handler
+// that answers 204 under the same load, in turns of one-second slices in the same run.
 //
 //	collect -serve-baseline 127.0.0.1:18091         # the plain handler, in its own process
 //	collect -candor URL -baseline URL -c 64 -d 10s  # the load
+//
+// By default every hit comes from the realistic traffic mix of package mix (20,000
+// visitors from public IPv4s, 177 browser user agents and 3 % bots, 500 Zipf pages,
+// referrers, UTM tags); -traffic one-agent sends the older load (one Chrome user agent,
+// 1,000 pages, a new visitor every hit). -modes lists the measurements, each against the
+// plain handler in the same connection mode: collect and pixel over keep-alive
+// connections, collect-close and pixel-close with a new connection per hit.
 package main
 
 import (
 	"bufio"
-	"context"
 	"flag"
 	"fmt"
 	"io"
 	"log"
 	"net/http"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 )
-
-const ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36"
 
 func main() {
 	serve := flag.String("serve-baseline", "", "serve the plain 204 handler on this address and do nothing else")
 	candor := flag.String("candor", "", "Candor's base URL")
 	baseline := flag.String("baseline", "", "the plain handler's base URL")
 	site := flag.String("site", "127.0.0.1", "the registered site's domain")
-	conns := flag.Int("c", 64, "keep-alive connections")
+	conns := flag.Int("c", 64, "connections")
 	dur := flag.Duration("d", 10*time.Second, "duration of each measurement")
-	slice := flag.Duration("slice", time.Second, "the two measurements alternate in slices this long")
+	slice := flag.Duration("slice", time.Second, "the two sides alternate in slices this long")
+	traffic := flag.String("traffic", "mix", "mix (the realistic mix) or one-agent (one Chrome user agent, 1,000 pages)")
+	modes := flag.String("modes", "collect,pixel,pixel-close", "measurements: collect, pixel, collect-close, pixel-close")
+	seed := flag.Uint64("seed", 1, "the mix's seed")
 	flag.Parse()
 	if *serve != "" {
 		log.Fatal(http.ListenAndServe(*serve, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -37,76 +42,42 @@ func main() {
 			w.WriteHeader(http.StatusNoContent)
 		})))
 	}
-	base, cand := alternate(*baseline+"/collect", *candor+"/collect", *site, *conns, *dur, *slice)
-	fmt.Printf("plain net/http 204: %8.0f req/s (%d errors)\n", base.rate, base.errors)
-	fmt.Printf("POST /collect:      %8.0f page views/s accepted (%d not 204)\n", cand.rate, cand.errors)
-	fmt.Printf("ratio:              %8.1f %%\n", 100*cand.rate/base.rate)
-	fmt.Printf("sent to Candor:     %d accepted; Candor counted %s\n", cand.ok, accepted(*candor))
-}
-
-type result struct {
-	ok, errors int64
-	rate       float64
-}
-
-// alternate measures the baseline and Candor in turns of one slice each until each has
-// had d, so that both see the same load from whatever else runs on the machine (a
-// measurement of one after the other lets a spike fall on one side only).
-func alternate(baseURL, candURL, site string, conns int, d, slice time.Duration) (base, cand result) {
-	bc, cc := newClient(conns), newClient(conns)
-	var bt, ct time.Duration
-	seq := make([]int, conns) // each connection's next visitor, across slices
-	for left := d; left > 0; left -= slice {
-		s := min(slice, left)
-		bt += load(bc, baseURL, site, conns, s, seq, &base)
-		ct += load(cc, candURL, site, conns, s, seq, &cand)
+	if *traffic != "mix" && *traffic != "one-agent" {
+		log.Fatalf("-traffic %q: want mix or one-agent", *traffic)
 	}
-	base.rate, cand.rate = float64(base.ok)/bt.Seconds(), float64(cand.ok)/ct.Seconds()
-	return base, cand
-}
-
-func newClient(conns int) *http.Client {
-	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
-	return &http.Client{Transport: tr, Timeout: 10 * time.Second}
-}
-
-// load sends beacons over conns keep-alive connections for d, adding to res, and returns
-// the time it took: 1,000 distinct pages, visitors varied by X-Forwarded-For (the server
-// trusts 127.0.0.1 as a proxy), connection g continuing from seq[g].
-func load(client *http.Client, url, site string, conns int, d time.Duration, seq []int, res *result) time.Duration {
-	var ok, bad atomic.Int64
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	defer cancel()
-	var wg sync.WaitGroup
-	start := time.Now()
-	for g := range conns {
-		wg.Go(func() {
-			for ; ctx.Err() == nil; seq[g]++ {
-				n := g*1_000_003 + seq[g]
-				body := fmt.Sprintf(`{"site":%q,"path":"/page/%d","referrer":"https://search.example/","width":1280,"lang":"en-GB"}`, site, n%1000)
-				req, _ := http.NewRequest("POST", url, strings.NewReader(body))
-				req.Header.Set("Content-Type", "text/plain;charset=UTF-8")
-				req.Header.Set("User-Agent", ua)
-				req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
-				res, err := client.Do(req)
-				if err != nil {
-					bad.Add(1)
-					continue
-				}
-				_, _ = io.Copy(io.Discard, res.Body)
-				res.Body.Close()
-				if res.StatusCode == http.StatusNoContent {
-					ok.Add(1)
-				} else {
-					bad.Add(1)
-				}
-			}
-		})
+	fmt.Printf("traffic: %s, %d connections, %v per side and mode, %s\n", *traffic, *conns, *dur, time.Now().UTC().Format(time.RFC3339))
+	var stored int64
+	for m := range strings.SplitSeq(*modes, ",") {
+		md, ok := parseMode(m)
+		if !ok {
+			log.Fatalf("-modes: unknown %q", m)
+		}
+		g := newGen(*traffic, *site, *seed, *conns)
+		base, cand := alternate(g, md, *baseline, *candor, *conns, *dur, *slice)
+		fmt.Printf("%-14s plain 204 %8.0f req/s (%d errors) | Candor %8.0f hits/s (%d failed) | ratio %5.1f %%\n",
+			m+":", base.rate, base.errors, cand.rate, cand.errors, 100*cand.rate/base.rate)
+		stored += cand.ok - cand.bots
 	}
-	wg.Wait()
-	res.ok += ok.Load()
-	res.errors += bad.Load()
-	return time.Since(start)
+	fmt.Printf("sent to Candor:     %d accepted from browsers; Candor counted %s\n", stored, accepted(*candor))
+}
+
+// mode is one measurement: the endpoint and whether connections are kept alive.
+type mode struct {
+	pixel, close bool
+}
+
+func parseMode(s string) (mode, bool) {
+	switch s {
+	case "collect":
+		return mode{}, true
+	case "pixel":
+		return mode{pixel: true}, true
+	case "collect-close":
+		return mode{close: true}, true
+	case "pixel-close":
+		return mode{pixel: true, close: true}, true
+	}
+	return mode{}, false
 }
 
 // accepted reads Candor's own count of accepted hits from /metrics.

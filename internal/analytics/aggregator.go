@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/axiomhq/hyperloglog"
+	"github.com/candor-dev/candor/internal/analytics/classify"
 )
 
 // Store writes aggregates. Merge adds each aggregate to the stored one of the same
@@ -101,6 +102,11 @@ type Aggregator struct {
 	live      live                 // visitors of the last minutes, per site (live.go)
 
 	accepted, refused, bots atomic.Int64
+
+	// The classifications of recent user agents and referrers (classcache.go): memory
+	// only, bounded, never stored.
+	agents    *classCache[agentClass]
+	referrers *classCache[classify.Source]
 }
 
 // Pending cells and value caps are keyed by a small dimension number rather than the
@@ -180,7 +186,7 @@ type visit struct {
 // NewAggregator returns an aggregator that flushes to store; call Run to flush on a
 // schedule. Its salt is new: hashes from an earlier run never match.
 func NewAggregator(store Store, opts Options) *Aggregator {
-	a := &Aggregator{store: store, opts: opts.withDefaults()}
+	a := &Aggregator{store: store, opts: opts.withDefaults(), agents: newClassCache[agentClass](), referrers: newClassCache[classify.Source]()}
 	a.cells = map[cellKey]*cell{}
 	a.visits = map[visitorKey]visit{}
 	a.days = map[int64]*dayValues{}

@@ -17,10 +17,28 @@ type classified struct {
 	attrs [len(visitDims)]string // in visitDims order
 }
 
-// classify turns a hit into dimension values; ok is false for a bot.
+// agentClass is what a hit's user agent contributes: bot or not, and the browser (with
+// its major version), operating system and device values.
+type agentClass struct {
+	bot                 bool
+	browser, os, device string
+}
+
+// classifyAgent classifies a user agent into its dimension values.
+func classifyAgent(ua string) agentClass {
+	agent := classify.UserAgent(ua)
+	browser := agent.Browser
+	if agent.BrowserVersion != "" && agent.BrowserVersion != classify.Other {
+		browser += " " + agent.BrowserVersion
+	}
+	return agentClass{bot: agent.Bot, browser: clip(browser, 64), os: clip(agent.OS, 64), device: clip(agent.Device, 32)}
+}
+
+// classify turns a hit into dimension values; ok is false for a bot. The user agent's
+// and the referrer's classifications come from the aggregator's bounded caches.
 func (a *Aggregator) classify(h Hit) (c classified, ok bool) {
-	agent := classify.UserAgent(h.UserAgent)
-	if agent.Bot {
+	agent := a.agents.get(h.UserAgent, "", func() agentClass { return classifyAgent(h.UserAgent) })
+	if agent.bot {
 		return c, false
 	}
 	c.site, c.t = h.SiteID, h.Time
@@ -36,30 +54,32 @@ func (a *Aggregator) classify(h Hit) (c classified, ok bool) {
 	if a.opts.SiteHost != nil {
 		host = a.opts.SiteHost(h.SiteID)
 	}
-	src := classify.Referrer(h.Referrer, host)
+	src := classify.Source{Kind: classify.KindDirect}
+	if h.Referrer != "" {
+		src = a.referrers.get(h.Referrer, host, func() classify.Source {
+			s := classify.Referrer(h.Referrer, host)
+			return classify.Source{Kind: clip(s.Kind, 32), Host: clip(s.Host, 253)}
+		})
+	}
 	referrer := src.Host
 	if referrer == "" && h.UTMSource != "" {
-		referrer = strings.ToLower(h.UTMSource)
-	}
-	browser := agent.Browser
-	if agent.BrowserVersion != "" && agent.BrowserVersion != classify.Other {
-		browser += " " + agent.BrowserVersion
+		referrer = clip(strings.ToLower(h.UTMSource), 253)
 	}
 	var region, city string
 	if a.opts.Geo != nil {
 		region, city = a.opts.Geo(h.IP)
 	}
 	c.attrs = [len(visitDims)]string{
-		clip(src.Kind, 32),
-		clip(referrer, 253),
+		src.Kind,
+		referrer,
 		clip(h.UTMCampaign, 128),
 		classify.Country(h.IP),
 		clip(region, 16),
 		clip(city, 128),
 		classify.Language(h.Language),
-		clip(browser, 64),
-		clip(agent.OS, 64),
-		clip(agent.Device, 32),
+		agent.browser,
+		agent.os,
+		agent.device,
 		classify.ScreenClass(h.ScreenWidth),
 	}
 	return c, true

@@ -312,12 +312,14 @@ var pixelGIF = []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\x00\x00\x0
 func (s *collector) pixel(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	site, path := q.Get("site"), q.Get("path")
-	if ref, err := url.Parse(r.Header.Get("Referer")); err == nil && ref.Host != "" {
-		if site == "" {
-			site = ref.Hostname()
-		}
-		if path == "" {
-			path = ref.EscapedPath()
+	if site == "" || path == "" { // the Referer is parsed only when it is used
+		if ref, err := url.Parse(r.Header.Get("Referer")); err == nil && ref.Host != "" {
+			if site == "" {
+				site = ref.Hostname()
+			}
+			if path == "" {
+				path = ref.EscapedPath()
+			}
 		}
 	}
 	if path == "" {

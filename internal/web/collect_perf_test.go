@@ -36,23 +36,7 @@ func (o oneSite) ByDomain(_ context.Context, d string) (analytics.Site, error) {
 //
 //	go test ./internal/web -run '^$' -bench CollectHandler -cpuprofile /tmp/cpu.out
 func BenchmarkCollectHandler(b *testing.B) {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	flags := config.Register(fs)
-	if err := fs.Parse([]string{"--data-dir", b.TempDir(), "--trusted-proxy", "127.0.0.1/32"}); err != nil {
-		b.Fatal(err)
-	}
-	cfg, err := config.Load(flags, func(string) string { return "" })
-	if err != nil {
-		b.Fatal(err)
-	}
-	agg := analytics.NewAggregator(nil, analytics.Options{MaxPending: 1 << 30, MaxVisits: 1 << 30})
-	srv, err := NewServer(Deps{
-		Config: cfg, Stats: agg, Sites: oneSite{analytics.Site{ID: 1, Name: "local", Domain: "127.0.0.1"}},
-		Log: slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv, agg := benchCollectServer(b)
 	const ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 	bodies := make([][]byte, 1000)
 	for i := range bodies {
@@ -79,6 +63,29 @@ func BenchmarkCollectHandler(b *testing.B) {
 	if acc, _, _ := agg.Counts(); acc != int64(b.N) {
 		b.Fatalf("the aggregator accepted %d of %d hits", acc, b.N)
 	}
+}
+
+// benchCollectServer is the whole server handler over the real aggregator (no storage),
+// trusting 127.0.0.1 as a proxy, with the extra flags given.
+func benchCollectServer(b *testing.B, extra ...string) (*Server, *analytics.Aggregator) {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	flags := config.Register(fs)
+	if err := fs.Parse(append([]string{"--data-dir", b.TempDir(), "--trusted-proxy", "127.0.0.1/32"}, extra...)); err != nil {
+		b.Fatal(err)
+	}
+	cfg, err := config.Load(flags, func(string) string { return "" })
+	if err != nil {
+		b.Fatal(err)
+	}
+	agg := analytics.NewAggregator(nil, analytics.Options{MaxPending: 1 << 30, MaxVisits: 1 << 30})
+	srv, err := NewServer(Deps{
+		Config: cfg, Stats: agg, Sites: oneSite{analytics.Site{ID: 1, Name: "local", Domain: "127.0.0.1"}},
+		Log: slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srv, agg
 }
 
 // decodeBeaconSlow is decodeBeacon's encoding/json path alone.
