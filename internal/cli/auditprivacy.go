@@ -97,7 +97,8 @@ func (a *app) privacyInputs() promises.Inputs {
 		},
 		Grace:      retentionGrace,
 		Files:      a.dataFiles(),
-		ReadTables: a.db.Dialect == sqldb.Postgres,
+		Skip:       a.liveDBFiles(),
+		ReadTables: true,
 		Egress:     EgressDestinations(cfg),
 		MailLimit:  mail.DeadAfter,
 		Data:       sqldb.PromiseStore{DB: a.db},
@@ -121,18 +122,25 @@ func keysPlace(cfg config.Config, getenv func(string) string) (bool, string) {
 	return false, "from " + config.EnvName("keys")
 }
 
-// dataFiles are the roots the card-number scan reads: the data directory, and the
-// SQLite database's files where they lie outside it.
+// dataFiles are the roots the card-number scan reads: the data directory.
 func (a *app) dataFiles() []string {
 	dir, _ := filepath.Abs(a.cfg.DataDir)
-	roots := []string{dir}
-	if d, path, err := sqldb.ParseDSN(a.cfg.DB); err == nil && d == sqldb.SQLite && !inside(path, dir) {
-		for _, suffix := range []string{"", "-wal", "-journal"} {
-			abs, _ := filepath.Abs(path + suffix)
-			roots = append(roots, abs)
-		}
+	return []string{dir}
+}
+
+// liveDBFiles are the open SQLite database's files, which the scan must never open
+// (promises.Inputs.Skip); none on PostgreSQL.
+func (a *app) liveDBFiles() []string {
+	d, path, err := sqldb.ParseDSN(a.cfg.DB)
+	if err != nil || d != sqldb.SQLite {
+		return nil
 	}
-	return roots
+	var out []string
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		abs, _ := filepath.Abs(path + suffix)
+		out = append(out, abs)
+	}
+	return out
 }
 
 // EgressDestinations is what the egress check lists: the outbound destinations the

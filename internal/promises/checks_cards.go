@@ -9,7 +9,7 @@ import (
 )
 
 func checkCards(ctx context.Context, in *Inputs) outcome {
-	hits, files, size, err := scanFiles(ctx, in.Files)
+	hits, files, size, err := scanFiles(ctx, in.Files, in.Skip)
 	if err != nil {
 		return failed(err)
 	}
@@ -33,7 +33,7 @@ func checkCards(ctx context.Context, in *Inputs) outcome {
 }
 
 // tableCards reads every text and bytes column of every table of the inventory
-// through the database (PostgreSQL, whose files are not Candor's to read).
+// through the database (see Inputs.Skip and Inputs.ReadTables).
 func tableCards(ctx context.Context, data Data) (int, []string, error) {
 	var tables []string
 	for _, f := range privacy.Inventory() {

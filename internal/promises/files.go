@@ -16,13 +16,18 @@ import (
 const minCardFile = 13
 
 // scanFiles counts card numbers in every regular file under the roots (a root may be
-// a file), streaming each: symbolic links are not followed, files under 13 bytes and
-// age-encrypted backups (.age) are skipped, .gz files are read decompressed. It returns
-// the hits per file, named relative to the first root when inside it, and how many
-// files and bytes it read.
-func scanFiles(ctx context.Context, roots []string) (hits map[string]int, files int, size int64, err error) {
+// a file), streaming each: symbolic links are not followed, files under 13 bytes,
+// age-encrypted backups (.age) and the files in skip (see Inputs.Skip: never opened)
+// are skipped, .gz files are read decompressed. It returns the hits per file, named
+// relative to the first root when inside it, and how many files and bytes it read.
+func scanFiles(ctx context.Context, roots, skip []string) (hits map[string]int, files int, size int64, err error) {
 	hits = map[string]int{}
 	seen := map[string]bool{}
+	for _, s := range skip {
+		if abs, err := filepath.Abs(s); err == nil {
+			seen[abs] = true
+		}
+	}
 	for _, root := range roots {
 		werr := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {

@@ -53,11 +53,18 @@ type Inputs struct {
 	Periods map[string]time.Duration
 	// Grace is how late the retention job may be before a record counts as overdue.
 	Grace time.Duration
-	// Files are the roots scanned for card numbers: the data directory and the
-	// database's own files (SQLite file, WAL, journal) where they lie elsewhere.
+	// Files are the roots scanned for card numbers: the data directory and whatever
+	// else Candor writes.
 	Files []string
-	// ReadTables reads every text column through the database for card numbers too
-	// (PostgreSQL, whose files lie elsewhere).
+	// Skip are files the scan must never open: the open SQLite database's own files
+	// (database, WAL, shared memory, journal). Closing any descriptor of them would drop
+	// every POSIX lock SQLite holds in this process, after which another process (a
+	// `candor stats` beside `serve`) can delete the WAL that serve still writes to; their
+	// content is read through the database instead (ReadTables).
+	Skip []string
+	// ReadTables reads every text column through the database for card numbers too:
+	// always on SQLite (its files are in Skip) and on PostgreSQL (whose files are not
+	// Candor's to read).
 	ReadTables bool
 	// Egress are the destinations Candor may connect to (EgressDestinations).
 	Egress []Destination
