@@ -23,6 +23,7 @@ pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 go build -o "$work/candor" ./cmd/candor
 go build -o "$work/load" ./bench/collect
+export CANDOR_METRICS_TOKEN=bench-collect-metrics-token
 CANDOR_DATA_DIR="$work/data" "$work/candor" serve --demo --addr "127.0.0.1:$port" --trusted-proxy 127.0.0.1/32 \
   --log-level warn >/dev/null 2>&1 &
 pids+=($!)

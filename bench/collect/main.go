@@ -20,6 +20,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 )
@@ -80,9 +81,16 @@ func parseMode(s string) (mode, bool) {
 	return mode{}, false
 }
 
-// accepted reads Candor's own count of accepted hits from /metrics.
+// accepted reads Candor's own count of accepted hits from /metrics, with the bearer
+// token of CANDOR_METRICS_TOKEN (bench/collect.sh sets it: /metrics refuses a request
+// that came through a trusted proxy, which is what the generator pretends to be).
 func accepted(base string) string {
-	res, err := http.Get(base + "/metrics")
+	req, err := http.NewRequest("GET", base+"/metrics", nil)
+	if err != nil {
+		return "?"
+	}
+	req.Header.Set("Authorization", "Bearer "+os.Getenv("CANDOR_METRICS_TOKEN"))
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return "?"
 	}
