@@ -56,7 +56,8 @@ func main() {
 		res, _, err := loadgen.PostForm(client, *base+"/buy/"+*product, ip(11, i), url.Values{"action": {"continue"}, "name": {"Timing Buyer"},
 			"email": {addr("buyer", i)}, "country": {"DE"}, "quantity": {"1"}, "currency": {"EUR"}})
 		mustStatus(res, 0, err)(http.StatusSeeOther)
-		res, _, err = loadgen.PostForm(client, *base+res.Header.Get("Location"), ip(11, i), url.Values{"card_number": {"4242 4242 4242 4242"}, "card_exp": {"12/34"}, "card_cvc": {"987"}})
+		res, _, err = loadgen.PostForm(client, *base+res.Header.Get("Location"), ip(11, i), url.Values{"card_number": {"4242 4242 4242 4242"}, "card_exp": {"12/34"}, "card_cvc": {"987"}},
+			"X-Forwarded-Proto", "https") // card fields only over TLS (the trusted proxy's word)
 		mustStatus(res, 0, err)(http.StatusSeeOther)
 	}
 	// The measured requests, their forms ready (challenges solved) before any is timed.

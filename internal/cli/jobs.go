@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/contact"
+	"github.com/candor-dev/candor/internal/newsletter"
 )
 
 // job is periodic background work of `candor serve`.
@@ -25,6 +26,9 @@ func (a *app) jobs() []job {
 		{"start scheduled campaigns", 15 * time.Second, func(ctx context.Context) (int64, error) {
 			n, err := a.campaigns.StartDue(ctx)
 			return int64(n), err
+		}},
+		{"join sign-ups acknowledged and not yet stored (after a crash)", 30 * time.Second, func(ctx context.Context) (int64, error) {
+			return a.newsletter.ProcessIntake(ctx, newsletter.IntakeGrace)
 		}},
 		{"queue the weekly statistics mails", 10 * time.Minute, a.weekly.Send},
 		{"check the privacy promises (candor audit privacy)", 24 * time.Hour, a.auditPrivacyDaily},

@@ -83,6 +83,7 @@ type Store interface {
 	AdminStore
 	ListStore
 	OriginStore
+	IntakeStore
 }
 
 // Sealer seals personal fields and computes blind indexes (pii.Sealer).

@@ -111,7 +111,12 @@ func newsletterTables() []Field {
 		col("created_at", "when queued"),
 		col("sent_at", "when sent"),
 	)
-	return append(append(append(append(sub, lists...), events...), supp...), outbox...)
+	intake := table("signup_intake", Administration, RuleSignupIntake, staff.ManageSubscribers, WithRow,
+		col("id", "the sign-up's number"),
+		pers("payload_sealed", "an acknowledged sign-up not yet stored: address, name, lists, consent version, source"),
+		col("created_at", "when the form was answered"),
+	)
+	return append(append(append(append(append(sub, lists...), events...), supp...), outbox...), intake...)
 }
 
 // The contact form and the staff inbox.

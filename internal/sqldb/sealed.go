@@ -26,6 +26,7 @@ var SealedColumns = []SealedColumn{
 	{"staff", "id", "display_name_sealed", staff.SealName},
 	{"subscribers", "id", "email_sealed", newsletter.SealEmail},
 	{"subscribers", "id", "name_sealed", newsletter.SealName},
+	{"signup_intake", "id", "payload_sealed", newsletter.SealIntake},
 	{"contact_conversations", "id", "email_sealed", contact.SealEmail},
 	{"contact_conversations", "id", "name_sealed", contact.SealName},
 	{"contact_conversations", "id", "subject_sealed", contact.SealSubject},

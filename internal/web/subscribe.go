@@ -21,7 +21,7 @@ type publicForms struct {
 	antibot    *antibot.Guard
 	newsletter *newsletter.Service
 	contact    *contact.Service
-	later      *afterwork // the sign-up's storage and mail, after the answer
+	later      *afterwork // the sign-up's storage and mail, after the answer (kept in the intake before)
 }
 
 // subscribeMessage is the one answer to every accepted sign-up, known address or not.
@@ -101,8 +101,15 @@ func (s *publicForms) subscribe(w http.ResponseWriter, r *http.Request) {
 	}
 	s.metrics.countForm(antibot.FormSubscribe, string(verdict.Outcome))
 	if verdict.Outcome != antibot.Honeypot {
-		// After the answer: a known address (no new mail) must not answer sooner.
-		s.later.do(r, "sign-up", func(ctx context.Context) error { return s.newsletter.Join(ctx, signup) })
+		// Before the answer, the same durable write for every address (an acknowledged
+		// sign-up survives a crash: serve's intake job joins leftovers); after it, what
+		// differs with the address, so a known one (no new mail) does not answer sooner.
+		id, err := s.newsletter.Accept(r.Context(), signup)
+		if err != nil {
+			s.publicFail(w, r, f, err)
+			return
+		}
+		s.later.do(r, "sign-up", func(ctx context.Context) error { return s.newsletter.JoinAccepted(ctx, id, signup) })
 	}
 	publicAccepted(w, r, f, subscribeMessage, s.cfg.ThanksURL, "/subscribe/thanks")
 }

@@ -72,3 +72,12 @@ SELECT reason FROM suppressions WHERE email_index = ?;
 
 -- name: purge-pending
 DELETE FROM subscribers WHERE status = 'pending' AND confirmation_sent_at < ?;
+
+-- name: insert-signup-intake
+INSERT INTO signup_intake (payload_sealed, created_at) VALUES (?, ?);
+
+-- name: signup-intakes
+SELECT id, payload_sealed, created_at FROM signup_intake WHERE created_at <= ? ORDER BY id LIMIT ?;
+
+-- name: delete-signup-intake
+DELETE FROM signup_intake WHERE id = ?;
