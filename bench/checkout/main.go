@@ -48,7 +48,8 @@ func main() {
 			mu.Unlock()
 			return
 		}
-		res, d2, err := loadgen.PostForm(client, *base+res.Header.Get("Location"), ip, url.Values{"card_number": {"4242 4242 4242 4242"}, "card_exp": {"12/34"}, "card_cvc": {"987"}})
+		res, d2, err := loadgen.PostForm(client, *base+res.Header.Get("Location"), ip, url.Values{"card_number": {"4242 4242 4242 4242"}, "card_exp": {"12/34"}, "card_cvc": {"987"}},
+			"X-Forwarded-Proto", "https") // card fields only over TLS (the trusted proxy's word)
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil || res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "/orders/") {
