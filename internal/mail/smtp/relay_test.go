@@ -173,8 +173,10 @@ func TestPoolReusesAndRenewsConnections(t *testing.T) {
 	t.Parallel()
 	sink, r := pooledRelay(t, 0)
 	sendConcurrently(t, r, 60)
-	if s := sink.Sessions(); s > 3 {
-		t.Fatalf("60 messages over %d connections; want at most the pool of 3", s)
+	// Reuse means a handful of connections, not 60: the pool of 3, plus up to 3 more for
+	// connections a loaded machine let time out and the pool replaced (seen once in CI).
+	if s := sink.Sessions(); s > 3+3 {
+		t.Fatalf("60 messages over %d connections; want the pool of 3 reused", s)
 	}
 	sendConcurrently(t, r, 150) // 210 messages at 50 per connection: renewed at least once each
 	if s := sink.Sessions(); s < 5 || s > 3+210/50+3 {
