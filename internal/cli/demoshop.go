@@ -18,7 +18,7 @@ import (
 // the end: receipt, licence key, download.
 func seedDemoShop(ctx context.Context, a *app) error {
 	dir := filepath.Join(a.cfg.DataDir, "downloads")
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("seeding the demo downloads: %w", err)
 	}
 	for _, dp := range demo.Site().Products {
@@ -39,7 +39,7 @@ func seedDemoShop(ctx context.Context, a *app) error {
 			}
 		}
 		body := fmt.Sprintf("%s %s — a demo download from Candor's test shop. Nothing to install.\n", dp.Name, dp.Version)
-		if err := os.WriteFile(filepath.Join(dir, dp.Download), []byte(body), 0o640); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, dp.Download), []byte(body), 0o600); err != nil {
 			return fmt.Errorf("seeding the demo downloads: %w", err)
 		}
 		if err := a.shop.AddDownload(ctx, staff.CLI, &shop.Download{ProductID: p.ID, Name: dp.Name + " " + dp.Version, File: dp.Download}); err != nil {

@@ -7,9 +7,10 @@ import (
 )
 
 // previewCSP is the policy of a rendered campaign shown in the preview frame: a sandbox
-// (no script, no form, no top navigation, an opaque origin), nothing loaded but https
-// and data: images and the mail's own inline styles, framed only by Candor's own pages.
-const previewCSP = "sandbox; default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+// (no script, no form, no top navigation, an opaque origin), nothing loaded but data:
+// images and the mail's own inline styles (a campaign may hold no remote image: it
+// would be a tracking pixel), framed only by Candor's own pages.
+const previewCSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
 
 type campaignPreviewData struct {
 	campaignView
