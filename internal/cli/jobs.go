@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/candor-dev/candor/internal/contact"
@@ -45,11 +46,14 @@ func (a *app) jobs() []job {
 	return jobs
 }
 
-// runJobs runs every job once at start and then on its interval, until ctx ends. A
-// failing job is logged and retried at its next tick.
+// runJobs runs every job once at start and then on its interval, until ctx ends, and
+// returns when every job's current run has ended, so that serve closes the database only
+// after them. A failing job is logged and retried at its next tick.
 func runJobs(ctx context.Context, a *app) {
+	var wg sync.WaitGroup
+	defer wg.Wait() // every job's current run ends (its context is cancelled) before this returns
 	for _, j := range a.jobs() {
-		go func() {
+		wg.Go(func() {
 			t := time.NewTicker(j.every)
 			defer t.Stop()
 			for {
@@ -64,6 +68,6 @@ func runJobs(ctx context.Context, a *app) {
 				case <-t.C:
 				}
 			}
-		}()
+		})
 	}
 }

@@ -71,7 +71,8 @@ func runServe(ctx context.Context, inv *invocation) error {
 		ErrorLog:          httpErrorLog(a.log),
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	go runJobs(ctx, a)
+	jobsDone := make(chan struct{})
+	go func() { defer close(jobsDone); runJobs(ctx, a) }()
 	mailDone := make(chan struct{})
 	go func() {
 		defer close(mailDone)
@@ -86,9 +87,9 @@ func runServe(ctx context.Context, inv *invocation) error {
 			a.log.Error("the last statistics flush failed", "error", err)
 		}
 	}()
-	// The forms' after-answer work, in-flight sends and the last statistics flush finish
-	// before the database closes.
-	defer func() { srv.Wait(); cancel(); <-mailDone; <-statsDone }()
+	// The forms' after-answer work, the background jobs' current runs, in-flight sends and
+	// the last statistics flush finish before the database closes.
+	defer func() { srv.Wait(); cancel(); <-jobsDone; <-mailDone; <-statsDone }()
 	return serveUntilDone(ctx, a, inv, hs, ln)
 }
 
