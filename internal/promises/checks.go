@@ -1,7 +1,7 @@
 package promises
 
-// The promises of the privacy policy (../shared/seed/privacy-policy.md), in its own
-// words; "…" stands for the vendor's name.
+// The promises of the vendor's privacy policy, in its own words; "…" stands for the
+// vendor's name.
 const (
 	promiseStoredHome = "Personal information is stored on … computers and is only accessed by authorized … personnel."
 	promiseEncrypted  = "the credit card number is encrypted as it passes over the Internet"
@@ -19,11 +19,11 @@ func Checks() []Check {
 		{ID: "tls-public", Title: "TLS on a public address", Promise: promiseEncrypted, run: checkTLS,
 			Help: "red when Candor listens on a public address with neither its own TLS (--tls-cert, --acme-domain) nor an https public URL (a proxy terminating TLS)"},
 		{ID: "egress", Title: "Outbound connections only to allowed destinations", Promise: promiseNotShared, run: checkEgress,
-			Help: "red when a destination Candor connects to is outside the allowlist of outbound connections (today: the configured relay, mailbox, card processor and ACME; a processor over plain http off loopback, or through a proxy only the environment names, is refused)"},
+			Help: "lists the destinations the egress dialer allows (the configured relay, mailbox, card processor, ACME and --egress-proxy); red when one is outside that allowlist. The dialer refuses every other destination and proxy variables of the environment, and the configuration refuses a processor over plain http off loopback, so a configuration that starts lists only allowed ones"},
 		{ID: "retention", Title: "Nothing kept past its retention period", Promise: promisePurpose, run: checkRetention,
 			Help: "red when, for a time-bound retention rule of docs/privacy.md, records older than the rule's period plus a grace of two runs of the hourly retention job (2 h) are still stored"},
 		{ID: "card-numbers", Title: "No card number on disk", Promise: promiseNoCard, run: checkCards,
-			Help: "red when a Luhn-valid run of 13 to 19 digits that starts like a card number (2–6) is found in any file of the data directory or the database's files (database, WAL, logs, backups, temporary files; .gz files decompressed, .age backups skipped as encrypted); on PostgreSQL the text of every table is read too"},
+			Help: "red when a Luhn-valid run of 13 to 19 digits that starts like a card number (2–6) is found in any file of the data directory (logs, backups, exports, temporary files; .gz files decompressed, .age backups skipped as encrypted) or in the text of any table, read through the database (the live SQLite files are never opened directly: closing them would drop SQLite's locks in this process)"},
 		{ID: "stats-no-ip", Title: "No IP address in the statistics", Promise: promiseBroad, run: checkStatsIPs,
 			Help: "red when a raw IPv4 or IPv6 address is found in any text or packed column of the statistics tables (those under the stats retention rule of the inventory)"},
 		{ID: "sealed", Title: "Personal fields sealed at rest", Promise: promiseStoredHome, run: checkSealed,
