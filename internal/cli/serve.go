@@ -24,6 +24,35 @@ import (
 // shutdownGrace is how long in-flight requests may take to finish after SIGTERM.
 const shutdownGrace = 8 * time.Second
 
+// stopGrace is how long serve then waits for the work behind the requests: the forms'
+// after-answer work, the background jobs' current runs, the sends in flight and the
+// last statistics flush. With shutdownGrace it stays within the service manager's stop
+// timeout (TimeoutStopSec=15s in packaging/systemd), which would kill the process anyway.
+const stopGrace = 5 * time.Second
+
+// stopBackground cancels the background work, then waits for afterWork and every done
+// channel, for at most grace. Work still running then is left as a crash would leave
+// it (claimed mail is reclaimed and acknowledged sign-ups are joined at the next
+// start); the log says so, and the database closes under it.
+func stopBackground(log *slog.Logger, grace time.Duration, cancel context.CancelFunc, afterWork func(), done ...<-chan struct{}) {
+	cancel() // nothing after the answers needs the jobs, the mail worker or the collector
+	all := make(chan struct{})
+	go func() {
+		afterWork()
+		for _, d := range done {
+			<-d
+		}
+		close(all)
+	}()
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-all:
+	case <-t.C:
+		log.Error("shutdown: background work still running; the database closes under it (claimed mail is sent again and acknowledged sign-ups are joined at the next start)", "waited", grace)
+	}
+}
+
 func runServe(ctx context.Context, inv *invocation) error {
 	coreErr := procsafe.DisableCoreDumps() // first, before any key or personal data is in memory
 	if err := inv.parse(); err != nil {
@@ -88,8 +117,8 @@ func runServe(ctx context.Context, inv *invocation) error {
 		}
 	}()
 	// The forms' after-answer work, the background jobs' current runs, in-flight sends and
-	// the last statistics flush finish before the database closes.
-	defer func() { srv.Wait(); cancel(); <-jobsDone; <-mailDone; <-statsDone }()
+	// the last statistics flush finish before the database closes (for at most stopGrace).
+	defer stopBackground(a.log, stopGrace, cancel, srv.Wait, jobsDone, mailDone, statsDone)
 	return serveUntilDone(ctx, a, inv, hs, ln)
 }
 

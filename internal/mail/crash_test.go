@@ -142,9 +142,9 @@ func TestKill9MidCampaign(t *testing.T) {
 	start := time.Now()
 	first := child()
 	for sink.Total() < crashRecipients/3 {
-		if time.Since(start) > 60*time.Second {
+		if time.Since(start) > 3*time.Minute { // a hang guard: CI machines are loaded
 			first.Process.Kill()
-			t.Fatalf("only %d messages after 60 s", sink.Total())
+			t.Fatalf("only %d messages after 3 min", sink.Total())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -177,7 +177,7 @@ func TestKill9MidCampaign(t *testing.T) {
 		if err != nil {
 			t.Fatalf("restarted worker: %v", err)
 		}
-	case <-time.After(90 * time.Second):
+	case <-time.After(3 * time.Minute): // a hang guard
 		second.Process.Kill()
 		t.Fatalf("the restarted worker did not finish: %d delivered", sink.Total())
 	}
@@ -264,7 +264,7 @@ func TestConcurrentWorkersNeverDoubleSend(t *testing.T) {
 		})
 		wg.Go(func() { _ = svc.Run(wctx) })
 	}
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(3 * time.Minute) // a hang guard
 	for {
 		var st string
 		if err := dbs[0].QueryRow(ctx, "SELECT status FROM campaigns WHERE id = ?", camp).Scan(&st); err != nil {
@@ -274,7 +274,7 @@ func TestConcurrentWorkersNeverDoubleSend(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("campaign %s after 60 s, %d delivered", st, sink.Total())
+			t.Fatalf("campaign %s after 3 min, %d delivered", st, sink.Total())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -165,24 +166,45 @@ func TestHardBounceFailsAndSuppresses(t *testing.T) {
 }
 
 // Promise: rows claimed by a worker that died (its lease expired) are reclaimed and
-// sent once by the next worker.
+// sent once by the next worker. The worker's clock is the test's: the lease is live
+// until the test moves the clock past it, however slow the machine.
 func TestExpiredLeaseIsReclaimed(t *testing.T) {
 	t.Parallel()
 	mp := mailpit.Start(t, mailpit.Options{})
-	e := newEnv(t, newRelay(t, mp.URL("smtp", "", ""), mp.Cert, smtp.Options{}), mail.Options{Lease: 2 * time.Second})
+	var clock atomic.Int64
+	now := func() time.Time { return time.Unix(0, clock.Load()) }
+	e := newEnv(t, newRelay(t, mp.URL("smtp", "", ""), mp.Cert, smtp.Options{}), mail.Options{Lease: 2 * time.Second, Now: now})
 	id, _ := e.queue("carol@example.test", mail.Content{Subject: "Hello", Text: "Hi."})
+	t0 := time.Now()
+	clock.Store(t0.UnixNano())
 	// A worker claims the row and dies without a word.
-	claimed, err := e.store.Claim(context.Background(), time.Now(), 10, 1500*time.Millisecond, nil)
+	claimed, err := e.store.Claim(context.Background(), t0, 10, 1500*time.Millisecond, nil)
 	if err != nil || len(claimed) != 1 {
 		t.Fatalf("claim: %d, %v", len(claimed), err)
 	}
 	e.start()
-	time.Sleep(500 * time.Millisecond)
+	// The worker's first heartbeat (then its reclaim and claims) ran at t0, under the lease.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int
+		if err := e.db.QueryRow(context.Background(), "SELECT COUNT(*) FROM mail_instances WHERE heartbeat_at = ?", t0.UnixMilli()).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the worker never renewed its heartbeat")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // a few polls at t0: none may send
 	if got := mp.Messages(t); len(got) != 0 || e.row(id).Status != "sending" {
 		t.Fatal("a row under a live lease was sent by another worker")
 	}
-	mp.Wait(t, 1, 10*time.Second)
-	e.waitRow(id, 5*time.Second, func(r row) bool { return r.Status == "sent" })
+	clock.Store(t0.Add(6 * time.Second).UnixNano()) // past the lease and the next heartbeat
+	mp.Wait(t, 1, 30*time.Second)
+	e.waitRow(id, 30*time.Second, func(r row) bool { return r.Status == "sent" })
 	time.Sleep(300 * time.Millisecond)
 	if got := mp.Messages(t); len(got) != 1 {
 		t.Fatalf("received %d copies", len(got))

@@ -139,7 +139,12 @@ func (w *worker) claimLoop(ctx context.Context) {
 	for ctx.Err() == nil {
 		now := o.Now()
 		if !now.Before(nextReclaim) {
-			w.heartbeat(ctx, now)
+			if !w.heartbeat(ctx, now) {
+				// Without a heartbeat row this instance's claims look dead to the
+				// others, which would free and send them again: claim nothing.
+				wait()
+				continue
+			}
 			nextReclaim = now.Add(o.Heartbeat)
 		}
 		if w.capacity-int(w.inflight.Load()) < o.Batch {
@@ -166,18 +171,21 @@ func (w *worker) claimLoop(ctx context.Context) {
 
 // heartbeat renews this instance's heartbeat, then reclaims the claims of instances
 // that are gone and of expired leases. Without a fresh heartbeat it reclaims nothing
-// (its own claims might look dead).
-func (w *worker) heartbeat(ctx context.Context, now time.Time) {
+// (its own claims might look dead) and reports false: the worker then claims nothing.
+func (w *worker) heartbeat(ctx context.Context, now time.Time) bool {
 	o := w.s.o
 	if err := o.Store.Heartbeat(ctx, now, StaleAfter*o.Heartbeat); err != nil {
-		w.s.log.Error("mail: renewing the heartbeat", "error", err)
-		return
+		if ctx.Err() == nil {
+			w.s.log.Error("mail: renewing the heartbeat", "error", err)
+		}
+		return false
 	}
 	if n, err := o.Store.Reclaim(ctx, now); err != nil {
 		w.s.log.Error("mail: reclaiming dead claims", "error", err)
 	} else if n > 0 {
 		w.s.log.Info("mail: reclaimed messages whose sender stopped", "count", n)
 	}
+	return true
 }
 
 // busy lists the rate-limited campaigns that still have rows waiting for their token
