@@ -11,8 +11,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/candor-dev/candor/bench/internal/benchdb"
 	"github.com/candor-dev/candor/internal/pii"
-	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/testkit/seed"
 )
 
@@ -31,14 +31,11 @@ func main() {
 	if *dsn == "" {
 		*dsn = "sqlite:" + filepath.Join(*data, "candor.db")
 	}
-	db, err := sqldb.Open(ctx, *dsn)
+	db, err := benchdb.Open(ctx, *dsn)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		log.Fatal(err)
-	}
 	kr, _, err := pii.LoadOrCreateKeyFile(filepath.Join(*data, "keys"))
 	if err != nil {
 		log.Fatal(err)

@@ -25,6 +25,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/candor-dev/candor/bench/internal/benchdb"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/mail/smtp"
 	"github.com/candor-dev/candor/internal/pii"
@@ -54,11 +55,9 @@ func main() {
 	check(err)
 	defer os.RemoveAll(dir)
 	dsn := "sqlite://" + filepath.Join(dir, "candor.db")
-	db, err := sqldb.Open(ctx, dsn)
+	db, err := benchdb.Open(ctx, dsn)
 	check(err)
 	defer db.Close()
-	_, err = db.Migrate(ctx)
-	check(err)
 	kr, err := pii.GenerateKeyring()
 	check(err)
 	camp, err := seed.Campaign(ctx, db, pii.NewSealer(kr), *n, 0)

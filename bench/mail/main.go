@@ -36,6 +36,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/candor-dev/candor/bench/internal/benchdb"
 	"github.com/candor-dev/candor/internal/mail"
 	"github.com/candor-dev/candor/internal/mail/smtp"
 	"github.com/candor-dev/candor/internal/newsletter"
@@ -66,11 +67,9 @@ func main() {
 
 	dsn, cleanup := freshDatabase(*dbFlag)
 	defer cleanup()
-	db, err := sqldb.Open(ctx, dsn)
+	db, err := benchdb.Open(ctx, dsn)
 	check(err)
 	defer db.Close()
-	_, err = db.Migrate(ctx)
-	check(err)
 	kr, err := pii.GenerateKeyring()
 	check(err)
 	sealer := pii.NewSealer(kr)

@@ -25,6 +25,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/candor-dev/candor/bench/internal/benchdb"
 	"github.com/candor-dev/candor/internal/analytics"
 	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
@@ -86,14 +87,11 @@ func main() {
 		}
 		*dsn = "sqlite:" + filepath.Join(dir, "candor.db")
 	}
-	db, err := sqldb.Open(ctx, *dsn)
+	db, err := benchdb.Open(ctx, *dsn)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		log.Fatal(err)
-	}
 	store := sqldb.AnalyticsStore{DB: db}
 	var clock atomic.Int64
 	clock.Store(start.UnixNano())

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/candor-dev/candor/internal/analytics/classify"
 )
 
 // The classification caches are bounded: however many distinct user agents arrive, the
@@ -63,5 +65,46 @@ func TestClassCacheKeyPair(t *testing.T) {
 		if !ok || c.attrs[0] != want {
 			t.Errorf("on %s: kind %q, want %q", site, c.attrs[0], want)
 		}
+	}
+}
+
+// Many goroutines reading and replacing the same slots (more distinct keys than slots)
+// each get the answer a fresh classification gives; run with -race, this also checks
+// that an entry is never read while it is written.
+func TestClassCacheConcurrent(t *testing.T) {
+	c := newClassCache[agentClass]()
+	agents := make([]string, 3*classCacheSlots)
+	for i := range agents {
+		agents[i] = "Mozilla/5.0 (X11; Linux x86_64; rv:" + strconv.Itoa(i) + ".0) Gecko/20100101 Firefox/" + strconv.Itoa(i%200) + ".0"
+	}
+	errc := make(chan string, 8)
+	for g := range 8 {
+		go func() {
+			for i := range 4 * len(agents) / 8 {
+				ua := agents[(i*7+g*131)%len(agents)]
+				if got, want := c.get(ua, "", func() agentClass { return classifyAgent(ua) }), classifyAgent(ua); got != want {
+					errc <- ua + ": cached " + got.browser + ", fresh " + want.browser
+					return
+				}
+			}
+			errc <- ""
+		}()
+	}
+	for range 8 {
+		if msg := <-errc; msg != "" {
+			t.Error(msg)
+		}
+	}
+}
+
+// A hit on the cache allocates nothing: the cache is there to take work off the
+// per-hit path, not to add to it.
+func TestClassCacheHitDoesNotAllocate(t *testing.T) {
+	c := newClassCache[classify.Source]()
+	ref, host := "https://www.google.com/search?q=candor", "example.com"
+	classifyRef := func() classify.Source { return classify.Referrer(ref, host) }
+	c.get(ref, host, classifyRef)
+	if n := testing.AllocsPerRun(100, func() { _ = c.get(ref, host, classifyRef) }); n != 0 {
+		t.Errorf("a cache hit allocates %v times", n)
 	}
 }

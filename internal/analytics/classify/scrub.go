@@ -56,7 +56,18 @@ func ScrubWords(s string) string {
 func isWordSep(r rune) bool { return r == ' ' || r == '/' || r == ':' || r == ',' }
 
 func needsScrub(s string, sep byte) bool {
-	return needsScrubFunc(s, func(r rune) bool { return r == rune(sep) })
+	for s != "" {
+		part := s
+		if i := strings.IndexByte(s, sep); i >= 0 {
+			part, s = s[:i], s[i+1:]
+		} else {
+			s = ""
+		}
+		if placeholder(part) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func needsScrubFunc(s string, sep func(rune) bool) bool {
@@ -107,8 +118,20 @@ func placeholder(seg string) string {
 	if seg == "" || seg == EmailPlaceholder || seg == IDPlaceholder {
 		return ""
 	}
-	if strings.IndexByte(seg, '@') >= 0 || containsFold(seg, "%40") {
-		return EmailPlaceholder
+	// One pass first: most segments of a path ("docs", "install", a slug) hold no "@",
+	// no "%40" and no digit, and then none of the costlier checks below can match.
+	digit := false
+	for i := 0; i < len(seg); i++ {
+		switch c := seg[i]; {
+		case c == '@', c == '%' && strings.HasPrefix(seg[i+1:], "40"):
+			return EmailPlaceholder
+		case isDigit(c):
+			digit = true
+		}
+	}
+	// Every rule below needs a decimal digit and at least 6 bytes.
+	if !digit || len(seg) < 6 {
+		return ""
 	}
 	if longestRun(seg, isDigit) >= 6 || hexDigits(seg) >= 16 || isToken(seg) {
 		return IDPlaceholder
@@ -190,15 +213,6 @@ func longestRun(s string, in func(byte) bool) int {
 		}
 	}
 	return best
-}
-
-func containsFold(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
-			return true
-		}
-	}
-	return false
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

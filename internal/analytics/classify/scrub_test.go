@@ -23,6 +23,11 @@ var scrubCases = []struct{ in, want string }{
 	{"/t/Zm9vYmFyLWJhei1xdXV4LXNlY3JldA_x-Yz12", "/t/:id"},
 	{"/search?utm_source=alice@example.org&utm_medium=news", "/search?utm_source=:email&utm_medium=news"},
 	{"/:id/:email", "/:id/:email"},
+	{"/a@b", "/:email"},
+	{"/x%40", "/:email"},
+	{"/x%4", "/x%4"},
+	{"/12345/ab123", "/12345/ab123"},
+	{"/123456", "/:id"},
 }
 
 func TestScrub(t *testing.T) {

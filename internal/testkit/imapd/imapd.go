@@ -145,7 +145,7 @@ func startDovecot(t testing.TB, bin string, cert *certs.Cert) (string, string) {
 		t.Fatal("cannot open the Dovecot directory to its mail user", err)
 	}
 	var addr, plainAddr string
-	proc.Start(t, bin, 10*time.Second, func() ([]string, func() bool) {
+	proc.Start(t, bin, startTimeout, func() ([]string, func() bool) {
 		port, plain := proc.FreePort(t), proc.FreePort(t)
 		addr, plainAddr = net.JoinHostPort("127.0.0.1", port), net.JoinHostPort("127.0.0.1", plain)
 		conf := filepath.Join(dir, "dovecot.conf")
@@ -245,3 +245,8 @@ func (s *Server) Seen() bool {
 type discard struct{}
 
 func (discard) Printf(string, ...any) {}
+
+// startTimeout is how long the program may take to answer after it is started before
+// the try counts as failed: generous, since CI runs loaded and a slow start is not what
+// any test checks.
+const startTimeout = 60 * time.Second

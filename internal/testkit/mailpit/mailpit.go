@@ -49,7 +49,7 @@ func Start(t testing.TB, o Options) *Server {
 	dir := t.TempDir()
 	certFile, keyFile := cert.WriteFiles(t, dir)
 	var m *Server
-	proc.Start(t, bin, 15*time.Second, func() ([]string, func() bool) {
+	proc.Start(t, bin, startTimeout, func() ([]string, func() bool) {
 		smtpPort, apiPort := proc.FreePort(t), proc.FreePort(t)
 		m = &Server{SMTPAddr: "127.0.0.1:" + smtpPort, API: "http://127.0.0.1:" + apiPort, Cert: cert}
 		args := []string{"--disable-version-check", "--smtp-disable-rdns", "--quiet", "--max", "0",
@@ -75,7 +75,9 @@ func Start(t testing.TB, o Options) *Server {
 
 // ready reports whether the API answers /readyz and the SMTP port accepts connections.
 func (m *Server) ready() bool {
-	resp, err := http.Get(m.API + "/readyz")
+	// A bounded probe: a mailpit that accepts but does not answer is retried, not waited on
+	// past startTimeout.
+	resp, err := (&http.Client{Timeout: 5 * time.Second}).Get(m.API + "/readyz")
 	if err != nil {
 		return false
 	}
@@ -193,3 +195,8 @@ func (m *Server) getJSON(t testing.TB, path string, v any) {
 		t.Fatalf("mailpit GET %s: %v", path, err)
 	}
 }
+
+// startTimeout is how long the program may take to answer after it is started before
+// the try counts as failed: generous, since CI runs loaded and a slow start is not what
+// any test checks.
+const startTimeout = 60 * time.Second

@@ -40,7 +40,7 @@ func Start(t testing.TB) *Mock {
 		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, // stripe-mock's own self-signed certificate
 	}}
 	defer client.CloseIdleConnections()
-	proc.Start(t, bin, 20*time.Second, func() ([]string, func() bool) {
+	proc.Start(t, bin, startTimeout, func() ([]string, func() bool) {
 		m = &Mock{
 			URL:      &url.URL{Scheme: "http", Host: "127.0.0.1:" + proc.FreePort(t)},
 			HTTPSURL: &url.URL{Scheme: "https", Host: "127.0.0.1:" + proc.FreePort(t)},
@@ -62,3 +62,8 @@ func (m *Mock) answers(client *http.Client, base *url.URL) bool {
 	resp.Body.Close()
 	return resp.StatusCode == http.StatusOK
 }
+
+// startTimeout is how long the program may take to answer after it is started before
+// the try counts as failed: generous, since CI runs loaded and a slow start is not what
+// any test checks.
+const startTimeout = 60 * time.Second
