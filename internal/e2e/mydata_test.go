@@ -112,6 +112,7 @@ func TestMyDataThroughMailpit(t *testing.T) {
 
 	// Every kind of record under one address.
 	wantRedirect(t, b.post("/subscribe", b.solvedSubscribeForm(who, name)), "/subscribe/thanks")
+	in.waitCount(t, "SELECT COUNT(*) FROM subscribers", 1) // the sign-up is joined after the answer
 	wantRedirect(t, b.post("/contact", b.solvedContactForm(name, who, subject, text)), "/contact/thanks")
 	staff := s.browser()
 	wantRedirect(t, staff.post("/admin/login", url.Values{"email": {"owner@example.com"}, "password": {ownerPW}}), "/admin/")
