@@ -33,9 +33,7 @@ func TestContactCanary(t *testing.T) {
 	if out, err := in.candor("", nil, append([]string{"migrate"}, in.args()...)...); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out)
 	}
-	if out, err := in.candor(ownerPW+"\n", nil, append([]string{"staff", "add", "--email", "owner@example.com", "--role", "owner"}, in.args()...)...); err != nil {
-		t.Fatalf("staff add: %v\n%s", err, out)
-	}
+	in.addOwner(t, ownerPW)
 	s := in.serve("--antibot-difficulty", "4")
 	b := s.browser()
 	wantRedirect(t, b.post("/contact", b.solvedContactForm(name, email, subject, text)), "/contact/thanks")

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -99,15 +97,8 @@ func TestMyDataThroughMailpit(t *testing.T) {
 			t.Fatalf("%s: %v\n%s", args[0], err, out)
 		}
 	}
-	if out, err := in.candor(ownerPW+"\n", nil, append([]string{"staff", "add", "--email", "owner@example.com", "--role", "owner"}, in.args()...)...); err != nil {
-		t.Fatalf("staff add: %v\n%s", err, out)
-	}
-	ca := filepath.Join(t.TempDir(), "relay-ca.pem")
-	if err := os.WriteFile(ca, mp.Cert.CertPEM, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s := in.serve("--smtp", mp.URL("smtp", "", "").String(), "--smtp-allow-private", "--smtp-ca-file", ca,
-		"--antibot-difficulty", "4", "--mail-from", "Northwind <news@example.com>")
+	in.addOwner(t, ownerPW)
+	s := in.serveWithRelay(mp, "--antibot-difficulty", "4", "--mail-from", "Northwind <news@example.com>")
 	b := s.browser()
 
 	// Every kind of record under one address.
