@@ -209,7 +209,7 @@ func checkCSPCanary(t *testing.T, b *tab, rec *recorder) {
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](inline)); err != nil {
 		t.Fatalf("CSP canary: %v", err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(stepTimeout)
 	for time.Now().Before(deadline) {
 		if len(rec.take("Content Security Policy")) > 0 {
 			return

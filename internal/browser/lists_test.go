@@ -29,6 +29,11 @@ func TestListsPage(t *testing.T) {
 
 	b.fill("#slug", "Bad Slug")
 	b.fill("#name", "Northwind Pro")
+	// :invalid is the browser's own verdict, which blocks the submission; the short
+	// try below only backs it up (on a slow machine a post could outlast it unseen).
+	if b.count("#slug:invalid") != 1 {
+		t.Error("the browser does not hold a slug that misses the field's pattern invalid")
+	}
 	if b.trySubmit(`form[action="/admin/lists"] button[type=submit]`, time.Second) {
 		t.Error("the browser posted a slug that does not match the field's pattern")
 	}

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/candor-dev/candor/internal/testkit/canary"
 	"github.com/candor-dev/candor/internal/testkit/imapd"
@@ -34,9 +33,7 @@ func TestContactCanary(t *testing.T) {
 	if out, err := in.candor("", nil, append([]string{"migrate"}, in.args()...)...); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out)
 	}
-	if out, err := in.candor(ownerPW+"\n", nil, append([]string{"staff", "add", "--email", "owner@example.com", "--role", "owner"}, in.args()...)...); err != nil {
-		t.Fatalf("staff add: %v\n%s", err, out)
-	}
+	in.addOwner(t, ownerPW)
 	s := in.serve("--antibot-difficulty", "4")
 	b := s.browser()
 	wantRedirect(t, b.post("/contact", b.solvedContactForm(name, email, subject, text)), "/contact/thanks")
@@ -87,10 +84,7 @@ func TestContactCanary(t *testing.T) {
 	mailbox.Deliver([]byte("From: " + email + "\r\nSubject: Re: " + subject + "\r\nMessage-ID: <canary-answer-2@example.com>\r\n" +
 		"In-Reply-To: <canary-answer@example.com>\r\nReferences: " + replyID + " <canary-answer@example.com>\r\n\r\n" + secondText + "\r\n"))
 	s = in.serve(append([]string{"--antibot-difficulty", "4"}, imapArgs...)...)
-	deadline := time.Now().Add(10 * time.Second)
-	for in.count(t, "SELECT COUNT(*) FROM contact_messages WHERE kind = 'in'") < 3 && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
+	in.waitCount(t, "SELECT COUNT(*) FROM contact_messages WHERE kind = 'in'", 3)
 	if n := in.count(t, "SELECT COUNT(*) FROM contact_conversations WHERE folder = 'open'"); n != 1 {
 		t.Fatalf("after the answer: %d open conversations; want the answered one", n)
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/candor-dev/candor/internal/cli"
 	"github.com/candor-dev/candor/internal/testkit/canary"
 	"github.com/candor-dev/candor/internal/testkit/dbtest"
+	"github.com/candor-dev/candor/internal/testkit/mailpit"
 )
 
 // install is one Candor installation: a data directory and its database (a file in the
@@ -133,6 +135,24 @@ func (in *install) serve(args ...string) *server {
 		}
 	})
 	return s
+}
+
+// addOwner adds the staff owner owner@example.com with password pw (after migrate).
+func (in *install) addOwner(t *testing.T, pw string) {
+	t.Helper()
+	if out, err := in.candor(pw+"\n", nil, append([]string{"staff", "add", "--email", "owner@example.com", "--role", "owner"}, in.args()...)...); err != nil {
+		t.Fatalf("staff add: %v\n%s", err, out)
+	}
+}
+
+// serveWithRelay is serve sending mail through mp over TLS (its certificate trusted).
+func (in *install) serveWithRelay(mp *mailpit.Server, args ...string) *server {
+	in.t.Helper()
+	ca := filepath.Join(in.t.TempDir(), "relay-ca.pem")
+	if err := os.WriteFile(ca, mp.Cert.CertPEM, 0o600); err != nil {
+		in.t.Fatal(err)
+	}
+	return in.serve(append([]string{"--smtp", mp.URL("smtp", "", "").String(), "--smtp-allow-private", "--smtp-ca-file", ca}, args...)...)
 }
 
 // stop cancels the server's context (SIGTERM in production) and asserts that it shuts

@@ -8,8 +8,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -79,15 +77,8 @@ func TestNewsletterThroughMailpit(t *testing.T) {
 	if out, err := in.candor("", nil, append([]string{"migrate"}, in.args()...)...); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out)
 	}
-	if out, err := in.candor(ownerPW+"\n", nil, append([]string{"staff", "add", "--email", "owner@example.com", "--role", "owner"}, in.args()...)...); err != nil {
-		t.Fatalf("staff add: %v\n%s", err, out)
-	}
-	ca := filepath.Join(t.TempDir(), "relay-ca.pem")
-	if err := os.WriteFile(ca, mp.Cert.CertPEM, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s := in.serve("--smtp", mp.URL("smtp", "", "").String(), "--smtp-allow-private", "--smtp-ca-file", ca,
-		"--antibot-difficulty", "4", "--mail-from", "Northwind <news@example.com>", "--postal-address", "1 Main Street, Springfield")
+	in.addOwner(t, ownerPW)
+	s := in.serveWithRelay(mp, "--antibot-difficulty", "4", "--mail-from", "Northwind <news@example.com>", "--postal-address", "1 Main Street, Springfield")
 	b := s.browser()
 
 	// Subscribe through the public form; the confirmation arrives by SMTP.

@@ -3,8 +3,6 @@ package e2e
 import (
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -27,15 +25,8 @@ func TestAnInboxAddressNeverReceivesACampaignThroughImport(t *testing.T) {
 	if out, err := in.candor("", nil, append([]string{"migrate"}, in.args()...)...); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out)
 	}
-	if out, err := in.candor(ownerPW+"\n", nil, append([]string{"staff", "add", "--email", "owner@example.com", "--role", "owner"}, in.args()...)...); err != nil {
-		t.Fatalf("staff add: %v\n%s", err, out)
-	}
-	ca := filepath.Join(t.TempDir(), "relay-ca.pem")
-	if err := os.WriteFile(ca, mp.Cert.CertPEM, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s := in.serve("--smtp", mp.URL("smtp", "", "").String(), "--smtp-allow-private", "--smtp-ca-file", ca,
-		"--antibot-difficulty", "4", "--mail-from", "Northwind <news@example.com>", "--postal-address", "1 Main Street, Springfield")
+	in.addOwner(t, ownerPW)
+	s := in.serveWithRelay(mp, "--antibot-difficulty", "4", "--mail-from", "Northwind <news@example.com>", "--postal-address", "1 Main Street, Springfield")
 	defer s.stop()
 	b := s.browser()
 	wantRedirect(t, b.post("/contact", b.solvedContactForm("Wendy Writer", writer, "A question", "Does it run on ARM?")), "/contact/thanks")

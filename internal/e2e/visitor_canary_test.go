@@ -41,9 +41,7 @@ func TestVisitorIPAndUserAgentAreNeverKept(t *testing.T) {
 	if out, err := in.candor("", nil, append([]string{"migrate"}, in.args()...)...); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out)
 	}
-	if out, err := in.candor(ownerPW+"\n", nil, append([]string{"staff", "add", "--email", "owner@example.com", "--role", "owner"}, in.args()...)...); err != nil {
-		t.Fatalf("staff add: %v\n%s", err, out)
-	}
+	in.addOwner(t, ownerPW)
 	if out, err := in.candor("", nil, append([]string{"products", "add", "--slug", "northwind", "--name", "Northwind",
 		"--edition", "std:Standard:49.00:EUR"}, in.args()...)...); err != nil {
 		t.Fatalf("products add: %v\n%s", err, out)

@@ -50,3 +50,31 @@ func TestCheckoutNewsletterOptIn(t *testing.T) {
 		t.Fatalf("after the confirmation click %d subscribers are confirmed; want 1", n)
 	}
 }
+
+// Promise (issue 12, item 4): the checkout's answer does not wait for the opt-in's
+// address-dependent work. With the after-answer workers held, a ticked box is answered
+// with the sign-up stored sealed in the intake and no subscriber yet; once they run, the
+// subscriber is pending and the intake row gone.
+func TestCheckoutOptInJoinsAfterTheAnswer(t *testing.T) {
+	e := newEnv(t)
+	shopFixture(t, e)
+	form := url.Values{"action": {"continue"}, "name": {"Lee Buyer"}, "email": {"lee@buyer.example"}, "country": {"FR"},
+		"quantity": {"1"}, "currency": {"EUR"}, "newsletter": {"yes"}}
+	release := e.srv.later.occupy()
+	if r := e.postNoWait("/buy/tool/std", form); r.StatusCode != http.StatusSeeOther {
+		release()
+		t.Fatalf("checkout with the box ticked: %d", r.StatusCode)
+	}
+	intake, subs := e.count("SELECT COUNT(*) FROM signup_intake"), e.count("SELECT COUNT(*) FROM subscribers")
+	release()
+	e.srv.Wait()
+	if intake != 1 || subs != 0 {
+		t.Errorf("at the answer: %d intake rows, %d subscribers; want 1 and 0", intake, subs)
+	}
+	if n := e.count("SELECT COUNT(*) FROM subscribers WHERE status = 'pending'"); n != 1 {
+		t.Errorf("%d pending subscribers after the work ran; want 1", n)
+	}
+	if n := e.count("SELECT COUNT(*) FROM signup_intake"); n != 0 {
+		t.Errorf("%d intake rows left after the work ran; want 0", n)
+	}
+}

@@ -37,8 +37,8 @@ func (g *metricsGate) serve(w http.ResponseWriter, r *http.Request) {
 // (over digests, so neither the token's bytes nor its length leak through timing).
 func (g *metricsGate) tokenShown(r *http.Request) bool {
 	want := g.cfg.MetricsToken
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if want == "" || !ok {
+	scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if want == "" || !ok || !strings.EqualFold(scheme, "Bearer") { // the scheme is case-insensitive (RFC 9110)
 		return false
 	}
 	a, b := sha256.Sum256([]byte(strings.TrimSpace(got))), sha256.Sum256([]byte(want))

@@ -42,6 +42,8 @@ func TestMetricsOnlyLoopbackOrToken(t *testing.T) {
 		{"remote peer without the token", "203.0.113.7:5000", nil, http.StatusUnauthorized},
 		{"remote peer with a wrong token", "203.0.113.7:5000", map[string]string{"Authorization": "Bearer wrong-token-0123456789"}, http.StatusUnauthorized},
 		{"remote peer with the token", "203.0.113.7:5000", map[string]string{"Authorization": "Bearer " + token}, http.StatusOK},
+		{"remote peer with the token, scheme in lower case", "203.0.113.7:5000", map[string]string{"Authorization": "bearer " + token}, http.StatusOK},
+		{"remote peer with the token under another scheme", "203.0.113.7:5000", map[string]string{"Authorization": "Basic " + token}, http.StatusUnauthorized},
 		{"loopback peer", "127.0.0.1:5000", nil, http.StatusOK},
 		{"loopback IPv6 peer", "[::1]:5000", nil, http.StatusOK},
 		{"remote peer claiming loopback in X-Forwarded-For", "203.0.113.7:5000", map[string]string{"X-Forwarded-For": "127.0.0.1"}, http.StatusUnauthorized},
