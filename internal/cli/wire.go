@@ -153,9 +153,13 @@ func openApp(ctx context.Context, inv *invocation, needs appNeeds) (_ *app, err 
 	if a.payment, err = newPayment(cfg, a.log, a.out); err != nil {
 		return nil, err
 	}
+	taxRates, err := shop.CountryRates(cfg.TaxRates)
+	if err != nil {
+		return nil, fmt.Errorf("--tax-rate: %w", err)
+	}
 	a.shop = shop.New(sqldb.ShopStore{DB: a.db}, a.payment.proc, a.sealer, shop.LicenceSigner{Key: key}, a.audit, a.mailer, shop.Options{
 		Mode: cfg.Payment, PublicURL: publicURL, MailDomain: mailDomain(cfg), Seller: seller(cfg),
-		TaxRates: cfg.TaxRates, PricesIncludeTax: cfg.PricesIncludeTax,
+		TaxRates: taxRates, PricesIncludeTax: cfg.PricesIncludeTax,
 		DownloadTTL: cfg.DownloadTTL, OrderLinkTTL: cfg.OrderLinkTTL, CouponHold: cfg.CouponHold, Log: a.log,
 	})
 
