@@ -23,7 +23,7 @@ func Checks() []Check {
 		{ID: "retention", Title: "Nothing kept past its retention period", Promise: promisePurpose, run: checkRetention,
 			Help: "red when, for a time-bound retention rule of docs/privacy.md, records older than the rule's period plus a grace of two runs of the hourly retention job (2 h) are still stored"},
 		{ID: "card-numbers", Title: "No card number on disk", Promise: promiseNoCard, run: checkCards,
-			Help: "red when a Luhn-valid run of 13 to 19 digits that starts like a card number (2–6) is found in any file of the data directory or the database's files (database, WAL, logs, backups, temporary files; .gz files decompressed, .age backups skipped as encrypted); on PostgreSQL the text of every table is read too"},
+			Help: "red when a Luhn-valid run of 13 to 19 digits that starts like a card number (2–6) is found in any file of the data directory (logs, backups, temporary files; .gz files decompressed, .age backups skipped as encrypted) or in any text column of the database, read through the database on both SQLite and PostgreSQL (the open SQLite files themselves are never opened)"},
 		{ID: "stats-no-ip", Title: "No IP address in the statistics", Promise: promiseBroad, run: checkStatsIPs,
 			Help: "red when a raw IPv4 or IPv6 address is found in any text or packed column of the statistics tables (those under the stats retention rule of the inventory)"},
 		{ID: "sealed", Title: "Personal fields sealed at rest", Promise: promiseStoredHome, run: checkSealed,
