@@ -75,6 +75,13 @@ func (l *Log) Record(ctx context.Context, actor, action, subject string, detail 
 	for i := 0; i+1 < len(detail); i += 2 {
 		e.Detail[detail[i]] = detail[i+1]
 	}
+	if cp := l.cp; cp != nil {
+		// The database numbers entries one at a time anyway; holding the turn until the
+		// checkpoint is written notes them in that order, so a concurrent entry noted
+		// after a newer one is not taken for a log behind its checkpoint.
+		cp.turn.Lock()
+		defer cp.turn.Unlock()
+	}
 	// The head stores the last hash and the keyed head; the store hands back what the
 	// head holds and stores what seal returns.
 	written, err := l.store.Append(ctx, func(prevHead string, seq int64) (Entry, string) {

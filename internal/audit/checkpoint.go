@@ -36,6 +36,7 @@ func splitHead(stored string) (hash, mac string) {
 
 // checkpoint is the latest keyed head kept outside the database.
 type checkpoint struct {
+	turn    sync.Mutex // held by Record from the append to the note (entries noted in order)
 	mu      sync.Mutex
 	path    string
 	log     *slog.Logger

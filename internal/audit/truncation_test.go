@@ -1,8 +1,13 @@
 package audit_test
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/candor-dev/candor/internal/audit"
@@ -61,4 +66,41 @@ func TestVerifyDetectsRollbackByCheckpoint(t *testing.T) {
 	if _, problem, err := f.log.Verify(f.ctx); err != nil || problem == nil || problem.Seq != 5 || !strings.Contains(problem.Reason, "checkpoint") {
 		t.Fatalf("Verify after new entries over a rollback = %v, %v; want entry 5 differing from the checkpoint", problem, err)
 	}
+}
+
+// Entries recorded concurrently are noted in the checkpoint in the order the database
+// numbered them: none is reported as a log behind its checkpoint (a false alarm that
+// a busy server logged as an error).
+func TestConcurrentEntriesAreNotBehindTheCheckpoint(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	var logged bytes.Buffer
+	var mu sync.Mutex
+	f.log.SetCheckpoint(filepath.Join(t.TempDir(), "audit.checkpoint"), slog.New(slog.NewTextHandler(lockedWriter{&mu, &logged}, nil)))
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			if err := f.log.Record(f.ctx, "cli", "concurrent", fmt.Sprint(i)); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Contains(logged.String(), "behind") {
+		t.Fatalf("concurrent entries logged a log behind its checkpoint:\n%s", logged.String())
+	}
+	f.verifyOK(t, 16)
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/candor-dev/candor/internal/privacy"
-	"github.com/candor-dev/candor/internal/sqldb"
 	"github.com/candor-dev/candor/internal/staff"
 )
 
@@ -58,7 +57,7 @@ func runData(ctx context.Context, inv *invocation) error {
 		return err
 	}
 	defer a.Close()
-	svc := privacy.NewService(sqldb.SubjectStore{DB: a.db}, a.sealer, a.audit)
+	svc := a.subjects()
 	w := inv.env.Stdout
 	switch sub {
 	case "find":

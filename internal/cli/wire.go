@@ -153,9 +153,13 @@ func openApp(ctx context.Context, inv *invocation, needs appNeeds) (_ *app, err 
 	if a.payment, err = newPayment(cfg, a.log, a.out); err != nil {
 		return nil, err
 	}
+	taxRates, err := shop.CountryRates(cfg.TaxRates)
+	if err != nil {
+		return nil, fmt.Errorf("--tax-rate: %w", err)
+	}
 	a.shop = shop.New(sqldb.ShopStore{DB: a.db}, a.payment.proc, a.sealer, shop.LicenceSigner{Key: key}, a.audit, a.mailer, shop.Options{
 		Mode: cfg.Payment, PublicURL: publicURL, MailDomain: mailDomain(cfg), Seller: seller(cfg),
-		TaxRates: cfg.TaxRates, PricesIncludeTax: cfg.PricesIncludeTax,
+		TaxRates: taxRates, PricesIncludeTax: cfg.PricesIncludeTax,
 		DownloadTTL: cfg.DownloadTTL, OrderLinkTTL: cfg.OrderLinkTTL, CouponHold: cfg.CouponHold, Log: a.log,
 	})
 
@@ -191,7 +195,7 @@ func (a *app) webDeps() web.Deps {
 		Newsletter: a.newsletter, Campaigns: a.campaigns, Contact: a.contact, Outbox: a.outbox, Antibot: a.antibot,
 		Sites: a.sites, SiteList: a.sites, Reports: a.reports, StatsAPI: a.tokens, StatsMail: a.weekly, StatsGoals: a.goals,
 		Shop: a.shop, Sandbox: a.payment.sandbox, Webhooks: a.payment.webhooks,
-		Privacy: privacy.NewService(sqldb.SubjectStore{DB: a.db}, a.sealer, a.audit), MyData: a.myDataLinks(), Notice: a.notice, Promises: a.privacy,
+		Privacy: a.subjects(), MyData: a.myDataLinks(), Notice: a.notice, Promises: a.privacy,
 	}
 	if a.collect != nil { // a nil *Aggregator in an interface would not be nil
 		d.Stats, d.Live = a.collect, a.collect
@@ -292,4 +296,12 @@ func mailStore(db *sqldb.DB) sqldb.MailStore {
 		return sqldb.MailStore{DB: db, Name: "serve"}
 	}
 	return sqldb.MailStore{DB: db}
+}
+
+// subjects is the privacy service answering data requests; an erasure first stores the
+// sign-ups still in the newsletter's intake, so none outlives it.
+func (a *app) subjects() *privacy.Service {
+	svc := privacy.NewService(sqldb.SubjectStore{DB: a.db}, a.sealer, a.audit)
+	svc.SetIntake(a.newsletter)
+	return svc
 }

@@ -71,8 +71,21 @@ type Service struct {
 	store  Store
 	sealer Sealer
 	audit  Auditor
+	intake Intake
 	now    func() time.Time
 }
+
+// Intake stores the newsletter sign-ups acknowledged but not yet processed
+// (newsletter.Service.ProcessIntake, grace 0: every row, however young).
+type Intake interface {
+	ProcessIntake(ctx context.Context, grace time.Duration) (int64, error)
+}
+
+// SetIntake makes every erasure first process the sign-ups still in the intake: a
+// sign-up is kept there (sealed, with no blind index) from /subscribe's answer until it
+// is stored, so an erasure in those seconds would find nothing and the sign-up would
+// then create the subscriber the person asked to be rid of.
+func (s *Service) SetIntake(in Intake) { s.intake = in }
 
 // NewService builds the privacy domain.
 func NewService(store Store, sealer Sealer, auditor Auditor) *Service {

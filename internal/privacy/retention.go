@@ -40,7 +40,7 @@ const (
 var Rules = []Rule{
 	{RuleSubscription, "", "while subscribed", "the sign-up", "the subscriber is erased at unsubscribe or erasure; only the blind index stays, as a suppression", "a subscription is consent that lasts until it is withdrawn"},
 	{RulePending, "pending-ttl", "168h", "the sign-up", "unconfirmed sign-ups are deleted", "a week is enough to click a confirmation link"},
-	{RuleSignupIntake, "", "seconds", "the answer to the sign-up form", "the row is deleted once the sign-up is stored (or refused for a suppressed address); rows left by a crash are processed at start-up and every 30 seconds", "the sign-up is kept across a crash between the answer and its storage, and no longer"},
+	{RuleSignupIntake, "", "seconds", "the answer to the sign-up form", "the row is deleted once the sign-up is stored (or refused for a suppressed address); rows left by a crash are processed at start-up and every 30 seconds, and every row before an erasure", "the sign-up is kept across a crash between the answer and its storage, and no longer"},
 	{RuleSuppression, "", "kept", "the unsubscribe, bounce or erasure", "kept: only the keyed blind index of the address", "needed to never mail an address that said no (no readable address is kept)"},
 	{RuleCampaignMail, "", "with the subscriber or campaign", "the send", "deleted with the subscriber or the campaign (no address or text in the row)", "the campaign's counts are read from these rows"},
 	{RuleOutbox, "outbox-retention", "720h", "the send (dead or cancelled: the queueing)", "sent, dead and cancelled transactional mail is deleted", "a month to answer \"did my receipt go out?\""},

@@ -3,6 +3,7 @@ package privacy
 import (
 	"context"
 
+	"github.com/candor-dev/candor/internal/errs"
 	"github.com/candor-dev/candor/internal/shop"
 	"github.com/candor-dev/candor/internal/staff"
 )
@@ -45,6 +46,11 @@ func (s *Service) erase(ctx context.Context, actor string, ch Channel, email str
 	r, norm, err := s.begin(ctx, actor, ch, Erase, email)
 	if err != nil {
 		return ErasureResult{}, err
+	}
+	if s.intake != nil {
+		if _, err := s.intake.ProcessIntake(ctx, 0); err != nil {
+			return ErasureResult{}, errs.Wrap(errs.Unavailable, "Recent newsletter sign-ups could not be stored first, so nothing was erased; try again.", err)
+		}
 	}
 	ix := indexes(s.sealer, norm)
 	h, err := s.store.Holdings(ctx, ix)

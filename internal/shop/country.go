@@ -1,6 +1,8 @@
 package shop
 
 import (
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -57,4 +59,25 @@ func NormalizeCountry(cc string) (string, error) {
 		return "", errs.InvalidField("country", "Choose your country.")
 	}
 	return cc, nil
+}
+
+// CountryRates returns tax rates keyed by the assigned code each configured country
+// code stands for, as orders store it (UK=20 is GB's rate, since a buyer choosing UK
+// or GB is stored as GB). A code that stands for no assigned country, or two codes for
+// the same country, is refused with an error naming them: such a rate would never be
+// charged.
+func CountryRates(rates map[string]int) (map[string]int, error) {
+	out := make(map[string]int, len(rates))
+	given := make(map[string]string, len(rates))
+	for _, cc := range slices.Sorted(maps.Keys(rates)) {
+		norm, err := NormalizeCountry(cc)
+		if err != nil {
+			return nil, fmt.Errorf("tax rate of %q: not an assigned ISO 3166-1 alpha-2 country code (e.g. DE, GB, IE)", cc)
+		}
+		if prev, ok := given[norm]; ok {
+			return nil, fmt.Errorf("tax rates of %q and %q: both are %s; give one", prev, cc, norm)
+		}
+		given[norm], out[norm] = cc, rates[cc]
+	}
+	return out, nil
 }

@@ -192,23 +192,24 @@ func TestConcurrentSubmitsChargeOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	results := make([]error, 2)
 	outs := make([]shop.PayOutcome, 2)
+	done := make(chan struct{}, 2)
 	for i := range 2 {
 		wg.Go(func() {
 			outs[i], results[i] = e.svc.PayCard(context.Background(), o.Ref, card(t, "4242424242424242"))
+			done <- struct{}{}
 		})
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if results[0] != nil || results[1] != nil {
-			break
+	// While the processor holds the submit that reached it, the other must answer
+	// without reaching it: wait for that answer, or for a second charge (the failure
+	// the last check reports), however long a loaded machine takes, not for a time.
+	for waiting := true; waiting; {
+		select {
+		case <-done:
+			waiting = false
+		case <-time.After(time.Millisecond):
+			pays, _ := e.proc.counts()
+			waiting = pays < 2
 		}
-		if pays, _ := e.proc.counts(); pays == 1 {
-			time.Sleep(50 * time.Millisecond)
-			if results[0] != nil || results[1] != nil {
-				break
-			}
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 	close(e.proc.hold)
 	wg.Wait()

@@ -53,7 +53,7 @@ type Options struct {
 	PublicURL        string         // base of links in mail and redirects, no trailing slash
 	MailDomain       string         // the sender's domain, for Message-IDs
 	Seller           string         // the vendor's name and postal address, for invoices
-	TaxRates         map[string]int // country → basis points
+	TaxRates         map[string]int // country → basis points; an alias code (UK) is read as its country's (GB), see CountryRates
 	PricesIncludeTax bool
 	DownloadTTL      time.Duration // default 24 h
 	OrderLinkTTL     time.Duration // default 30 days
@@ -87,6 +87,14 @@ func New(store Store, proc payment.Processor, sealer Sealer, signer Signer, audi
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
+	}
+	// Orders store a buyer's country as its assigned code: a rate given under an alias
+	// (UK) is GB's. `serve` refuses bad codes at start (CountryRates); another caller's
+	// are logged, and such a rate is never charged.
+	if rates, err := CountryRates(o.TaxRates); err != nil {
+		o.Log.Warn("shop: tax rates", "err", err)
+	} else {
+		o.TaxRates = rates
 	}
 	return &Service{store: store, proc: proc, sealer: sealer, signer: signer, audit: audit, notify: notify, opts: o, now: time.Now}
 }
