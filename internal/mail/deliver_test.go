@@ -47,7 +47,7 @@ func TestTransactionalArrivesWithHeaders(t *testing.T) {
 		HTML:    "<p>Hello Ann,</p><p>thanks for writing.</p>",
 		Headers: map[string]string{"In-Reply-To": "<q1@example.test>", "References": "<q0@example.test> <q1@example.test>"},
 	})
-	got := mp.Wait(t, 1, 10*time.Second)
+	got := mp.Wait(t, 1, time.Minute)
 	e.waitRow(id, 5*time.Second, func(r row) bool { return r.Status == "sent" })
 	if len(got) != 1 {
 		t.Fatalf("received %d messages", len(got))
@@ -92,7 +92,7 @@ func TestCampaignArrivesWithOneClickUnsubscribe(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.start()
-	got := mp.Wait(t, 3, 10*time.Second)
+	got := mp.Wait(t, 3, time.Minute)
 	e.waitCampaign(camp, "sent", 5*time.Second)
 	var to []string
 	for _, m := range got {
@@ -134,7 +134,7 @@ func TestTemporaryFailureIsRetriedThenSent(t *testing.T) {
 		t.Fatalf("next attempt %s after queueing; want RetryBase with jitter (1–2 s)", wait)
 	}
 	mp.SetChaos(t, "Recipient", 451, 0)
-	got := mp.Wait(t, 1, 15*time.Second)
+	got := mp.Wait(t, 1, time.Minute)
 	r = e.waitRow(id, 5*time.Second, func(r row) bool { return r.Status == "sent" })
 	if r.Attempts != 1 || got[0].MessageID != strings.Trim(msgID, "<>") {
 		t.Fatalf("sent row %+v, message %+v", r, got[0])
@@ -236,7 +236,7 @@ func TestDKIMSignatureVerifies(t *testing.T) {
 				t.Fatal(err)
 			}
 			e.start()
-			m := mp.Wait(t, 1, 10*time.Second)[0]
+			m := mp.Wait(t, 1, time.Minute)[0]
 			raw := mp.Raw(t, m.ID)
 			record, err := d.DNSRecord()
 			if err != nil {

@@ -136,7 +136,7 @@ func TestPoolAndReplyClassification(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	mp.Wait(t, 40, 10*time.Second)
+	mp.Wait(t, 40, time.Minute)
 	err = r.Send(context.Background(), message(t, "nobody@example.test"))
 	var se *mail.SendError
 	if !errors.As(err, &se) || se.Stage != mail.StageRcpt || se.Code != 550 || se.Enhanced != "5.1.0" || se.Class() != mail.HardBounce {

@@ -124,7 +124,8 @@ func (m *Server) Messages(t testing.TB) []Summary {
 	return out.Messages
 }
 
-// Wait polls until at least n messages have arrived, or fails the test after timeout.
+// Wait polls until at least n messages have arrived, or fails the test after timeout:
+// a hang guard, so give it a minute (a loaded CI machine delivers late, not never).
 func (m *Server) Wait(t testing.TB, n int, timeout time.Duration) []Summary {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
