@@ -77,3 +77,28 @@ func TestRestoreRefusesOverwrite(t *testing.T) {
 		t.Fatal("the existing file was changed")
 	}
 }
+
+// A scheduled backup is due only when the newest one is --backup-every old, so restarts
+// (each runs the jobs once at start) do not push the kept backups out one by one.
+func TestDueOnlyAfterTheInterval(t *testing.T) {
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "backups")
+	start := time.Date(2026, 12, 8, 3, 0, 0, 0, time.UTC)
+	if due, err := backup.Due(dir, start, 24*time.Hour); err != nil || !due {
+		t.Fatalf("no backup yet: due %v, %v", due, err)
+	}
+	if _, err := backup.ToDir(context.Background(), dir, start, 3, fakeDB("db"), id.Recipient()); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		after time.Duration
+		due   bool
+	}{{time.Second, false}, {23 * time.Hour, false}, {24 * time.Hour, true}, {30 * time.Hour, true}} {
+		if due, err := backup.Due(dir, start.Add(c.after), 24*time.Hour); err != nil || due != c.due {
+			t.Errorf("%s after a backup: due %v (%v), want %v", c.after, due, err, c.due)
+		}
+	}
+}

@@ -51,11 +51,32 @@ func ToFile(ctx context.Context, path string, src Source, recipients ...age.Reci
 	return os.Rename(f.Name(), path)
 }
 
-// prune deletes all but the newest keep backups in dir (their names sort by time).
-func prune(dir string, keep int) error {
+// Due reports whether a scheduled backup is due in dir at now: true when dir holds no
+// backup written in the last every (judged by the time in the file names). A restart
+// therefore does not write a backup of its own, so a restart loop cannot push the kept
+// backups out one by one.
+func Due(dir string, now time.Time, every time.Duration) (bool, error) {
+	names, err := backups(dir)
+	if err != nil || len(names) == 0 {
+		if os.IsNotExist(err) {
+			err = nil
+		}
+		return err == nil, err
+	}
+	stamp := strings.TrimSuffix(strings.TrimPrefix(names[len(names)-1], "candor-"), Suffix)
+	at, err := time.Parse("20060102T150405Z", stamp)
+	if err != nil {
+		return true, nil // a name we did not write: judge by the others next time
+	}
+	return !now.Before(at.Add(every)), nil
+}
+
+// backups lists the names of the backups the schedule wrote in dir, oldest first (their
+// names sort by time).
+func backups(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var names []string
 	for _, e := range entries {
@@ -64,6 +85,15 @@ func prune(dir string, keep int) error {
 		}
 	}
 	slices.Sort(names)
+	return names, nil
+}
+
+// prune deletes all but the newest keep backups in dir.
+func prune(dir string, keep int) error {
+	names, err := backups(dir)
+	if err != nil {
+		return err
+	}
 	for len(names) > keep {
 		if err := os.Remove(filepath.Join(dir, names[0])); err != nil {
 			return fmt.Errorf("deleting an old backup: %w", err)

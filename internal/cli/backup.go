@@ -257,12 +257,20 @@ func verifyRestored(ctx context.Context, cfg config.Config, log *slog.Logger) (i
 	return n, nil
 }
 
+// backupCheckEvery is how often serve looks whether a scheduled backup is due.
+const backupCheckEvery = 10 * time.Minute
+
 // backupJob is serve's scheduled backup (--backup-dir), nil without one.
 func (a *app) backupJob() *job {
 	if a.cfg.BackupDir == "" {
 		return nil
 	}
-	return &job{"write a scheduled backup", a.cfg.BackupEvery, func(ctx context.Context) (int64, error) {
+	// Checked every few minutes (and at start), written only when the newest backup is
+	// --backup-every old: a restart neither writes one of its own nor restarts the clock.
+	return &job{"write a scheduled backup", min(a.cfg.BackupEvery, backupCheckEvery), func(ctx context.Context) (int64, error) {
+		if due, err := backup.Due(a.cfg.BackupDir, time.Now(), a.cfg.BackupEvery); err != nil || !due {
+			return 0, err
+		}
 		recipients, err := a.cfg.BackupRecipientList()
 		if err != nil {
 			return 0, err
