@@ -2,7 +2,6 @@ package browser
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -24,6 +23,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/candor-dev/candor/internal/cli"
+	"github.com/candor-dev/candor/internal/testkit/canary"
 )
 
 // stepTimeout bounds one browser step (a navigation, a click and its page load).
@@ -35,7 +35,7 @@ type server struct {
 	Host     string // 127.0.0.1:PORT
 	Email    string // the demo owner
 	Password string // the demo owner's one-time password
-	log      *lockedBuffer
+	log      *canary.Buffer
 }
 
 var (
@@ -56,7 +56,7 @@ func startServerWith(t *testing.T, data string, extra ...string) *server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	srv := &server{log: &lockedBuffer{}}
+	srv := &server{log: &canary.Buffer{}}
 	args := append([]string{"serve", "--demo", "--addr", "127.0.0.1:0", "--data-dir", data}, extra...)
 	env := cli.Env{
 		Getenv: func(string) string { return "" }, // the host's CANDOR_* must not leak in
@@ -91,7 +91,7 @@ func startServerWith(t *testing.T, data string, extra ...string) *server {
 		var signalled bool
 		for sc.Scan() {
 			line := sc.Text()
-			srv.log.WriteString("stdout: " + line + "\n")
+			fmt.Fprintf(srv.log, "stdout: %s\n", line)
 			if signalled {
 				continue
 			}
@@ -438,28 +438,4 @@ func screenshotDir(t *testing.T) string {
 		t.Fatalf("CANDOR_SCREENSHOTS: %v", err)
 	}
 	return dir
-}
-
-// lockedBuffer is a bytes.Buffer safe for the server's goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) WriteString(s string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.WriteString(s)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/candor-dev/candor/internal/cli"
+	"github.com/candor-dev/candor/internal/testkit/canary"
 	"github.com/candor-dev/candor/internal/testkit/mailpit"
 )
 
@@ -41,7 +42,7 @@ func TestContactInbox(t *testing.T) {
 	// The members, made on the command line as an operator would, before serving.
 	candor := func(stdin string, args ...string) {
 		t.Helper()
-		out := &lockedBuffer{}
+		out := &canary.Buffer{}
 		err := cli.Run(context.Background(), append(args, "--data-dir", data),
 			cli.Env{Getenv: func(string) string { return "" }, Stdin: strings.NewReader(stdin), Stdout: out, Stderr: out})
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/internal/cli"
+	"github.com/candor-dev/candor/internal/testkit/canary"
 )
 
 // TestStatsDashboard is an analyst's look at the statistics in a real browser: the demo
@@ -20,7 +21,7 @@ func TestStatsDashboard(t *testing.T) {
 	const analyst, password = "ana.analyst@example.com", "aggregate figures only 7"
 	run := func(stdin string, args ...string) {
 		t.Helper()
-		out := &lockedBuffer{}
+		out := &canary.Buffer{}
 		err := cli.Run(context.Background(), append(args, "--data-dir", data),
 			cli.Env{Getenv: func(string) string { return "" }, Stdin: strings.NewReader(stdin), Stdout: out, Stderr: out})
 		if err != nil {
