@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strings"
 
 	"github.com/candor-dev/candor/internal/shop"
 )
@@ -29,11 +30,11 @@ func (s *checkout) cardsOverTLS(h http.HandlerFunc) http.HandlerFunc {
 
 // refuseCardsInClear answers 403 with a page that says why, renders no card field and
 // reads no form: a card number posted in clear is dropped unread (the body is discarded
-// by the server). When the public URL is https, the page links the same path there.
+// by the server). When the public URL is https, the page links the same address there.
 func (s *checkout) refuseCardsInClear(w http.ResponseWriter, r *http.Request) {
 	var secure string
 	if u := s.cfg.PublicURL; u != nil && u.Scheme == "https" && r.Method == http.MethodGet {
-		secure = u.String() + r.URL.Path
+		secure = strings.TrimSuffix(u.String(), "/") + r.URL.RequestURI() // the query too (the processor's return)
 	}
 	s.cardPageHeaders(w)
 	s.render(w, r, http.StatusForbidden, "card_insecure", page{Title: "Payment needs an encrypted connection",
